@@ -1,0 +1,80 @@
+"""The append-only audit trail (Shanghai measures Art. 14: 全程记录 — every step is recorded).
+
+Rows are only ever inserted. The model refuses updates and deletes, the admin offers neither,
+and on PostgreSQL a trigger refuses them in the database itself, so not even an administrator
+can rewrite history through the site.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("audit events cannot be changed")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        )
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("创建")
+        UPDATE = "update", _("修改")
+        TRANSITION = "transition", _("状态变更")
+        COMMENT = "comment", _("意见")
+
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as written at the time, so the record still reads right after a rename.
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=300)
+    transition = models.CharField(_("流转"), max_length=50, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=30, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=30, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")

@@ -1,0 +1,84 @@
+"""Reads: querysets already joined, filtered to what the user may see."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.access import access_for
+
+from .models import PlanYear, Target, TargetDepartment
+from .permissions import EDITABLE_STATES
+
+
+def visible_targets(user) -> QuerySet[Target]:
+    """Targets the user may read. Everything else is answered with 404, never with another
+    department's data.
+
+    - general office, supervision office, auditors, administrators: all targets;
+    - department staff and heads: their department's targets (lead), and targets in which their
+      department is responsible or cooperating once they have left the draft;
+    - vice-mayors: targets of the departments in their portfolio and those they lead (Art. 15, 17);
+    - everyone signed in: the confirmed city targets.
+    """
+    access = access_for(user)
+    qs = Target.objects.all()
+    if access.reads_everything:
+        return qs
+    if access.user_id is None:
+        return qs.none()
+    visible = Q(level=Target.Level.CITY, state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
+    members = access.member_departments
+    if members:
+        takes_part = Exists(
+            TargetDepartment.objects.filter(target=OuterRef("pk"), department_id__in=members)
+        )
+        visible |= Q(lead_department_id__in=members) | (takes_part & ~Q(state__in=EDITABLE_STATES))
+    if access.portfolio:
+        in_portfolio = Exists(
+            TargetDepartment.objects.filter(
+                target=OuterRef("pk"), department_id__in=access.portfolio
+            )
+        )
+        visible |= Q(lead_department_id__in=access.portfolio) | in_portfolio
+    if access.is_leader:
+        visible |= Q(lead_leader_id=access.user_id)
+    return qs.filter(visible)
+
+
+def target_list(user, *, plan_year: PlanYear | None = None) -> QuerySet[Target]:
+    qs = visible_targets(user).select_related("plan_year", "aspect", "lead_department", "parent")
+    if plan_year is not None:
+        qs = qs.filter(plan_year=plan_year)
+    return qs.order_by("aspect__number", "code")
+
+
+def target_detail_queryset(user) -> QuerySet[Target]:
+    return (
+        visible_targets(user)
+        .select_related(
+            "plan_year",
+            "aspect",
+            "lead_department",
+            "parent",
+            "lead_leader",
+            "assisting_secretary",
+            "created_by",
+        )
+        .prefetch_related(
+            "milestones",
+            "departments__department",
+            "cooperating_leaders",
+        )
+    )
+
+
+def target_children(user, target: Target) -> QuerySet[Target]:
+    return visible_targets(user).filter(parent=target).select_related("lead_department")
+
+
+def current_plan_year() -> PlanYear | None:
+    """The year being drafted if there is one, else the latest year in execution, else the newest."""
+    years = list(PlanYear.objects.all())
+    for status in (PlanYear.Status.DRAFTING, PlanYear.Status.EXECUTING):
+        for year in years:
+            if year.status == status:
+                return year
+    return years[0] if years else None

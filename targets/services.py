@@ -1,0 +1,587 @@
+"""Writes: every change to a target goes through a function here.
+
+Each function runs in one transaction, checks the permission and the state, saves with
+``update_fields``, writes the audit trail (Shanghai Art. 14: 全程记录) and queues notifications
+with ``transaction.on_commit`` so nothing is sent for a change that was rolled back.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from accounts.access import Role, access_for
+from accounts.errors import Conflict, NotPermitted, ValidationFailed
+from accounts.models import Department, User
+from audit.models import AuditEvent
+from audit.services import audit_diff, audit_record
+
+from . import permissions as perms
+from .models import (
+    Aspect,
+    Milestone,
+    PlanYear,
+    Target,
+    TargetComment,
+    TargetDepartment,
+    TargetRevision,
+)
+
+COMMENT_MAX_LENGTH = 2000
+
+
+@dataclass
+class MilestoneInput:
+    quarter: int
+    description: str
+    due_date: datetime.date | None = None
+    expected_value: Decimal | None = None
+
+
+@dataclass
+class DepartmentInput:
+    department: Department
+    role: str
+    task: str = ""
+    acceptance: str = ""
+
+
+@dataclass
+class TargetInput:
+    """The content of a target as a user writes it (page form or API)."""
+
+    kind: str
+    title: str
+    content: str
+    aspect: Aspect
+    lead_department: Department
+    level: str = Target.Level.DEPARTMENT
+    measures: str = ""
+    parent: Target | None = None
+    is_key_work: bool = False
+    indicator: str = ""
+    unit: str = ""
+    baseline: Decimal | None = None
+    target_value: Decimal | None = None
+    direction: str = ""
+    weight: Decimal = Decimal(1)
+    is_public: bool = False
+    lead_leader: User | None = None
+    cooperating_leaders: list[User] = field(default_factory=list)
+    assisting_secretary: User | None = None
+    dept_head_name: str = ""
+    dept_leader_in_charge: str = ""
+    dept_responsible_person: str = ""
+    milestones: list[MilestoneInput] = field(default_factory=list)
+    departments: list[DepartmentInput] = field(default_factory=list)
+
+
+CONTENT_FIELDS = (
+    "level",
+    "kind",
+    "title",
+    "content",
+    "measures",
+    "is_key_work",
+    "indicator",
+    "unit",
+    "baseline",
+    "target_value",
+    "direction",
+    "weight",
+    "is_public",
+    "dept_head_name",
+    "dept_leader_in_charge",
+    "dept_responsible_person",
+)
+RELATED_FIELDS = ("aspect", "parent", "lead_department", "lead_leader", "assisting_secretary")
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Target | None = None):
+    """Every rule on a target's content, as ``{field: [message, ...]}``; empty when valid.
+
+    Field names match the API's; nested rows are ``milestones.N.field`` / ``departments.N.field``.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(key, message):
+        errors.setdefault(key, []).append(message)
+
+    if data.level not in Target.Level.values:
+        add("level", _("请选择有效的目标层级。"))
+    if data.kind not in Target.Kind.values:
+        add("kind", _("请选择定性目标或定量目标。"))
+    if _blank(data.title):
+        add("title", _("请填写目标名称。"))
+    elif len(data.title.strip()) > 200:
+        add("title", _("目标名称不能超过200字。"))
+    if _blank(data.content):
+        add("content", _("请填写目标内容。"))
+    if data.aspect is None or data.aspect.plan_year_id != plan_year.pk:
+        add("aspect", _("请选择本年度的目标方面。"))
+    # Art. 6: a quantitative target must be measurable.
+    if data.kind == Target.Kind.QUANTITATIVE:
+        if _blank(data.indicator):
+            add("indicator", _("定量目标须填写指标名称。"))
+        if _blank(data.unit):
+            add("unit", _("定量目标须填写计量单位。"))
+        if data.target_value is None:
+            add("target_value", _("定量目标须填写目标值。"))
+        if data.direction not in Target.Direction.values:
+            add("direction", _("定量目标须选择指标方向（越高越好或越低越好）。"))
+    if data.weight is None or data.weight <= 0:
+        add("weight", _("权重必须大于0。"))
+    elif data.weight >= Decimal(10000):
+        add("weight", _("权重不能超过9999。"))
+
+    # Art. 9: department targets decompose a city target of the same year (锁链式目标体系).
+    if data.parent is not None:
+        if data.level == Target.Level.CITY:
+            add("parent", _("市政府总体目标不能再设上级目标。"))
+        elif data.parent.level != Target.Level.CITY or data.parent.plan_year_id != plan_year.pk:
+            add("parent", _("上级目标必须是本年度的市政府总体目标。"))
+        elif target is not None and data.parent.pk == target.pk:
+            add("parent", _("目标不能以自身为上级目标。"))
+
+    if data.lead_department is None:
+        add("lead_department", _("每个目标必须有且只有一个牵头部门。"))
+    elif not data.lead_department.is_active:
+        add("lead_department", _("牵头部门已停用。"))
+
+    for key, leader in [
+        ("lead_leader", data.lead_leader),
+        ("assisting_secretary", data.assisting_secretary),
+    ]:
+        if leader is not None and Role.LEADER not in access_for(leader).roles:
+            add(key, _("%(name)s不是市领导。") % {"name": leader})
+    for leader in data.cooperating_leaders:
+        if Role.LEADER not in access_for(leader).roles:
+            add("cooperating_leaders", _("%(name)s不是市领导。") % {"name": leader})
+
+    # Art. 7, 16: one role per department, the lead is not also responsible or cooperating, and
+    # each cooperating department is told its own task.
+    seen = set()
+    for i, row in enumerate(data.departments):
+        if row.role not in TargetDepartment.Role.values:
+            add(f"departments.{i}.role", _("请选择责任部门或配合部门。"))
+        if data.lead_department is not None and row.department.pk == data.lead_department.pk:
+            add(f"departments.{i}.department", _("牵头部门不必再列为责任或配合部门。"))
+        elif row.department.pk in seen:
+            add(f"departments.{i}.department", _("同一部门只能列一次。"))
+        seen.add(row.department.pk)
+        if row.role == TargetDepartment.Role.COOPERATING and _blank(row.task):
+            add(f"departments.{i}.task", _("请写明该配合部门承担的任务。"))
+
+    for i, row in enumerate(data.milestones):
+        if row.quarter not in (1, 2, 3, 4):
+            add(f"milestones.{i}.quarter", _("季度必须是1至4。"))
+            continue
+        if _blank(row.description):
+            add(f"milestones.{i}.description", _("请填写节点目标。"))
+        start, end = plan_year.quarter_bounds(row.quarter)
+        if row.due_date is not None and not (start <= row.due_date <= end):
+            add(
+                f"milestones.{i}.due_date",
+                _("完成时限须在%(year)s年第%(q)s季度内（%(start)s至%(end)s）。")
+                % {"year": plan_year.year, "q": row.quarter, "start": start, "end": end},
+            )
+    return errors
+
+
+# --- snapshots, revisions and audit -------------------------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        # 6.5 and 6.50 are the same value: compare and show them one way.
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def target_snapshot(target: Target) -> dict:
+    """The content of a target as plain JSON: what a revision stores and the audit diff compares."""
+    snap = {name: _plain(getattr(target, name)) for name in CONTENT_FIELDS}
+    snap["weight"] = _plain(Decimal(str(target.weight)))
+    for name in RELATED_FIELDS:
+        obj = getattr(target, name)
+        snap[name] = str(obj) if obj is not None else None
+    snap["cooperating_leaders"] = sorted(str(u) for u in target.cooperating_leaders.all())
+    snap["departments"] = [
+        {
+            "department": str(d.department),
+            "role": d.role,
+            "task": d.task,
+            "acceptance": d.acceptance,
+        }
+        for d in target.departments.select_related("department").order_by("role", "id")
+    ]
+    snap["milestones"] = [
+        {
+            "quarter": m.quarter,
+            "due_date": _plain(m.due_date),
+            "description": m.description,
+            "expected_value": _plain(m.expected_value),
+        }
+        for m in target.milestones.order_by("quarter", "due_date", "id")
+    ]
+    return snap
+
+
+def _apply_input(target: Target, data: TargetInput) -> None:
+    quantitative = data.kind == Target.Kind.QUANTITATIVE
+    target.level = data.level
+    target.kind = data.kind
+    target.title = data.title.strip()
+    target.content = data.content.strip()
+    target.measures = (data.measures or "").strip()
+    target.aspect = data.aspect
+    target.parent = data.parent if data.level == Target.Level.DEPARTMENT else None
+    target.is_key_work = data.is_key_work
+    # A qualitative target carries no indicator (Art. 6); clear what a form may have left behind.
+    target.indicator = data.indicator.strip() if quantitative else ""
+    target.unit = data.unit.strip() if quantitative else ""
+    target.baseline = data.baseline if quantitative else None
+    target.target_value = data.target_value if quantitative else None
+    target.direction = data.direction if quantitative else ""
+    target.weight = data.weight
+    target.is_public = data.is_public
+    target.lead_department = data.lead_department
+    target.lead_leader = data.lead_leader
+    target.assisting_secretary = data.assisting_secretary
+    target.dept_head_name = data.dept_head_name.strip()
+    target.dept_leader_in_charge = data.dept_leader_in_charge.strip()
+    target.dept_responsible_person = data.dept_responsible_person.strip()
+
+
+def _write_rows(target: Target, data: TargetInput) -> None:
+    quantitative = data.kind == Target.Kind.QUANTITATIVE
+    target.cooperating_leaders.set(data.cooperating_leaders)
+    target.departments.all().delete()
+    TargetDepartment.objects.bulk_create(
+        TargetDepartment(
+            target=target,
+            department=row.department,
+            role=row.role,
+            task=row.task.strip(),
+            acceptance=row.acceptance.strip(),
+        )
+        for row in data.departments
+    )
+    target.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        Milestone(
+            target=target,
+            quarter=row.quarter,
+            due_date=row.due_date or target.plan_year.quarter_bounds(row.quarter)[1],
+            description=row.description.strip(),
+            expected_value=row.expected_value if quantitative else None,
+        )
+        for row in data.milestones
+    )
+
+
+def _save_revision(target: Target, by: User, snapshot: dict) -> TargetRevision:
+    return TargetRevision.objects.create(
+        target=target, number=target.version, snapshot=snapshot, created_by=by
+    )
+
+
+def _check_drafting_open(plan_year: PlanYear) -> None:
+    if not plan_year.is_open_for_drafting:
+        raise ValidationFailed(
+            _("%(year)s年度目标编制未开放（当前阶段：%(status)s），不能新建或修改目标。")
+            % {"year": plan_year.year, "status": plan_year.get_status_display()}
+        )
+
+
+def _next_code(plan_year: PlanYear) -> str:
+    # Called with the plan year row locked, so two creations cannot take the same number.
+    last = Target.objects.filter(plan_year=plan_year).aggregate(m=Max("code"))["m"]
+    number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
+    return f"{plan_year.year}-{number:04d}"
+
+
+@transaction.atomic
+def target_create(*, by: User, plan_year: PlanYear, data: TargetInput) -> Target:
+    """Create a draft target (拟定目标, Art. 9) with its milestones and departments.
+
+    Side effects: revision 1, an audit row.
+    """
+    if not perms.may_create(
+        by, level=data.level, lead_department_id=getattr(data.lead_department, "pk", None)
+    ):
+        raise NotPermitted(_("您只能为本部门拟定目标；市政府总体目标由市政府办公厅拟定。"))
+    plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+    _check_drafting_open(plan_year)
+    errors = target_input_errors(data=data, plan_year=plan_year)
+    if errors:
+        raise ValidationFailed(_("目标未保存，请更正标出的问题。"), field_errors=errors)
+    target = Target(plan_year=plan_year, code=_next_code(plan_year), created_by=by)
+    _apply_input(target, data)
+    target.save()
+    _write_rows(target, data)
+    snapshot = target_snapshot(target)
+    _save_revision(target, by, snapshot)
+    audit_record(
+        actor=by,
+        obj=target,
+        action=AuditEvent.Action.CREATE,
+        changes={k: [None, v] for k, v in snapshot.items() if v not in (None, "", [], False)},
+    )
+    return target
+
+
+def _lock(target: Target) -> Target:
+    # The row lock serialises concurrent changes to one target: the second waits, then sees
+    # the first one's result instead of overwriting it.
+    return Target.objects.select_for_update().select_related("plan_year").get(pk=target.pk)
+
+
+@transaction.atomic
+def target_update(
+    *, target: Target, by: User, data: TargetInput, expected_version: int | None = None
+) -> Target:
+    """Change a draft's content. ``expected_version`` is the version the editor read; if someone
+    saved in between, nothing is written and Conflict is raised.
+
+    Side effects: a new revision and an audit row with before/after of each changed field.
+    """
+    target = _lock(target)
+    if target.is_content_locked:
+        raise NotPermitted(
+            _(
+                "目标“%(code)s”处于“%(state)s”状态，内容已锁定，不能修改（第十二条：确需调整的须经批准）。"
+            )
+            % {"code": target.code, "state": target.get_state_display()}
+        )
+    if not perms.may_edit_content(target, by) or not perms.may_create(
+        by, level=data.level, lead_department_id=getattr(data.lead_department, "pk", None)
+    ):
+        raise NotPermitted(_("您无权修改该目标。"))
+    if data.level != target.level:
+        raise ValidationFailed(
+            _("目标层级不能修改。"), field_errors={"level": [_("目标层级不能修改。")]}
+        )
+    if expected_version is not None and expected_version != target.version:
+        raise Conflict(
+            _("该目标已被他人修改（现为第%(version)s版），请刷新页面后再编辑。")
+            % {"version": target.version}
+        )
+    _check_drafting_open(target.plan_year)
+    errors = target_input_errors(data=data, plan_year=target.plan_year, target=target)
+    if errors:
+        raise ValidationFailed(_("目标未保存，请更正标出的问题。"), field_errors=errors)
+    before = target_snapshot(target)
+    savepoint = transaction.savepoint()
+    _apply_input(target, data)
+    target.save()
+    _write_rows(target, data)
+    after = target_snapshot(target)
+    if after == before:
+        # Nothing changed: leave no version, revision or audit row behind.
+        transaction.savepoint_rollback(savepoint)
+        target.refresh_from_db()
+        return target
+    transaction.savepoint_commit(savepoint)
+    target.version += 1
+    target.save(update_fields=["version", "updated_at"])
+    _save_revision(target, by, after)
+    audit_record(
+        actor=by, obj=target, action=AuditEvent.Action.UPDATE, changes=audit_diff(before, after)
+    )
+    return target
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def _transition_permitted(target: Target, name: str, user: User) -> bool:
+    """The permission declared on the transition, whatever the current state."""
+    meta = getattr(Target, name)._django_fsm
+    return all(t.has_perm(target, user) for t in meta.transitions.values())
+
+
+def _transition(
+    *, target: Target, by: User, name: str, comment: str = "", extra_fields: dict | None = None
+) -> Target:
+    locked = _lock(target)
+    if not _transition_permitted(locked, name, by):
+        raise NotPermitted(_("您无权对目标“%(code)s”执行此操作。") % {"code": locked.code})
+    method = getattr(locked, name)
+    if not can_proceed(method):
+        raise Conflict(
+            _("目标“%(code)s”当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
+            % {"code": locked.code, "state": locked.get_state_display()}
+        )
+    from_state = locked.state
+    method()
+    for key, value in (extra_fields or {}).items():
+        setattr(locked, key, value)
+    try:
+        locked.save(update_fields=["state", "updated_at", *(extra_fields or {})])
+    except ConcurrentTransition as exc:
+        raise Conflict(
+            _("目标“%(code)s”已被他人处理，请刷新后查看。") % {"code": locked.code}
+        ) from exc
+    comment = comment.strip()
+    if comment:
+        TargetComment.objects.create(
+            target=locked,
+            author=by,
+            author_department=_author_department(locked, by),
+            body=comment,
+            transition=name,
+        )
+    audit_record(
+        actor=by,
+        obj=locked,
+        action=AuditEvent.Action.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.state,
+        comment=comment,
+        changes={
+            k: [None, _plain(v)] for k, v in (extra_fields or {}).items() if k.endswith("reference")
+        },
+    )
+    return locked
+
+
+def _author_department(target: Target, user: User) -> Department | None:
+    access = access_for(user)
+    if target.lead_department_id in access.member_departments:
+        return target.lead_department
+    for dept_id, roles in access.dept_roles.items():
+        if Role.GENERAL_OFFICE in roles:
+            return Department.objects.get(pk=dept_id)
+    return None
+
+
+def _check_comment(comment: str) -> None:
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationFailed(
+            _("意见不能超过%(n)s字。") % {"n": COMMENT_MAX_LENGTH},
+            field_errors={"comment": [_("意见不能超过%(n)s字。") % {"n": COMMENT_MAX_LENGTH}]},
+        )
+
+
+@transaction.atomic
+def target_submit(*, target: Target, by: User, comment: str = "") -> Target:
+    """报送: the department head signs off a draft and sends it to the general office (Art. 10)."""
+    _check_comment(comment)
+    return _transition(target=target, by=by, name="submit", comment=comment)
+
+
+@transaction.atomic
+def target_return(*, target: Target, by: User, comment: str) -> Target:
+    """退回: the general office sends a submitted target back with its reasons (Art. 9 协商).
+
+    Side effects: the comment joins the thread; the department is e-mailed after commit.
+    """
+    from .tasks import notify_target_returned
+
+    comment = (comment or "").strip()
+    if not comment:
+        message = _("退回时必须填写退回意见。")
+        raise ValidationFailed(message, field_errors={"comment": [message]})
+    _check_comment(comment)
+    target = _transition(target=target, by=by, name="return_to_department", comment=comment)
+    transaction.on_commit(lambda: notify_target_returned.delay(target.pk))
+    return target
+
+
+@transaction.atomic
+def target_negotiate(*, target: Target, by: User, comment: str = "") -> Target:
+    """协商一致: the general office and the department agree on the target (Art. 9)."""
+    _check_comment(comment)
+    return _transition(target=target, by=by, name="negotiate", comment=comment)
+
+
+@transaction.atomic
+def target_confirm(
+    *, target: Target, by: User, approval_reference: str, comment: str = ""
+) -> Target:
+    """确认: recorded on the city government's approval (Art. 10–11), naming the meeting or the
+    document. From here on the content is locked (Art. 12)."""
+    approval_reference = (approval_reference or "").strip()
+    if not approval_reference:
+        message = _("请填写审定该目标的市政府会议或文件文号。")
+        raise ValidationFailed(message, field_errors={"approval_reference": [message]})
+    if len(approval_reference) > 200:
+        message = _("审定会议或文号不能超过200字。")
+        raise ValidationFailed(message, field_errors={"approval_reference": [message]})
+    _check_comment(comment)
+    return _transition(
+        target=target,
+        by=by,
+        name="confirm",
+        comment=comment,
+        extra_fields={"approval_reference": approval_reference, "confirmed_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def target_start_execution(*, target: Target, by: User, comment: str = "") -> Target:
+    """下达任务书: the confirmed target goes into execution (Zhongshan: a task book is issued)."""
+    _check_comment(comment)
+    return _transition(
+        target=target,
+        by=by,
+        name="start_execution",
+        comment=comment,
+        extra_fields={"execution_started_at": timezone.now()},
+    )
+
+
+TRANSITIONS = {
+    "submit": target_submit,
+    "return": target_return,
+    "negotiate": target_negotiate,
+    "confirm": target_confirm,
+    "start_execution": target_start_execution,
+}
+
+
+@transaction.atomic
+def targets_transition_many(*, targets, by: User, action: str, **kwargs) -> list[Target]:
+    """The same transition on many targets at once (a head submitting the department's drafts;
+    the office confirming the year's set). All or nothing: if one cannot move, none moves and the
+    message names it."""
+    service = TRANSITIONS[action]
+    targets = list(targets)
+    if not targets:
+        raise ValidationFailed(_("请至少选择一个目标。"))
+    return [service(target=t, by=by, **kwargs) for t in sorted(targets, key=lambda t: t.pk)]
+
+
+@transaction.atomic
+def target_comment_add(*, target: Target, by: User, body: str) -> TargetComment:
+    """A message in the negotiation thread, visible to the department and the general office."""
+    body = (body or "").strip()
+    if not body:
+        message = _("请填写意见内容。")
+        raise ValidationFailed(message, field_errors={"body": [message]})
+    if len(body) > COMMENT_MAX_LENGTH:
+        message = _("意见不能超过%(n)s字。") % {"n": COMMENT_MAX_LENGTH}
+        raise ValidationFailed(message, field_errors={"body": [message]})
+    if not perms.may_comment(target, by):
+        raise NotPermitted(_("您不能在该目标的协商记录中发表意见。"))
+    comment = TargetComment.objects.create(
+        target=target, author=by, author_department=_author_department(target, by), body=body
+    )
+    audit_record(actor=by, obj=target, action=AuditEvent.Action.COMMENT, comment=body)
+    return comment
