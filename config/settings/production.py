@@ -1,6 +1,6 @@
 """Production settings: everything strict, nothing defaulted that must be secret.
 
-Passes ``manage.py check --deploy`` (checked in tests/test_settings.py).
+Passes ``manage.py check --deploy`` (checked in tests/deploy/test_settings.py).
 """
 
 from .base import *  # noqa: F403
@@ -17,7 +17,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The preload directive is only consent to be listed: nothing happens until the operator submits
+# the domain to hstspreload.org. An operator who will never do so may set it false and accept
+# check --deploy's warning (security.W021).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

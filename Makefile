@@ -1,0 +1,106 @@
+# Mubiao's entry points. `make run` serves the demo on a bare machine (Python 3.11, no database
+# or Redis server); `make test` runs the suite against whatever DATABASE_URL / REDIS_URL the
+# environment names (SQLite and eager Celery when unset); `make lint` is what CI checks.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-installing takes a while even when nothing changed, so the install is redone only when
+# pyproject.toml is newer than this stamp.
+STAMP := $(VENV)/.installed-from-pyproject
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The browser journey drives Debian's Chromium; CJK fonts make the Chinese pages render.
+BROWSER_BIN := /usr/bin/chromium
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
+
+.PHONY: help install run test lint messages compilemessages system-packages clean distclean
+
+help:
+	@echo "make run       install, migrate SQLite, load the demo city, serve http://$(HOST):$(PORT)"
+	@echo "make test      install (plus Chromium and CJK fonts) and run pytest"
+	@echo "make lint      ruff check, ruff format --check, makemigrations --check"
+	@echo "make messages  refresh locale/en/LC_MESSAGES/django.po and compile it"
+	@echo "make clean     remove caches and collected static files (distclean: also .venv)"
+
+$(PY):
+	@if command -v python3.11 >/dev/null 2>&1; then python3.11 -m venv $(VENV); \
+	else echo "python3.11 not found; trying python3 ($$(python3 --version))"; python3 -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+# Compiled catalogues are built from the .po sources when gettext's msgfmt is present; without
+# it the committed .mo files are used as they are.
+compilemessages: $(STAMP)
+	@if ! ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		echo "No locale/*/LC_MESSAGES/*.po: nothing to compile."; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
+		$(MANAGE) compilemessages --ignore='$(VENV)/*' --ignore='staticfiles/*'; \
+	else \
+		echo "msgfmt not found (Debian: gettext); using the committed .mo files."; \
+	fi
+
+run: compilemessages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Installs what the browser test needs if it is missing. Exits 0 when present or installed, 3
+# when it could not be installed (the caller then skips only the browser tests, loudly).
+system-packages:
+	@missing=""; \
+	[ -x $(BROWSER_BIN) ] || missing="$$missing chromium"; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+		dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || missing="$$missing fonts-noto-cjk"; \
+	fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Missing system packages for the browser test:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then \
+		bash -c '$(APT_INSTALL)'; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo bash -c '$(APT_INSTALL)'; \
+	else \
+		echo "Cannot install them (not root, no password-less sudo). Run as root:"; \
+		echo "    $(APT_INSTALL)"; \
+		exit 3; \
+	fi
+
+test: $(STAMP) compilemessages
+	@status=0; $(MAKE) --no-print-directory system-packages || status=$$?; \
+	if [ $$status = 0 ]; then \
+		$(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ $$status = 3 ]; then \
+		echo "!!! SKIPPING the browser tests (-m 'not browser'): Chromium / CJK fonts are missing, see above."; \
+		$(PY) -m pytest -m 'not browser' $(PYTEST_ARGS); \
+	else \
+		echo "Installing the system packages failed (exit $$status)."; exit $$status; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --ignore='$(VENV)/*' --ignore='staticfiles/*'
+	$(MANAGE) compilemessages --ignore='$(VENV)/*' --ignore='staticfiles/*'
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache staticfiles test-results build *.egg-info
+
+distclean: clean
+	rm -rf $(VENV)
