@@ -4,8 +4,12 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
+router.register("plan-years", PlanYearViewSet, basename="plan-year")
+router.register("aspects", AspectViewSet, basename="aspect")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [path("me/", MeView.as_view(), name="api-me"), *router.urls]

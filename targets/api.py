@@ -1,0 +1,711 @@
+"""The targets API under /api/v1/: thin viewsets over targets.selectors and targets.services.
+
+Serializers here only parse and check types; every rule on a target's content, every permission
+and every state check lives in the services, which answer with ApplicationError (rendered by
+``accounts.api.exception_handler``). Querysets come from the selectors, so an object the user
+may not read is a 404, exactly as on the pages.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from django_fsm import has_transition_perm
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from accounts.errors import NotFoundForUser, ValidationFailed
+from accounts.models import Department, User
+from audit.models import AuditEvent
+
+from . import permissions as perms
+from . import selectors, services
+from .models import Aspect, Milestone, PlanYear, Target, TargetComment, TargetDepartment
+
+# The API's action names are the services' (targets_transition_many); the model's transition
+# method behind each is what django-fsm checks the permission on.
+TRANSITION_METHODS = {
+    "submit": "submit",
+    "return": "return_to_department",
+    "negotiate": "negotiate",
+    "confirm": "confirm",
+    "start_execution": "start_execution",
+}
+ALLOWED_ACTIONS = ["edit", "comment", *TRANSITION_METHODS]
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as the services' flat keys (``milestones.0.due_date``), so a
+    client handles one error shape whichever layer refused the input."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        items = errors.items()
+    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
+        items = enumerate(errors)
+    else:
+        return {prefix or "non_field_errors": [str(e) for e in errors]}
+    for key, value in items:
+        key = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict | list) and value and not isinstance(value, str):
+            for k, v in flatten_errors(value, key).items():
+                flat.setdefault(k, []).extend(v)
+        elif value:
+            flat.setdefault(key, []).append(str(value))
+    return flat
+
+
+def validated(serializer, message=None):
+    if not serializer.is_valid():
+        raise ValidationFailed(
+            message or _("请求有误，请更正标出的问题。"),
+            field_errors=flatten_errors(serializer.errors),
+        )
+    return serializer.validated_data
+
+
+# --- reference data -----------------------------------------------------------------------
+
+
+class PlanYearSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    is_open_for_drafting = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PlanYear
+        fields = [
+            "id",
+            "year",
+            "status",
+            "status_display",
+            "is_open_for_drafting",
+            "drafting_opens",
+            "drafting_closes",
+            "q1_report_due",
+            "q2_report_due",
+            "q3_report_due",
+            "year_end_due",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="计划年度列表", tags=["计划年度"]),
+    retrieve=extend_schema(summary="计划年度详情", tags=["计划年度"]),
+)
+class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
+    """计划年度 — readable by every signed-in user."""
+
+    serializer_class = PlanYearSerializer
+    queryset = PlanYear.objects.all()
+    filterset_fields = ["status"]
+    ordering_fields = ["year"]
+
+
+class AspectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Aspect
+        fields = ["id", "plan_year", "number", "name"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="目标方面列表", tags=["计划年度"]),
+    retrieve=extend_schema(summary="目标方面详情", tags=["计划年度"]),
+)
+class AspectViewSet(viewsets.ReadOnlyModelViewSet):
+    """目标方面 — the grouping of a year's targets."""
+
+    serializer_class = AspectSerializer
+    queryset = Aspect.objects.all()
+    filterset_fields = ["plan_year"]
+
+
+# --- reading targets ----------------------------------------------------------------------
+
+
+class TargetListSerializer(serializers.ModelSerializer):
+    """One row of the list: only what target_list has already joined, so a page of targets costs
+    the same number of queries as a page of one."""
+
+    year = serializers.IntegerField(source="plan_year.year", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    aspect_name = serializers.CharField(source="aspect.name", read_only=True)
+    lead_department_name = serializers.CharField(source="lead_department.name", read_only=True)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "code",
+            "title",
+            "plan_year",
+            "year",
+            "level",
+            "level_display",
+            "kind",
+            "kind_display",
+            "state",
+            "state_display",
+            "aspect",
+            "aspect_name",
+            "lead_department",
+            "lead_department_name",
+            "parent",
+            "parent_code",
+            "is_key_work",
+            "weight",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "quarter",
+            "due_date",
+            "description",
+            "expected_value",
+            "status",
+            "status_display",
+        ]
+        read_only_fields = fields
+
+
+class TargetDepartmentSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = TargetDepartment
+        fields = ["department", "department_name", "role", "role_display", "task", "acceptance"]
+        read_only_fields = fields
+
+
+class TargetDetailSerializer(TargetListSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    departments = TargetDepartmentSerializer(many=True, read_only=True)
+    cooperating_leaders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    children = serializers.SerializerMethodField(help_text=gettext_lazy("可见的下级目标编号"))
+    created_by_name = serializers.CharField(source="created_by.__str__", read_only=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=gettext_lazy("当前用户此刻可执行的操作（按流转权限计算）")
+    )
+
+    class Meta(TargetListSerializer.Meta):
+        fields = [
+            *TargetListSerializer.Meta.fields,
+            "content",
+            "measures",
+            "indicator",
+            "unit",
+            "baseline",
+            "target_value",
+            "direction",
+            "is_public",
+            "lead_leader",
+            "cooperating_leaders",
+            "assisting_secretary",
+            "dept_head_name",
+            "dept_leader_in_charge",
+            "dept_responsible_person",
+            "approval_reference",
+            "confirmed_at",
+            "execution_started_at",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "milestones",
+            "departments",
+            "children",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_children(self, obj) -> list[int]:
+        user = self.context["request"].user
+        return list(selectors.target_children(user, obj).values_list("pk", flat=True))
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ALLOWED_ACTIONS)))
+    def get_allowed_actions(self, obj) -> list[str]:
+        user = self.context["request"].user
+        allowed = []
+        if obj.plan_year.is_open_for_drafting and perms.may_edit_content(obj, user):
+            allowed.append("edit")
+        if perms.may_comment(obj, user):
+            allowed.append("comment")
+        allowed += [
+            name
+            for name, method in TRANSITION_METHODS.items()
+            if has_transition_perm(getattr(obj, method), user)
+        ]
+        return allowed
+
+
+# --- writing targets ----------------------------------------------------------------------
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    quarter = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text=gettext_lazy("留空则为该季度最后一天")
+    )
+    expected_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+
+
+class DepartmentInputSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    role = serializers.ChoiceField(TargetDepartment.Role.choices)
+    task = serializers.CharField(required=False, allow_blank=True, default="")
+    acceptance = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    """The content of a target as the API accepts it; checked by target_input_errors."""
+
+    level = serializers.ChoiceField(Target.Level.choices, default=Target.Level.DEPARTMENT)
+    kind = serializers.ChoiceField(Target.Kind.choices)
+    title = serializers.CharField(allow_blank=True)
+    content = serializers.CharField(allow_blank=True)
+    measures = serializers.CharField(required=False, allow_blank=True, default="")
+    aspect = serializers.PrimaryKeyRelatedField(queryset=Aspect.objects.all())
+    lead_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    # Narrowed to the targets the user can read in __init__: linking to a target proves it exists.
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Target.objects.none(), required=False, allow_null=True, default=None
+    )
+    is_key_work = serializers.BooleanField(required=False, default=False)
+    indicator = serializers.CharField(required=False, allow_blank=True, default="")
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    baseline = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    target_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    direction = serializers.ChoiceField(
+        Target.Direction.choices, required=False, allow_blank=True, default=""
+    )
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, default=1)
+    is_public = serializers.BooleanField(required=False, default=False)
+    lead_leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    cooperating_leaders = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
+    )
+    assisting_secretary = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    dept_head_name = serializers.CharField(required=False, allow_blank=True, default="")
+    dept_leader_in_charge = serializers.CharField(required=False, allow_blank=True, default="")
+    dept_responsible_person = serializers.CharField(required=False, allow_blank=True, default="")
+    milestones = MilestoneInputSerializer(many=True, required=False, default=list)
+    departments = DepartmentInputSerializer(many=True, required=False, default=list)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["parent"].queryset = selectors.visible_targets(request.user)
+
+    def to_input(self) -> services.TargetInput:
+        data = dict(self.validated_data)
+        data.pop("plan_year", None)
+        data.pop("version", None)
+        data["milestones"] = [services.MilestoneInput(**m) for m in data["milestones"]]
+        data["departments"] = [services.DepartmentInput(**d) for d in data["departments"]]
+        data["cooperating_leaders"] = list(data["cooperating_leaders"])
+        return services.TargetInput(**data)
+
+
+class TargetCreateSerializer(TargetWriteSerializer):
+    plan_year = serializers.PrimaryKeyRelatedField(queryset=PlanYear.objects.all())
+
+
+class TargetUpdateSerializer(TargetWriteSerializer):
+    version = serializers.IntegerField(
+        help_text=gettext_lazy("读取时的版本号；他人已保存新版本时返回409")
+    )
+
+
+def target_write_data(target: Target) -> dict:
+    """A target's current content in the write format: what a PATCH leaves unchanged."""
+    return {
+        "level": target.level,
+        "kind": target.kind,
+        "title": target.title,
+        "content": target.content,
+        "measures": target.measures,
+        "aspect": target.aspect_id,
+        "lead_department": target.lead_department_id,
+        "parent": target.parent_id,
+        "is_key_work": target.is_key_work,
+        "indicator": target.indicator,
+        "unit": target.unit,
+        "baseline": target.baseline,
+        "target_value": target.target_value,
+        "direction": target.direction,
+        "weight": target.weight,
+        "is_public": target.is_public,
+        "lead_leader": target.lead_leader_id,
+        "cooperating_leaders": [u.pk for u in target.cooperating_leaders.all()],
+        "assisting_secretary": target.assisting_secretary_id,
+        "dept_head_name": target.dept_head_name,
+        "dept_leader_in_charge": target.dept_leader_in_charge,
+        "dept_responsible_person": target.dept_responsible_person,
+        "milestones": [
+            {
+                "quarter": m.quarter,
+                "description": m.description,
+                "due_date": m.due_date,
+                "expected_value": m.expected_value,
+            }
+            for m in target.milestones.all()
+        ],
+        "departments": [
+            {
+                "department": d.department_id,
+                "role": d.role,
+                "task": d.task,
+                "acceptance": d.acceptance,
+            }
+            for d in target.departments.all()
+        ],
+    }
+
+
+# --- transitions, thread, history ---------------------------------------------------------
+
+
+class TransitionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, help_text=gettext_lazy("退回意见（必填）"))
+
+
+class ConfirmSerializer(serializers.Serializer):
+    approval_reference = serializers.CharField(
+        allow_blank=True, help_text=gettext_lazy("审定该目标的市政府会议或文件文号（必填）")
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BulkTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(list(TRANSITION_METHODS))
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    approval_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=gettext_lazy("确认时必填")
+    )
+
+
+class BulkTransitionResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    targets = TargetListSerializer(many=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.__str__", read_only=True)
+    author_department_name = serializers.CharField(
+        source="author_department.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = TargetComment
+        fields = [
+            "id",
+            "author",
+            "author_name",
+            "author_department",
+            "author_department_name",
+            "body",
+            "transition",
+            "created_at",
+        ]
+        read_only_fields = [f for f in fields if f != "body"]
+        # The service states the rule on an empty body, in one place.
+        extra_kwargs = {"body": {"allow_blank": True}}
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor",
+            "actor_name",
+            "action",
+            "action_display",
+            "transition",
+            "from_state",
+            "to_state",
+            "changes",
+            "comment",
+            "request_id",
+        ]
+        read_only_fields = fields
+
+
+class RevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.IntegerField(source="created_by_id")
+    created_by_name = serializers.CharField(source="created_by.__str__")
+    snapshot = serializers.JSONField()
+
+
+# --- the viewset --------------------------------------------------------------------------
+
+
+class TargetFilter(filters.FilterSet):
+    # Plain numbers rather than model choices: validating a choice would query the table (and
+    # tell a user that an id they may not read exists).
+    plan_year = filters.NumberFilter(field_name="plan_year_id")
+    plan_year__year = filters.NumberFilter(field_name="plan_year__year")
+    aspect = filters.NumberFilter(field_name="aspect_id")
+    lead_department = filters.NumberFilter(field_name="lead_department_id")
+    parent = filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = Target
+        fields = ["plan_year", "plan_year__year", "state", "level", "kind", "aspect"]
+        fields += ["lead_department", "parent", "is_key_work"]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What accounts.api.exception_handler renders for an ApplicationError."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("按字段列出的问题；嵌套行写作 milestones.0.due_date"),
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="输入有误，未保存任何内容"),
+    403: OpenApiResponse(ErrorSerializer, description="无权执行该操作"),
+    404: OpenApiResponse(ErrorSerializer, description="目标不存在或无权查看"),
+    409: OpenApiResponse(ErrorSerializer, description="目标已被他人修改或处理"),
+}
+
+
+def transition_schema(summary, request):
+    return extend_schema(
+        summary=summary,
+        tags=["目标流转"],
+        request=request,
+        responses={200: TargetDetailSerializer, **ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="目标列表（仅含当前用户可见的目标）", tags=["目标"]),
+    retrieve=extend_schema(
+        summary="目标详情", tags=["目标"], responses={200: TargetDetailSerializer, 404: ERRORS[404]}
+    ),
+    create=extend_schema(
+        summary="拟定目标（草稿）",
+        tags=["目标"],
+        request=TargetCreateSerializer,
+        responses={201: TargetDetailSerializer, **ERRORS},
+    ),
+    update=extend_schema(
+        summary="修改目标（须带 version）",
+        tags=["目标"],
+        request=TargetUpdateSerializer,
+        responses={200: TargetDetailSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="部分修改目标（须带 version；未给出的字段保持原值）",
+        tags=["目标"],
+        request=TargetUpdateSerializer,
+        responses={200: TargetDetailSerializer, **ERRORS},
+    ),
+)
+class TargetViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """目标: read through the selectors, write through the services. No DELETE: a target leaves
+    the list only by a later, recorded decision (cancellation), never by erasure."""
+
+    queryset = Target.objects.none()  # for the schema; requests use get_queryset
+    parser_classes = [JSONParser]
+    filterset_class = TargetFilter
+    search_fields = ["code", "title"]
+    ordering_fields = ["code", "title", "weight", "state", "updated_at", "aspect__number"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            return selectors.target_list(user)
+        if self.action in ("comments", "history", "revisions"):
+            return selectors.visible_targets(user)
+        return selectors.target_detail_queryset(user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return TargetListSerializer
+        return TargetDetailSerializer
+
+    def _detail(self, target, status_code=status.HTTP_200_OK):
+        fresh = selectors.target_detail_queryset(self.request.user).get(pk=target.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = TargetCreateSerializer(data=request.data, context={"request": request})
+        validated(serializer, _("目标未保存，请更正标出的问题。"))
+        target = services.target_create(
+            by=request.user,
+            plan_year=serializer.validated_data["plan_year"],
+            data=serializer.to_input(),
+        )
+        return self._detail(target, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        target = self.get_object()
+        body = request.data
+        if kwargs.get("partial"):
+            body = {**target_write_data(target), **body}
+        serializer = TargetUpdateSerializer(data=body, context={"request": request})
+        validated(serializer, _("目标未保存，请更正标出的问题。"))
+        target = services.target_update(
+            target=target,
+            by=request.user,
+            data=serializer.to_input(),
+            expected_version=serializer.validated_data["version"],
+        )
+        return self._detail(target)
+
+    def _transition(self, request, service, serializer_class):
+        target = self.get_object()
+        kwargs = validated(serializer_class(data=request.data))
+        target = service(target=target, by=request.user, **kwargs)
+        return self._detail(target)
+
+    @transition_schema("报送（部门主要负责人）", TransitionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, services.target_submit, TransitionSerializer)
+
+    @transition_schema("退回（目标办，须填写意见）", ReturnSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_department(self, request, pk=None):
+        return self._transition(request, services.target_return, ReturnSerializer)
+
+    @transition_schema("协商一致（目标办）", TransitionSerializer)
+    @action(detail=True, methods=["post"])
+    def negotiate(self, request, pk=None):
+        return self._transition(request, services.target_negotiate, TransitionSerializer)
+
+    @transition_schema("确认（目标办，记录审定会议或文号）", ConfirmSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(request, services.target_confirm, ConfirmSerializer)
+
+    @transition_schema("下达任务书，开始执行（目标办）", TransitionSerializer)
+    @action(detail=True, methods=["post"], url_path="start-execution", url_name="start-execution")
+    def start_execution(self, request, pk=None):
+        return self._transition(request, services.target_start_execution, TransitionSerializer)
+
+    @extend_schema(
+        summary="批量流转（全部成功或全部不变）",
+        tags=["目标流转"],
+        request=BulkTransitionSerializer,
+        responses={200: BulkTransitionResultSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-transition", url_name="bulk-transition")
+    def bulk_transition(self, request):
+        data = validated(BulkTransitionSerializer(data=request.data))
+        ids = list(dict.fromkeys(data["ids"]))
+        targets = list(selectors.visible_targets(request.user).filter(pk__in=ids))
+        missing = sorted(set(ids) - {t.pk for t in targets})
+        if missing:
+            message = _("以下目标不存在或无权查看：%(ids)s") % {
+                "ids": "、".join(str(i) for i in missing)
+            }
+            raise NotFoundForUser(message, field_errors={"ids": [message]})
+        kwargs = {"comment": data["comment"]}
+        if data["action"] == "confirm":
+            kwargs["approval_reference"] = data["approval_reference"]
+        moved = services.targets_transition_many(
+            targets=targets, by=request.user, action=data["action"], **kwargs
+        )
+        rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
+        return Response(
+            {"count": len(moved), "targets": TargetListSerializer(rows, many=True).data}
+        )
+
+    @extend_schema(
+        methods=["get"],
+        summary="协商意见记录",
+        tags=["协商与历史"],
+        request=None,
+        responses={200: CommentSerializer(many=True), 404: ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="发表协商意见",
+        tags=["协商与历史"],
+        request=CommentSerializer,
+        responses={201: CommentSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        target = self.get_object()
+        if request.method == "POST":
+            data = validated(CommentSerializer(data=request.data))
+            comment = services.target_comment_add(target=target, by=request.user, body=data["body"])
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        thread = target.comments.select_related("author", "author_department")
+        return Response(CommentSerializer(thread, many=True).data)
+
+    @extend_schema(
+        summary="目标历史（审计记录，不可修改）",
+        tags=["协商与历史"],
+        responses={200: AuditEventSerializer(many=True), 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        target = self.get_object()
+        events = AuditEvent.objects.for_object(target)
+        return Response(AuditEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary="目标各版本内容",
+        tags=["协商与历史"],
+        responses={200: RevisionSerializer(many=True), 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        target = self.get_object()
+        revisions = target.revisions.select_related("created_by").order_by("number")
+        return Response(RevisionSerializer(revisions, many=True).data)
