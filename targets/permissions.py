@@ -26,9 +26,15 @@ def may_review(target, user) -> bool:
 
 
 def may_create(user, *, level: str, lead_department_id: int | None) -> bool:
+    """Department targets are drafted by the lead department's staff and head (Art. 7, 8); city
+    targets by the general office (Art. 11). With no lead department chosen yet, any department
+    member may go on, so that the missing field is reported as bad input (issue 2), not as a
+    permission problem."""
     access = access_for(user)
     if level == "city":
         return access.is_general_office
+    if lead_department_id is None:
+        return bool(access.member_departments)
     return lead_department_id in access.member_departments
 
 

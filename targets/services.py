@@ -109,6 +109,25 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _decimal_error(value, model_field) -> str:
+    """Why ``value`` does not fit the decimal column (``max_digits``/``decimal_places``), or ""."""
+    if value is None:
+        return ""
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        return _("请填写有效的数值。")
+    if not value.is_finite():
+        return _("请填写有效的数值。")
+    whole_digits = model_field.max_digits - model_field.decimal_places
+    # The database rounds to decimal_places first, so compare with the smallest value that
+    # rounds up to 10**whole_digits.
+    limit = Decimal(10) ** whole_digits - Decimal("0.5").scaleb(-model_field.decimal_places)
+    if abs(value) >= limit:
+        return _("数值过大：整数部分最多%(n)s位。") % {"n": whole_digits}
+    return ""
+
+
 def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Target | None = None):
     """Every rule on a target's content, as ``{field: [message, ...]}``; empty when valid.
 
@@ -141,6 +160,11 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
             add("target_value", _("定量目标须填写目标值。"))
         if data.direction not in Target.Direction.values:
             add("direction", _("定量目标须选择指标方向（越高越好或越低越好）。"))
+        # A value the column cannot hold would otherwise fail in the database as a server error.
+        for name in ("baseline", "target_value"):
+            message = _decimal_error(getattr(data, name), Target._meta.get_field(name))
+            if message:
+                add(name, message)
     if data.weight is None or data.weight <= 0:
         add("weight", _("权重必须大于0。"))
     elif data.weight >= Decimal(10000):
@@ -176,6 +200,9 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
     for i, row in enumerate(data.departments):
         if row.role not in TargetDepartment.Role.values:
             add(f"departments.{i}.role", _("请选择责任部门或配合部门。"))
+        if row.department is None:
+            add(f"departments.{i}.department", _("请选择部门。"))
+            continue
         if data.lead_department is not None and row.department.pk == data.lead_department.pk:
             add(f"departments.{i}.department", _("牵头部门不必再列为责任或配合部门。"))
         elif row.department.pk in seen:
@@ -190,6 +217,12 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
             continue
         if _blank(row.description):
             add(f"milestones.{i}.description", _("请填写节点目标。"))
+        if data.kind == Target.Kind.QUANTITATIVE:
+            message = _decimal_error(
+                row.expected_value, Milestone._meta.get_field("expected_value")
+            )
+            if message:
+                add(f"milestones.{i}.expected_value", message)
         start, end = plan_year.quarter_bounds(row.quarter)
         if row.due_date is not None and not (start <= row.due_date <= end):
             add(
