@@ -91,6 +91,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+LOGIN_RATE_PER_USERNAME = env("LOGIN_RATE_PER_USERNAME", default="10/m")
+LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default="30/m")
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 LOGIN_REDIRECT_URL = "targets:target_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory e-mail, eager Celery."""
 
+import os
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,3 +14,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Login throttling is tested explicitly (tests/accounts/test_login.py); elsewhere many logins
+# from 127.0.0.1 must not trip it.
+RATELIMIT_ENABLE = False
+# In CI the cache is the shared Redis server: keep each run's keys apart.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+# Tests never run collectstatic: let WhiteNoise look files up through the finders.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
