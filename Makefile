@@ -58,15 +58,16 @@ run: compilemessages
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Installs what the browser test needs if it is missing. Exits 0 when present or installed, 3
-# when it could not be installed (the caller then skips only the browser tests, loudly).
-system-packages:
-	@missing=""; \
-	[ -x $(BROWSER_BIN) ] || missing="$$missing chromium"; \
-	if command -v dpkg-query >/dev/null 2>&1; then \
-		dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || missing="$$missing fonts-noto-cjk"; \
-	fi; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
+# Installs what the browser test needs if it is missing; leaves browser=ok, or browser=missing
+# after printing the command to run (the caller then skips only the browser tests, loudly).
+define ENSURE_SYSTEM_PACKAGES
+missing=""; browser=ok; \
+[ -x $(BROWSER_BIN) ] || missing="$$missing chromium"; \
+if command -v dpkg-query >/dev/null 2>&1; then \
+	dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" \
+		|| missing="$$missing fonts-noto-cjk"; \
+fi; \
+if [ -n "$$missing" ]; then \
 	echo "Missing system packages for the browser test:$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then \
 		bash -c '$(APT_INSTALL)'; \
@@ -75,18 +76,22 @@ system-packages:
 	else \
 		echo "Cannot install them (not root, no password-less sudo). Run as root:"; \
 		echo "    $(APT_INSTALL)"; \
-		exit 3; \
-	fi
+		browser=missing; \
+	fi; \
+fi
+endef
+
+system-packages:
+	@$(ENSURE_SYSTEM_PACKAGES); [ "$$browser" = ok ]
 
 test: $(STAMP) compilemessages
-	@status=0; $(MAKE) --no-print-directory system-packages || status=$$?; \
-	if [ $$status = 0 ]; then \
+	@$(ENSURE_SYSTEM_PACKAGES); \
+	if [ "$$browser" = ok ]; then \
+		echo "$(PY) -m pytest $(PYTEST_ARGS)"; \
 		$(PY) -m pytest $(PYTEST_ARGS); \
-	elif [ $$status = 3 ]; then \
-		echo "!!! SKIPPING the browser tests (-m 'not browser'): Chromium / CJK fonts are missing, see above."; \
-		$(PY) -m pytest -m 'not browser' $(PYTEST_ARGS); \
 	else \
-		echo "Installing the system packages failed (exit $$status)."; exit $$status; \
+		echo "!!! SKIPPING the browser tests (pytest -m 'not browser'): Chromium or the CJK fonts are missing, see above."; \
+		$(PY) -m pytest -m 'not browser' $(PYTEST_ARGS); \
 	fi
 
 lint: $(STAMP)
