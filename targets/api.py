@@ -9,6 +9,7 @@ may not read is a 404, exactly as on the pages.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
 from django_fsm import has_transition_perm
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -18,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -103,6 +105,7 @@ class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PlanYearSerializer
     queryset = PlanYear.objects.all()
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_fields = ["status"]
     ordering_fields = ["year"]
 
@@ -122,13 +125,14 @@ class AspectViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AspectSerializer
     queryset = Aspect.objects.all()
+    filter_backends = [DjangoFilterBackend]
     filterset_fields = ["plan_year"]
 
 
 # --- reading targets ----------------------------------------------------------------------
 
 
-class TargetListSerializer(serializers.ModelSerializer):
+class TargetSummarySerializer(serializers.ModelSerializer):
     """One row of the list: only what target_list has already joined, so a page of targets costs
     the same number of queries as a page of one."""
 
@@ -195,7 +199,7 @@ class TargetDepartmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TargetDetailSerializer(TargetListSerializer):
+class TargetDetailSerializer(TargetSummarySerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     departments = TargetDepartmentSerializer(many=True, read_only=True)
     cooperating_leaders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -205,9 +209,9 @@ class TargetDetailSerializer(TargetListSerializer):
         help_text=gettext_lazy("当前用户此刻可执行的操作（按流转权限计算）")
     )
 
-    class Meta(TargetListSerializer.Meta):
+    class Meta(TargetSummarySerializer.Meta):
         fields = [
-            *TargetListSerializer.Meta.fields,
+            *TargetSummarySerializer.Meta.fields,
             "content",
             "measures",
             "indicator",
@@ -421,7 +425,7 @@ class BulkTransitionSerializer(serializers.Serializer):
 
 class BulkTransitionResultSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    targets = TargetListSerializer(many=True)
+    targets = TargetSummarySerializer(many=True)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -532,7 +536,7 @@ def transition_schema(summary, request):
         summary="拟定目标（草稿）",
         tags=["目标"],
         request=TargetCreateSerializer,
-        responses={201: TargetDetailSerializer, **ERRORS},
+        responses={201: TargetDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     ),
     update=extend_schema(
         summary="修改目标（须带 version）",
@@ -573,7 +577,7 @@ class TargetViewSet(
 
     def get_serializer_class(self):
         if self.action == "list":
-            return TargetListSerializer
+            return TargetSummarySerializer
         return TargetDetailSerializer
 
     def _detail(self, target, status_code=status.HTTP_200_OK):
@@ -593,7 +597,7 @@ class TargetViewSet(
     def update(self, request, *args, **kwargs):
         target = self.get_object()
         body = request.data
-        if kwargs.get("partial"):
+        if kwargs.get("partial") and isinstance(body, dict):
             body = {**target_write_data(target), **body}
         serializer = TargetUpdateSerializer(data=body, context={"request": request})
         validated(serializer, _("目标未保存，请更正标出的问题。"))
@@ -612,27 +616,33 @@ class TargetViewSet(
         return self._detail(target)
 
     @transition_schema("报送（部门主要负责人）", TransitionSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         return self._transition(request, services.target_submit, TransitionSerializer)
 
     @transition_schema("退回（目标办，须填写意见）", ReturnSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_to_department(self, request, pk=None):
         return self._transition(request, services.target_return, ReturnSerializer)
 
     @transition_schema("协商一致（目标办）", TransitionSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def negotiate(self, request, pk=None):
         return self._transition(request, services.target_negotiate, TransitionSerializer)
 
     @transition_schema("确认（目标办，记录审定会议或文号）", ConfirmSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def confirm(self, request, pk=None):
         return self._transition(request, services.target_confirm, ConfirmSerializer)
 
     @transition_schema("下达任务书，开始执行（目标办）", TransitionSerializer)
-    @action(detail=True, methods=["post"], url_path="start-execution", url_name="start-execution")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="start-execution",
+        url_name="start-execution",
+        filter_backends=[],
+    )
     def start_execution(self, request, pk=None):
         return self._transition(request, services.target_start_execution, TransitionSerializer)
 
@@ -642,7 +652,14 @@ class TargetViewSet(
         request=BulkTransitionSerializer,
         responses={200: BulkTransitionResultSerializer, **ERRORS},
     )
-    @action(detail=False, methods=["post"], url_path="bulk-transition", url_name="bulk-transition")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk-transition",
+        url_name="bulk-transition",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def bulk_transition(self, request):
         data = validated(BulkTransitionSerializer(data=request.data))
         ids = list(dict.fromkeys(data["ids"]))
@@ -661,7 +678,7 @@ class TargetViewSet(
         )
         rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
         return Response(
-            {"count": len(moved), "targets": TargetListSerializer(rows, many=True).data}
+            {"count": len(moved), "targets": TargetSummarySerializer(rows, many=True).data}
         )
 
     @extend_schema(
@@ -676,9 +693,9 @@ class TargetViewSet(
         summary="发表协商意见",
         tags=["协商与历史"],
         request=CommentSerializer,
-        responses={201: CommentSerializer, **ERRORS},
+        responses={201: CommentSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def comments(self, request, pk=None):
         target = self.get_object()
         if request.method == "POST":
@@ -693,7 +710,7 @@ class TargetViewSet(
         tags=["协商与历史"],
         responses={200: AuditEventSerializer(many=True), 404: ERRORS[404]},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         target = self.get_object()
         events = AuditEvent.objects.for_object(target)
@@ -704,7 +721,7 @@ class TargetViewSet(
         tags=["协商与历史"],
         responses={200: RevisionSerializer(many=True), 404: ERRORS[404]},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def revisions(self, request, pk=None):
         target = self.get_object()
         revisions = target.revisions.select_related("created_by").order_by("number")

@@ -230,3 +230,12 @@ def test_cooperating_department_sees_target_once_submitted(
     detail = client.get(f"/api/v1/targets/{target.pk}/").json()
     assert detail["state"] == "submitted"
     assert detail["allowed_actions"] == []
+
+
+def test_session_login_reaches_the_api_with_the_same_rules(api, draft, staff_a, staff_b):
+    """A browser session (the pages' login) is enough for the API, and the rules are the same."""
+    assert api.login(username="staff_b", password="pass-1234")
+    assert api.get(f"/api/v1/targets/{draft.pk}/").status_code == 404
+    api.logout()
+    assert api.login(username="staff_a", password="pass-1234")
+    assert api.get(f"/api/v1/targets/{draft.pk}/").status_code == 200
