@@ -448,12 +448,18 @@ def _transition_permitted(target: Target, name: str, user: User) -> bool:
     return all(t.has_perm(target, user) for t in meta.transitions.values())
 
 
+def _require_permission(target: Target, name: str, user: User) -> None:
+    """Checked before any input, so a user who may not act is told so (403) rather than asked to
+    fill in a field (400); checked again on the locked row in ``_transition``."""
+    if not _transition_permitted(target, name, user):
+        raise NotPermitted(_("您无权对目标“%(code)s”执行此操作。") % {"code": target.code})
+
+
 def _transition(
     *, target: Target, by: User, name: str, comment: str = "", extra_fields: dict | None = None
 ) -> Target:
     locked = _lock(target)
-    if not _transition_permitted(locked, name, by):
-        raise NotPermitted(_("您无权对目标“%(code)s”执行此操作。") % {"code": locked.code})
+    _require_permission(locked, name, by)
     method = getattr(locked, name)
     if not can_proceed(method):
         raise Conflict(
@@ -515,6 +521,7 @@ def _check_comment(comment: str) -> None:
 @transaction.atomic
 def target_submit(*, target: Target, by: User, comment: str = "") -> Target:
     """报送: the department head signs off a draft and sends it to the general office (Art. 10)."""
+    _require_permission(target, "submit", by)
     _check_comment(comment)
     return _transition(target=target, by=by, name="submit", comment=comment)
 
@@ -527,6 +534,7 @@ def target_return(*, target: Target, by: User, comment: str) -> Target:
     """
     from .tasks import notify_target_returned
 
+    _require_permission(target, "return_to_department", by)
     comment = (comment or "").strip()
     if not comment:
         message = _("退回时必须填写退回意见。")
@@ -540,6 +548,7 @@ def target_return(*, target: Target, by: User, comment: str) -> Target:
 @transaction.atomic
 def target_negotiate(*, target: Target, by: User, comment: str = "") -> Target:
     """协商一致: the general office and the department agree on the target (Art. 9)."""
+    _require_permission(target, "negotiate", by)
     _check_comment(comment)
     return _transition(target=target, by=by, name="negotiate", comment=comment)
 
@@ -550,6 +559,7 @@ def target_confirm(
 ) -> Target:
     """确认: recorded on the city government's approval (Art. 10–11), naming the meeting or the
     document. From here on the content is locked (Art. 12)."""
+    _require_permission(target, "confirm", by)
     approval_reference = (approval_reference or "").strip()
     if not approval_reference:
         message = _("请填写审定该目标的市政府会议或文件文号。")
@@ -570,6 +580,7 @@ def target_confirm(
 @transaction.atomic
 def target_start_execution(*, target: Target, by: User, comment: str = "") -> Target:
     """下达任务书: the confirmed target goes into execution (Zhongshan: a task book is issued)."""
+    _require_permission(target, "start_execution", by)
     _check_comment(comment)
     return _transition(
         target=target,
@@ -604,6 +615,8 @@ def targets_transition_many(*, targets, by: User, action: str, **kwargs) -> list
 @transaction.atomic
 def target_comment_add(*, target: Target, by: User, body: str) -> TargetComment:
     """A message in the negotiation thread, visible to the department and the general office."""
+    if not perms.may_comment(target, by):
+        raise NotPermitted(_("您不能在该目标的协商记录中发表意见。"))
     body = (body or "").strip()
     if not body:
         message = _("请填写意见内容。")
@@ -611,8 +624,6 @@ def target_comment_add(*, target: Target, by: User, body: str) -> TargetComment:
     if len(body) > COMMENT_MAX_LENGTH:
         message = _("意见不能超过%(n)s字。") % {"n": COMMENT_MAX_LENGTH}
         raise ValidationFailed(message, field_errors={"body": [message]})
-    if not perms.may_comment(target, by):
-        raise NotPermitted(_("您不能在该目标的协商记录中发表意见。"))
     comment = TargetComment.objects.create(
         target=target, author=by, author_department=_author_department(target, by), body=body
     )

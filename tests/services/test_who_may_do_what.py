@@ -200,3 +200,48 @@ def test_conflict_is_not_raised_for_a_permitted_actor_on_wrong_state(draft, offi
     """Sanity check of the two families: the office may review, so a draft gives Conflict."""
     with pytest.raises(Conflict):
         services.target_negotiate(target=draft, by=office)
+
+
+# --- permission before input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "service", "kwargs"),
+    [
+        ("submitted", "target_return", {"comment": ""}),
+        ("negotiated", "target_confirm", {"approval_reference": ""}),
+        ("submitted", "target_negotiate", {"comment": "长" * 3000}),
+        ("draft", "target_submit", {"comment": "长" * 3000}),
+    ],
+)
+def test_who_may_not_act_is_told_so_whatever_the_input(request, staff_b, state, service, kwargs):
+    """A user without the right gets 403, never a request to correct a field they could not
+    use anyway (issue 2: 403 for forbidden actions)."""
+    target = request.getfixturevalue(state)
+    with nothing_written(target), pytest.raises(NotPermitted):
+        getattr(services, service)(target=target, by=staff_b, **kwargs)
+
+
+def test_outsider_commenting_an_empty_body_is_not_permitted(submitted, outsider):
+    with nothing_written(submitted), pytest.raises(NotPermitted):
+        services.target_comment_add(target=submitted, by=outsider, body="")
+
+
+def test_office_edits_its_own_city_draft(city_target, office, aspect, office_dept):
+    """Art. 11: the general office drafts the city targets and may revise them before
+    submission."""
+    updated = services.target_update(
+        target=city_target,
+        by=office,
+        data=qualitative_input(aspect, office_dept, level=Target.Level.CITY, title="稳中求进"),
+    )
+    assert (updated.title, updated.version) == ("稳中求进", 2)
+
+
+def test_department_cannot_edit_a_city_draft(city_target, head_a, aspect, office_dept):
+    with nothing_written(city_target), pytest.raises(NotPermitted):
+        services.target_update(
+            target=city_target,
+            by=head_a,
+            data=qualitative_input(aspect, office_dept, level=Target.Level.CITY),
+        )
