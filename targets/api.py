@@ -97,8 +97,8 @@ class PlanYearSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="计划年度列表", tags=["计划年度"]),
-    retrieve=extend_schema(summary="计划年度详情", tags=["计划年度"]),
+    list=extend_schema(summary=gettext_lazy("计划年度列表"), tags=["计划年度"]),
+    retrieve=extend_schema(summary=gettext_lazy("计划年度详情"), tags=["计划年度"]),
 )
 class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
     """计划年度 — readable by every signed-in user."""
@@ -117,8 +117,8 @@ class AspectSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="目标方面列表", tags=["计划年度"]),
-    retrieve=extend_schema(summary="目标方面详情", tags=["计划年度"]),
+    list=extend_schema(summary=gettext_lazy("目标方面列表"), tags=["计划年度"]),
+    retrieve=extend_schema(summary=gettext_lazy("目标方面详情"), tags=["计划年度"]),
 )
 class AspectViewSet(viewsets.ReadOnlyModelViewSet):
     """目标方面 — the grouping of a year's targets."""
@@ -511,10 +511,10 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="输入有误，未保存任何内容"),
-    403: OpenApiResponse(ErrorSerializer, description="无权执行该操作"),
-    404: OpenApiResponse(ErrorSerializer, description="目标不存在或无权查看"),
-    409: OpenApiResponse(ErrorSerializer, description="目标已被他人修改或处理"),
+    400: OpenApiResponse(ErrorSerializer, description=gettext_lazy("输入有误，未保存任何内容")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("无权执行该操作")),
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("目标不存在或无权查看")),
+    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("目标已被他人修改或处理")),
 }
 
 
@@ -528,24 +528,26 @@ def transition_schema(summary, request):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="目标列表（仅含当前用户可见的目标）", tags=["目标"]),
+    list=extend_schema(summary=gettext_lazy("目标列表（仅含当前用户可见的目标）"), tags=["目标"]),
     retrieve=extend_schema(
-        summary="目标详情", tags=["目标"], responses={200: TargetDetailSerializer, 404: ERRORS[404]}
+        summary=gettext_lazy("目标详情"),
+        tags=["目标"],
+        responses={200: TargetDetailSerializer, 404: ERRORS[404]},
     ),
     create=extend_schema(
-        summary="拟定目标（草稿）",
+        summary=gettext_lazy("拟定目标（草稿）"),
         tags=["目标"],
         request=TargetCreateSerializer,
         responses={201: TargetDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     ),
     update=extend_schema(
-        summary="修改目标（须带 version）",
+        summary=gettext_lazy("修改目标（须带 version）"),
         tags=["目标"],
         request=TargetUpdateSerializer,
         responses={200: TargetDetailSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
-        summary="部分修改目标（须带 version；未给出的字段保持原值）",
+        summary=gettext_lazy("部分修改目标（须带 version；未给出的字段保持原值）"),
         tags=["目标"],
         request=TargetUpdateSerializer,
         responses={200: TargetDetailSerializer, **ERRORS},
@@ -615,27 +617,27 @@ class TargetViewSet(
         target = service(target=target, by=request.user, **kwargs)
         return self._detail(target)
 
-    @transition_schema("报送（部门主要负责人）", TransitionSerializer)
+    @transition_schema(gettext_lazy("报送（部门主要负责人）"), TransitionSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         return self._transition(request, services.target_submit, TransitionSerializer)
 
-    @transition_schema("退回（目标办，须填写意见）", ReturnSerializer)
+    @transition_schema(gettext_lazy("退回（目标办，须填写意见）"), ReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_to_department(self, request, pk=None):
         return self._transition(request, services.target_return, ReturnSerializer)
 
-    @transition_schema("协商一致（目标办）", TransitionSerializer)
+    @transition_schema(gettext_lazy("协商一致（目标办）"), TransitionSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def negotiate(self, request, pk=None):
         return self._transition(request, services.target_negotiate, TransitionSerializer)
 
-    @transition_schema("确认（目标办，记录审定会议或文号）", ConfirmSerializer)
+    @transition_schema(gettext_lazy("确认（目标办，记录审定会议或文号）"), ConfirmSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def confirm(self, request, pk=None):
         return self._transition(request, services.target_confirm, ConfirmSerializer)
 
-    @transition_schema("下达任务书，开始执行（目标办）", TransitionSerializer)
+    @transition_schema(gettext_lazy("下达任务书，开始执行（目标办）"), TransitionSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -647,7 +649,7 @@ class TargetViewSet(
         return self._transition(request, services.target_start_execution, TransitionSerializer)
 
     @extend_schema(
-        summary="批量流转（全部成功或全部不变）",
+        summary=gettext_lazy("批量流转（全部成功或全部不变）"),
         tags=["目标流转"],
         request=BulkTransitionSerializer,
         responses={200: BulkTransitionResultSerializer, **ERRORS},
@@ -683,14 +685,14 @@ class TargetViewSet(
 
     @extend_schema(
         methods=["get"],
-        summary="协商意见记录",
+        summary=gettext_lazy("协商意见记录"),
         tags=["协商与历史"],
         request=None,
         responses={200: CommentSerializer(many=True), 404: ERRORS[404]},
     )
     @extend_schema(
         methods=["post"],
-        summary="发表协商意见",
+        summary=gettext_lazy("发表协商意见"),
         tags=["协商与历史"],
         request=CommentSerializer,
         responses={201: CommentSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
@@ -706,7 +708,7 @@ class TargetViewSet(
         return Response(CommentSerializer(thread, many=True).data)
 
     @extend_schema(
-        summary="目标历史（审计记录，不可修改）",
+        summary=gettext_lazy("目标历史（审计记录，不可修改）"),
         tags=["协商与历史"],
         responses={200: AuditEventSerializer(many=True), 404: ERRORS[404]},
     )
@@ -717,7 +719,7 @@ class TargetViewSet(
         return Response(AuditEventSerializer(events, many=True).data)
 
     @extend_schema(
-        summary="目标各版本内容",
+        summary=gettext_lazy("目标各版本内容"),
         tags=["协商与历史"],
         responses={200: RevisionSerializer(many=True), 404: ERRORS[404]},
     )
