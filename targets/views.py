@@ -493,8 +493,9 @@ def target_comment(request, pk):
         error = exc.message
     if request.htmx:
         context = _thread_context(target, user, form=form if error else None, error=error)
+        # 422 marks the failure in logs; base.html tells htmx to swap it in all the same.
         return render(
-            request, "targets/partials/thread.html", context, status=400 if error else 200
+            request, "targets/partials/thread.html", context, status=422 if error else 200
         )
     if error:
         messages.error(request, error)

@@ -73,6 +73,8 @@ def test_formulation_journey(sign_in, staff_a, head_a, office, plan_year, dept_a
     # 4. Staff read the comment, answer in the thread (htmx), fix the target.
     staff.goto(detail_url)
     expect(staff.locator("#thread")).to_contain_text("目标值偏低，请对标标题中的4.2%。")
+    staff.locator("#thread button[type=submit]").click()
+    expect(staff.locator("#thread .field-error")).to_have_text("请填写意见内容。")
     staff.fill("#thread textarea[name=body]", "已按意见将目标值调整为4.2%。")
     staff.locator("#thread button[type=submit]").click()
     expect(staff.locator("#thread .thread__list")).to_contain_text("已按意见将目标值调整为4.2%。")

@@ -123,7 +123,7 @@ def test_htmx_comment_post_returns_the_thread_partial(login, staff_a, draft):
 def test_htmx_empty_comment_shows_error_in_partial(login, staff_a, draft):
     url = reverse("targets:target_comment", args=[draft.pk])
     response = login(staff_a).post(url, {"body": "  "}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请填写意见内容。" in response.content.decode()
     assert not TargetComment.objects.exists()
 
