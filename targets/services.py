@@ -7,7 +7,7 @@ with ``transaction.on_commit`` so nothing is sent for a change that was rolled b
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -109,21 +109,29 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _decimal_error(value, model_field) -> str:
-    """Why ``value`` does not fit the decimal column (``max_digits``/``decimal_places``), or ""."""
+def _column_value(value, model_field) -> Decimal | None:
+    """``value`` as the decimal column stores it, rounded half up (四舍五入) to its places.
+
+    Rounding here rather than in the database keeps the revision and the audit trail equal to
+    what was stored (Art. 14). Raises ArithmeticError for what is not a finite number.
+    """
     if value is None:
-        return ""
+        return None
+    value = Decimal(str(value))
+    if not value.is_finite():
+        raise ArithmeticError(value)
+    return value.quantize(Decimal(1).scaleb(-model_field.decimal_places), rounding=ROUND_HALF_UP)
+
+
+def _decimal_error(value, model_field) -> str:
+    """Why ``value`` does not fit the decimal column (``max_digits``/``decimal_places``), or "".
+    Too many whole digits would otherwise fail in the database as a server error."""
     try:
-        value = Decimal(str(value))
+        value = _column_value(value, model_field)
     except ArithmeticError:
         return _("请填写有效的数值。")
-    if not value.is_finite():
-        return _("请填写有效的数值。")
     whole_digits = model_field.max_digits - model_field.decimal_places
-    # The database rounds to decimal_places first, so compare with the smallest value that
-    # rounds up to 10**whole_digits.
-    limit = Decimal(10) ** whole_digits - Decimal("0.5").scaleb(-model_field.decimal_places)
-    if abs(value) >= limit:
+    if value is not None and abs(value) >= Decimal(10) ** whole_digits:
         return _("数值过大：整数部分最多%(n)s位。") % {"n": whole_digits}
     return ""
 
@@ -165,9 +173,14 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
             message = _decimal_error(getattr(data, name), Target._meta.get_field(name))
             if message:
                 add(name, message)
-    if data.weight is None or data.weight <= 0:
+    try:
+        weight = _column_value(data.weight, Target._meta.get_field("weight"))
+    except ArithmeticError:
+        weight = None
+    # Judged as stored: 0.001 would be saved as 0.00.
+    if weight is None or weight <= 0:
         add("weight", _("权重必须大于0。"))
-    elif data.weight >= Decimal(10000):
+    elif weight >= Decimal(10000):
         add("weight", _("权重不能超过9999。"))
 
     # Art. 9: department targets decompose a city target of the same year (锁链式目标体系).
@@ -287,10 +300,16 @@ def _apply_input(target: Target, data: TargetInput) -> None:
     # A qualitative target carries no indicator (Art. 6); clear what a form may have left behind.
     target.indicator = data.indicator.strip() if quantitative else ""
     target.unit = data.unit.strip() if quantitative else ""
-    target.baseline = data.baseline if quantitative else None
-    target.target_value = data.target_value if quantitative else None
+    target.baseline = (
+        _column_value(data.baseline, Target._meta.get_field("baseline")) if quantitative else None
+    )
+    target.target_value = (
+        _column_value(data.target_value, Target._meta.get_field("target_value"))
+        if quantitative
+        else None
+    )
     target.direction = data.direction if quantitative else ""
-    target.weight = data.weight
+    target.weight = _column_value(data.weight, Target._meta.get_field("weight"))
     target.is_public = data.is_public
     target.lead_department = data.lead_department
     target.lead_leader = data.lead_leader
@@ -321,7 +340,11 @@ def _write_rows(target: Target, data: TargetInput) -> None:
             quarter=row.quarter,
             due_date=row.due_date or target.plan_year.quarter_bounds(row.quarter)[1],
             description=row.description.strip(),
-            expected_value=row.expected_value if quantitative else None,
+            expected_value=(
+                _column_value(row.expected_value, Milestone._meta.get_field("expected_value"))
+                if quantitative
+                else None
+            ),
         )
         for row in data.milestones
     )

@@ -342,3 +342,51 @@ def test_outsider_without_lead_department_is_still_not_permitted(plan_year, aspe
         services.target_create(
             by=outsider, plan_year=plan_year, data=quantitative_input(aspect, None)
         )
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "stored"),
+    [
+        ("target_value", Decimal("6.555"), Decimal("6.56")),
+        ("baseline", Decimal("0.374"), Decimal("0.37")),
+        ("weight", Decimal("1.125"), Decimal("1.13")),
+    ],
+)
+def test_values_are_recorded_as_stored(plan_year, aspect, dept_a, staff_a, field, given, stored):
+    """Art. 14 全程记录: the revision and the audit trail show the value actually stored — the
+    column keeps two decimals, so the service rounds half up (四舍五入) before saving, rather than
+    letting the database round behind the record's back."""
+    target = services.target_create(
+        by=staff_a, plan_year=plan_year, data=quantitative_input(aspect, dept_a, **{field: given})
+    )
+    in_db = Target.objects.get(pk=target.pk)
+    assert getattr(in_db, field) == stored
+    assert target.revisions.get().snapshot == services.target_snapshot(in_db)
+    assert target.revisions.get().snapshot[field] == str(stored.normalize())
+    # Saving the same form again is no change.
+    services.target_update(
+        target=target, by=staff_a, data=quantitative_input(aspect, dept_a, **{field: given})
+    )
+    assert Target.objects.get(pk=target.pk).version == 1
+
+
+def test_milestone_expected_value_is_recorded_as_stored(plan_year, aspect, dept_a, staff_a):
+    data = quantitative_input(
+        aspect,
+        dept_a,
+        milestones=[
+            services.MilestoneInput(
+                quarter=2, description="上半年", expected_value=Decimal("0.378")
+            )
+        ],
+    )
+    target = services.target_create(by=staff_a, plan_year=plan_year, data=data)
+    assert target.milestones.get().expected_value == Decimal("0.38")
+    assert target.revisions.get().snapshot["milestones"][0]["expected_value"] == "0.38"
+
+
+def test_weight_that_rounds_to_zero_is_refused(save, aspect, dept_a):
+    """A weight of 0.001 would be stored as 0.00: not positive."""
+    assert save(quantitative_input(aspect, dept_a, weight=Decimal("0.001"))) == {
+        "weight": ["权重必须大于0。"]
+    }
