@@ -143,37 +143,37 @@ def aspect(plan_year):
 
 def quantitative_input(aspect, lead_department, **overrides):
     """A valid quantitative department target, as a department would draft it."""
-    values = dict(
-        kind=Target.Kind.QUANTITATIVE,
-        title="全市地区生产总值增长6.5%",
-        content="全年地区生产总值增速达到6.5%左右。",
-        measures="加快重大项目建设，扩大有效投资。",
-        aspect=aspect,
-        lead_department=lead_department,
-        indicator="地区生产总值增速",
-        unit="%",
-        baseline=Decimal("6.0"),
-        target_value=Decimal("6.5"),
-        direction=Target.Direction.HIGHER,
-        weight=Decimal("3"),
-        milestones=[
+    values = {
+        "kind": Target.Kind.QUANTITATIVE,
+        "title": "全市地区生产总值增长6.5%",
+        "content": "全年地区生产总值增速达到6.5%左右。",
+        "measures": "加快重大项目建设，扩大有效投资。",
+        "aspect": aspect,
+        "lead_department": lead_department,
+        "indicator": "地区生产总值增速",
+        "unit": "%",
+        "baseline": Decimal("6.0"),
+        "target_value": Decimal("6.5"),
+        "direction": Target.Direction.HIGHER,
+        "weight": Decimal("3"),
+        "milestones": [
             services.MilestoneInput(quarter=q, description=f"第{q}季度累计增速达到目标进度")
             for q in (1, 2, 3, 4)
         ],
-    )
+    }
     values.update(overrides)
     return services.TargetInput(**values)
 
 
 def qualitative_input(aspect, lead_department, **overrides):
-    values = dict(
-        kind=Target.Kind.QUALITATIVE,
-        title="完成营商环境改革8.0版方案",
-        content="制定并实施优化营商环境8.0版行动方案。",
-        aspect=aspect,
-        lead_department=lead_department,
-        weight=Decimal("2"),
-    )
+    values = {
+        "kind": Target.Kind.QUALITATIVE,
+        "title": "完成营商环境改革8.0版方案",
+        "content": "制定并实施优化营商环境8.0版行动方案。",
+        "aspect": aspect,
+        "lead_department": lead_department,
+        "weight": Decimal("2"),
+    }
     values.update(overrides)
     return services.TargetInput(**values)
 
