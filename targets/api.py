@@ -6,6 +6,7 @@ and every state check lives in the services, which answer with ApplicationError 
 may not read is a 404, exactly as on the pages.
 """
 
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -29,7 +30,16 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .models import Aspect, Milestone, PlanYear, Target, TargetComment, TargetDepartment
+from .models import (
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    Aspect,
+    Milestone,
+    PlanYear,
+    Target,
+    TargetComment,
+    TargetDepartment,
+)
 
 # The API's action names are the services' (targets_transition_many); the model's transition
 # method behind each is what django-fsm checks the permission on.
@@ -132,7 +142,22 @@ class AspectViewSet(viewsets.ReadOnlyModelViewSet):
 # --- reading targets ----------------------------------------------------------------------
 
 
-class TargetSummarySerializer(serializers.ModelSerializer):
+class PlainDecimalField(serializers.DecimalField):
+    """Values as written (6.5, not 6.5000): columns keep four places for small indicators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("normalize_output", True)
+        super().__init__(*args, **kwargs)
+
+
+class PlainDecimalModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: PlainDecimalField,
+    }
+
+
+class TargetSummarySerializer(PlainDecimalModelSerializer):
     """One row of the list: only what target_list has already joined, so a page of targets costs
     the same number of queries as a page of one."""
 
@@ -172,7 +197,7 @@ class TargetSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(PlainDecimalModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -270,7 +295,10 @@ class MilestoneInputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text=gettext_lazy("留空则为该季度最后一天")
     )
     expected_value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        required=False,
+        allow_null=True,
     )
 
 
@@ -299,10 +327,18 @@ class TargetWriteSerializer(serializers.Serializer):
     indicator = serializers.CharField(required=False, allow_blank=True, default="")
     unit = serializers.CharField(required=False, allow_blank=True, default="")
     baseline = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     target_value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     direction = serializers.ChoiceField(
         Target.Direction.choices, required=False, allow_blank=True, default=""

@@ -13,7 +13,14 @@ from accounts.access import Role, access_for
 from accounts.models import Department, User
 
 from . import services
-from .models import Aspect, PlanYear, Target, TargetDepartment
+from .models import (
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    Aspect,
+    PlanYear,
+    Target,
+    TargetDepartment,
+)
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -51,10 +58,16 @@ class TargetForm(forms.Form):
     indicator = forms.CharField(label=_("指标名称"), required=False, max_length=100)
     unit = forms.CharField(label=_("计量单位"), required=False, max_length=20)
     baseline = forms.DecimalField(
-        label=_("基期值"), required=False, max_digits=14, decimal_places=2
+        label=_("基期值"),
+        required=False,
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
     )
     target_value = forms.DecimalField(
-        label=_("目标值"), required=False, max_digits=14, decimal_places=2
+        label=_("目标值"),
+        required=False,
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
     )
     direction = forms.ChoiceField(
         label=_("指标方向"),
@@ -138,7 +151,10 @@ class MilestoneForm(forms.Form):
         label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     expected_value = forms.DecimalField(
-        label=_("预期值"), required=False, max_digits=14, decimal_places=2
+        label=_("预期值"),
+        required=False,
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
     )
 
     def __init__(self, *args, quarter: int, **kwargs):
@@ -219,7 +235,7 @@ class TargetEditor:
         if target is None:
             return {"kind": Target.Kind.QUANTITATIVE, "weight": 1}, {}, []
         initial = {
-            name: getattr(target, name)
+            name: services.plain_value(getattr(target, name))
             for name in (
                 "kind",
                 "title",
@@ -255,7 +271,7 @@ class TargetEditor:
                 {
                     "description": m.description,
                     "due_date": m.due_date,
-                    "expected_value": m.expected_value,
+                    "expected_value": services.plain_value(m.expected_value),
                 },
             )
         departments = [

@@ -15,6 +15,11 @@ from accounts.models import Department
 
 from . import permissions as perms
 
+# Indicator values (baseline, target, expected): four decimal places, for indicators such as
+# energy intensity 0.3780 吨标准煤/万元. Forms and the API take their precision from here.
+VALUE_MAX_DIGITS = 18
+VALUE_DECIMAL_PLACES = 4
+
 
 class PlanYear(models.Model):
     class Status(models.TextChoices):
@@ -129,10 +134,18 @@ class Target(ConcurrentTransitionMixin, models.Model):
     indicator = models.CharField(_("指标名称"), max_length=100, blank=True)
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
     baseline = models.DecimalField(
-        _("基期值"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("基期值"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
     )
     target_value = models.DecimalField(
-        _("目标值"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("目标值"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
     )
     direction = models.CharField(
         _("指标方向"), max_length=10, choices=Direction.choices, blank=True
@@ -286,7 +299,11 @@ class Milestone(models.Model):
     due_date = models.DateField(_("完成时限"))
     description = models.TextField(_("节点目标"))
     expected_value = models.DecimalField(
-        _("预期值"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("预期值"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("完成情况"), max_length=20, choices=Status.choices, default=Status.PENDING

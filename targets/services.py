@@ -224,10 +224,15 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
         if row.role == TargetDepartment.Role.COOPERATING and _blank(row.task):
             add(f"departments.{i}.task", _("请写明该配合部门承担的任务。"))
 
+    quarters_seen = set()
     for i, row in enumerate(data.milestones):
         if row.quarter not in (1, 2, 3, 4):
             add(f"milestones.{i}.quarter", _("季度必须是1至4。"))
             continue
+        # One node target per quarter: the quarterly node-target table (Huangpu; 002 三.3).
+        if row.quarter in quarters_seen:
+            add(f"milestones.{i}.quarter", _("每个季度只能设一个节点目标。"))
+        quarters_seen.add(row.quarter)
         if _blank(row.description):
             add(f"milestones.{i}.description", _("请填写节点目标。"))
         if data.kind == Target.Kind.QUANTITATIVE:
@@ -249,7 +254,7 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
 # --- snapshots, revisions and audit -------------------------------------------------------
 
 
-def _plain(value):
+def plain_value(value):
     if isinstance(value, Decimal):
         # 6.5 and 6.50 are the same value: compare and show them one way.
         return format(value.normalize(), "f")
@@ -260,8 +265,8 @@ def _plain(value):
 
 def target_snapshot(target: Target) -> dict:
     """The content of a target as plain JSON: what a revision stores and the audit diff compares."""
-    snap = {name: _plain(getattr(target, name)) for name in CONTENT_FIELDS}
-    snap["weight"] = _plain(Decimal(str(target.weight)))
+    snap = {name: plain_value(getattr(target, name)) for name in CONTENT_FIELDS}
+    snap["weight"] = plain_value(Decimal(str(target.weight)))
     for name in RELATED_FIELDS:
         obj = getattr(target, name)
         snap[name] = str(obj) if obj is not None else None
@@ -278,9 +283,9 @@ def target_snapshot(target: Target) -> dict:
     snap["milestones"] = [
         {
             "quarter": m.quarter,
-            "due_date": _plain(m.due_date),
+            "due_date": plain_value(m.due_date),
             "description": m.description,
-            "expected_value": _plain(m.expected_value),
+            "expected_value": plain_value(m.expected_value),
         }
         for m in target.milestones.order_by("quarter", "due_date", "id")
     ]
@@ -517,7 +522,9 @@ def _transition(
         to_state=locked.state,
         comment=comment,
         changes={
-            k: [None, _plain(v)] for k, v in (extra_fields or {}).items() if k.endswith("reference")
+            k: [None, plain_value(v)]
+            for k, v in (extra_fields or {}).items()
+            if k.endswith("reference")
         },
     )
     return locked

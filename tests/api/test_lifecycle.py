@@ -54,7 +54,7 @@ def test_target_goes_from_draft_to_execution_through_the_api(
     )
     assert response.status_code == 200, response.json()
     assert response.json()["version"] == 2
-    assert response.json()["target_value"] == "7.00"
+    assert response.json()["target_value"] == "7"
     assert len(response.json()["milestones"]) == 4  # PATCH kept what it did not mention
 
     assert act_as(api, head_a).post(f"/api/v1/targets/{pk}/submit/").status_code == 200

@@ -106,7 +106,7 @@ def test_weight_must_be_positive(save, aspect, dept_a, weight):
 @pytest.mark.parametrize("field", ["target_value", "baseline"])
 def test_values_too_large_for_the_record_are_refused_with_a_message(save, aspect, dept_a, field):
     """A value the database cannot hold is bad input like any other, not a server error."""
-    errors = save(quantitative_input(aspect, dept_a, **{field: Decimal("1e13")}))
+    errors = save(quantitative_input(aspect, dept_a, **{field: Decimal("1e14")}))
     assert list(errors) == [field]
 
 
@@ -115,7 +115,7 @@ def test_milestone_expected_value_too_large_is_refused(save, aspect, dept_a):
         aspect,
         dept_a,
         milestones=[
-            services.MilestoneInput(quarter=1, description="一季度", expected_value=Decimal("1e13"))
+            services.MilestoneInput(quarter=1, description="一季度", expected_value=Decimal("1e14"))
         ],
     )
     assert list(save(data)) == ["milestones.0.expected_value"]
@@ -196,13 +196,29 @@ def test_milestone_due_date_within_its_quarter_of_the_plan_year(
         aspect,
         dept_a,
         milestones=[
-            services.MilestoneInput(quarter=1, description="一季度节点"),
+            services.MilestoneInput(quarter=4 if quarter != 4 else 1, description="另一季度节点"),
             services.MilestoneInput(quarter=quarter, description="节点", due_date=due_date),
         ],
     )
     errors = save(data)
     assert list(errors) == ["milestones.1.due_date"]
     assert f"2027年第{quarter}季度" in errors["milestones.1.due_date"][0]
+
+
+def test_one_milestone_per_quarter(save, aspect, dept_a):
+    """Huangpu's list and 002 三.3: one node target per quarter; a second one for the same
+    quarter is refused (the page's Q1–Q4 table could not show it)."""
+    data = quantitative_input(
+        aspect,
+        dept_a,
+        milestones=[
+            services.MilestoneInput(quarter=2, description="二季度节点"),
+            services.MilestoneInput(quarter=2, description="又一个二季度节点"),
+        ],
+    )
+    errors = save(data)
+    assert list(errors) == ["milestones.1.quarter"]
+    assert errors["milestones.1.quarter"] == ["每个季度只能设一个节点目标。"]
 
 
 def test_milestone_due_dates_on_the_quarter_bounds_are_accepted(plan_year, aspect, dept_a, staff_a):
@@ -347,14 +363,14 @@ def test_outsider_without_lead_department_is_still_not_permitted(plan_year, aspe
 @pytest.mark.parametrize(
     ("field", "given", "stored"),
     [
-        ("target_value", Decimal("6.555"), Decimal("6.56")),
-        ("baseline", Decimal("0.374"), Decimal("0.37")),
+        ("target_value", Decimal("6.55555"), Decimal("6.5556")),
+        ("baseline", Decimal("0.37444"), Decimal("0.3744")),
         ("weight", Decimal("1.125"), Decimal("1.13")),
     ],
 )
 def test_values_are_recorded_as_stored(plan_year, aspect, dept_a, staff_a, field, given, stored):
     """Art. 14 全程记录: the revision and the audit trail show the value actually stored — the
-    column keeps two decimals, so the service rounds half up (四舍五入) before saving, rather than
+    columns keep four decimals (weight two), so the service rounds half up (四舍五入) before saving, rather than
     letting the database round behind the record's back."""
     target = services.target_create(
         by=staff_a, plan_year=plan_year, data=quantitative_input(aspect, dept_a, **{field: given})
@@ -376,13 +392,13 @@ def test_milestone_expected_value_is_recorded_as_stored(plan_year, aspect, dept_
         dept_a,
         milestones=[
             services.MilestoneInput(
-                quarter=2, description="上半年", expected_value=Decimal("0.378")
+                quarter=2, description="上半年", expected_value=Decimal("0.37825")
             )
         ],
     )
     target = services.target_create(by=staff_a, plan_year=plan_year, data=data)
-    assert target.milestones.get().expected_value == Decimal("0.38")
-    assert target.revisions.get().snapshot["milestones"][0]["expected_value"] == "0.38"
+    assert target.milestones.get().expected_value == Decimal("0.3783")
+    assert target.revisions.get().snapshot["milestones"][0]["expected_value"] == "0.3783"
 
 
 def test_weight_that_rounds_to_zero_is_refused(save, aspect, dept_a):
