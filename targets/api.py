@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
-from django_fsm import has_transition_perm
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -40,17 +39,6 @@ from .models import (
     TargetComment,
     TargetDepartment,
 )
-
-# The API's action names are the services' (targets_transition_many); the model's transition
-# method behind each is what django-fsm checks the permission on.
-TRANSITION_METHODS = {
-    "submit": "submit",
-    "return": "return_to_department",
-    "negotiate": "negotiate",
-    "confirm": "confirm",
-    "start_execution": "start_execution",
-}
-ALLOWED_ACTIONS = ["edit", "comment", *TRANSITION_METHODS]
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -269,20 +257,9 @@ class TargetDetailSerializer(TargetSummarySerializer):
         user = self.context["request"].user
         return list(selectors.target_children(user, obj).values_list("pk", flat=True))
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ALLOWED_ACTIONS)))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(perms.ACTIONS)))
     def get_allowed_actions(self, obj) -> list[str]:
-        user = self.context["request"].user
-        allowed = []
-        if obj.plan_year.is_open_for_drafting and perms.may_edit_content(obj, user):
-            allowed.append("edit")
-        if perms.may_comment(obj, user):
-            allowed.append("comment")
-        allowed += [
-            name
-            for name, method in TRANSITION_METHODS.items()
-            if has_transition_perm(getattr(obj, method), user)
-        ]
-        return allowed
+        return perms.allowed_actions(obj, self.context["request"].user)
 
 
 # --- writing targets ----------------------------------------------------------------------
@@ -451,7 +428,7 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class BulkTransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(list(TRANSITION_METHODS))
+    action = serializers.ChoiceField(list(perms.TRANSITION_METHODS))
     ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     approval_reference = serializers.CharField(

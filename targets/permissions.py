@@ -4,6 +4,8 @@ Functions take ``(target, user)`` so django-fsm-2 can use them as transition per
 API and services all ask here. Reading is decided in ``targets.selectors.visible_targets``.
 """
 
+from django_fsm import has_transition_perm
+
 from accounts.access import Role, access_for
 
 EDITABLE_STATES = ("draft", "returned")
@@ -54,3 +56,32 @@ def may_comment(target, user) -> bool:
     if access.is_general_office:
         return True
     return target.level == "department" and target.lead_department_id in access.member_departments
+
+
+# The transitions as pages and API name them, and the model method that declares each one's
+# source states and permission (targets.models.Target).
+TRANSITION_METHODS = {
+    "submit": "submit",
+    "return": "return_to_department",
+    "negotiate": "negotiate",
+    "confirm": "confirm",
+    "start_execution": "start_execution",
+}
+ACTIONS = ("edit", "comment", *TRANSITION_METHODS)
+
+
+def may_transition(target, user, name: str) -> bool:
+    """Whether ``user`` may perform transition ``name`` on ``target`` in its current state."""
+    return has_transition_perm(getattr(target, TRANSITION_METHODS[name]), user)
+
+
+def allowed_actions(target, user) -> list[str]:
+    """What the user may do to the target right now, in ``ACTIONS`` order (reads the cached
+    access and the target's plan year: no query per target once those are loaded)."""
+    allowed = []
+    if target.plan_year.is_open_for_drafting and may_edit_content(target, user):
+        allowed.append("edit")
+    if may_comment(target, user):
+        allowed.append("comment")
+    allowed += [name for name in TRANSITION_METHODS if may_transition(target, user, name)]
+    return allowed

@@ -1,8 +1,7 @@
 """Pages for target formulation (Shanghai measures Art. 6–12).
 
-Thin views: read through ``targets.selectors``, ask ``targets.permissions`` (or the transition's
-own permission through ``has_transition_perm``) what to offer, and change things only through
-``targets.services``. Objects the user may not read are 404; forbidden actions are 403.
+Thin views: read through ``targets.selectors``, ask ``targets.permissions`` what to offer, and
+change things only through ``targets.services``. Objects the user may not read are 404; forbidden actions are 403.
 """
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import has_transition_perm
 
 from accounts.access import Role, access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
@@ -35,25 +33,25 @@ class Action:
     """A transition as the pages offer it: the service's name, the model method that carries
     the state rule and permission, and what the form must ask for."""
 
-    def __init__(self, name, method, label, *, needs_comment=False, needs_reference=False):
+    def __init__(self, name, label, *, needs_comment=False, needs_reference=False):
         self.name = name
-        self.method = method
+        self.method = perms.TRANSITION_METHODS[name]
         self.label = label
         self.needs_comment = needs_comment
         self.needs_reference = needs_reference
 
     def allowed(self, target, user) -> bool:
-        return has_transition_perm(getattr(target, self.method), user)
+        return perms.may_transition(target, user, self.name)
 
 
 ACTIONS = {
     a.name: a
     for a in [
-        Action("submit", "submit", gettext_lazy("报送")),
-        Action("return", "return_to_department", gettext_lazy("退回修改"), needs_comment=True),
-        Action("negotiate", "negotiate", gettext_lazy("协商一致")),
-        Action("confirm", "confirm", gettext_lazy("确认"), needs_reference=True),
-        Action("start_execution", "start_execution", gettext_lazy("下达任务书")),
+        Action("submit", gettext_lazy("报送")),
+        Action("return", gettext_lazy("退回修改"), needs_comment=True),
+        Action("negotiate", gettext_lazy("协商一致")),
+        Action("confirm", gettext_lazy("确认"), needs_reference=True),
+        Action("start_execution", gettext_lazy("下达任务书")),
     ]
 }
 # Returning needs a reason written for each target, so it is offered one target at a time.
