@@ -91,8 +91,8 @@ class TargetForm(forms.Form):
     lead_department = forms.ModelChoiceField(
         label=_("牵头部门"),
         queryset=Department.objects.none(),
+        required=False,
         empty_label=_("请选择"),
-        error_messages={"required": _("每个目标必须有且只有一个牵头部门。")},
     )
     lead_leader = LeaderChoiceField(
         label=_("牵头市领导"), queryset=User.objects.none(), required=False, empty_label=_("无")

@@ -66,6 +66,21 @@ def test_quantitative_without_indicator_shows_chinese_error_and_writes_nothing(
     assert not TargetRevision.objects.exists()
 
 
+def test_an_empty_form_lists_every_missing_field_at_once(login, staff_a, aspect, dept_a):
+    """Nothing chosen, not even the lead department (Art. 7): every problem is shown together,
+    each next to its field, rather than one at a time."""
+    data = form_data(aspect, dept_a, title="", content="")
+    data.update(aspect="", lead_department="")
+    response = login(staff_a).post(NEW, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    for message in ["请填写目标名称。", "请填写目标内容。", "请选择本年度的目标方面。"]:
+        assert message in html
+    block = html.split('id="field-lead_department"')[1].split("</div>")[0]
+    assert "每个目标必须有且只有一个牵头部门。" in block
+    assert not Target.objects.exists()
+
+
 def test_milestone_error_lands_on_its_quarter_row(login, staff_a, aspect, dept_a):
     """Milestones must fall within their quarter of the plan year; the error is shown on the
     row the person typed it in even when earlier rows were left empty."""
