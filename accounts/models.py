@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -10,7 +11,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
@@ -48,7 +49,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         ordering = ["sort_order", "id"]
 
     def __str__(self):
@@ -76,7 +77,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("任职")
-        verbose_name_plural = _("任职")
+        verbose_name_plural = pgettext_lazy("plural", "任职")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "department", "role"], name="membership_unique_role"
@@ -99,7 +100,7 @@ class LeaderPortfolio(models.Model):
 
     class Meta:
         verbose_name = _("分管关系")
-        verbose_name_plural = _("分管关系")
+        verbose_name_plural = pgettext_lazy("plural", "分管关系")
         constraints = [
             models.UniqueConstraint(fields=["leader", "department"], name="portfolio_unique")
         ]

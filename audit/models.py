@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -64,7 +65,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
 

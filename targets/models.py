@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
@@ -42,7 +43,7 @@ class PlanYear(models.Model):
 
     class Meta:
         verbose_name = _("计划年度")
-        verbose_name_plural = _("计划年度")
+        verbose_name_plural = pgettext_lazy("plural", "计划年度")
         ordering = ["-year"]
 
     def __str__(self):
@@ -73,7 +74,7 @@ class Aspect(models.Model):
 
     class Meta:
         verbose_name = _("目标方面")
-        verbose_name_plural = _("目标方面")
+        verbose_name_plural = pgettext_lazy("plural", "目标方面")
         ordering = ["plan_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan_year", "number"], name="aspect_unique_number")
@@ -203,7 +204,7 @@ class Target(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         verbose_name = _("目标")
-        verbose_name_plural = _("目标")
+        verbose_name_plural = pgettext_lazy("plural", "目标")
         ordering = ["plan_year", "aspect__number", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan_year", "code"], name="target_unique_code"),
@@ -274,7 +275,7 @@ class TargetDepartment(models.Model):
 
     class Meta:
         verbose_name = _("责任与配合部门")
-        verbose_name_plural = _("责任与配合部门")
+        verbose_name_plural = pgettext_lazy("plural", "责任与配合部门")
         ordering = ["role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["target", "department"], name="target_department_once")
@@ -311,7 +312,7 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = _("节点目标")
-        verbose_name_plural = _("节点目标")
+        verbose_name_plural = pgettext_lazy("plural", "节点目标")
         ordering = ["quarter", "due_date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -350,7 +351,7 @@ class TargetComment(models.Model):
 
     class Meta:
         verbose_name = _("协商意见")
-        verbose_name_plural = _("协商意见")
+        verbose_name_plural = pgettext_lazy("plural", "协商意见")
         ordering = ["created_at", "id"]
 
     def __str__(self):
@@ -376,7 +377,7 @@ class TargetRevision(models.Model):
 
     class Meta:
         verbose_name = _("目标版本")
-        verbose_name_plural = _("目标版本")
+        verbose_name_plural = pgettext_lazy("plural", "目标版本")
         ordering = ["target", "number"]
         constraints = [
             models.UniqueConstraint(fields=["target", "number"], name="revision_unique_number")

@@ -346,8 +346,12 @@ def _display_one(name, value):
         return [
             "".join(
                 [
-                    f"{row.get('department')}（{roles.get(row.get('role'), row.get('role'))}）",
-                    f"：{row['task']}" if row.get("task") else "",
+                    _("%(department)s（%(role)s）")
+                    % {
+                        "department": row.get("department"),
+                        "role": roles.get(row.get("role"), row.get("role")),
+                    },
+                    _("：%(task)s") % {"task": row["task"]} if row.get("task") else "",
                     _("；完成标准：%(a)s") % {"a": row["acceptance"]}
                     if row.get("acceptance")
                     else "",
