@@ -94,20 +94,6 @@ class PlanYearSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("计划年度列表"), tags=["计划年度"]),
-    retrieve=extend_schema(summary=gettext_lazy("计划年度详情"), tags=["计划年度"]),
-)
-class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
-    """计划年度 — readable by every signed-in user."""
-
-    serializer_class = PlanYearSerializer
-    queryset = PlanYear.objects.all()
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
-    filterset_fields = ["status"]
-    ordering_fields = ["year"]
-
-
 class AspectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Aspect
@@ -538,6 +524,49 @@ def transition_schema(summary, request):
         request=request,
         responses={200: TargetDetailSerializer, **ERRORS},
     )
+
+
+class YearTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(list(services.YEAR_ACTIONS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    approval_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=gettext_lazy("确认时必填")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("计划年度列表"), tags=["计划年度"]),
+    retrieve=extend_schema(summary=gettext_lazy("计划年度详情"), tags=["计划年度"]),
+)
+class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
+    """计划年度 — readable by every signed-in user."""
+
+    serializer_class = PlanYearSerializer
+    queryset = PlanYear.objects.all()
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_fields = ["status"]
+    ordering_fields = ["year"]
+
+    @extend_schema(
+        summary=gettext_lazy("全年度流转：确认全部已协商目标，或为全部已确认目标下达任务书"),
+        tags=["计划年度"],
+        request=YearTransitionSerializer,
+        responses={200: BulkTransitionResultSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="transition-all", url_name="transition-all")
+    def transition_all(self, request, pk=None):
+        plan_year = self.get_object()
+        data = validated(YearTransitionSerializer(data=request.data))
+        kwargs = {"comment": data["comment"]}
+        if data["action"] == "confirm":
+            kwargs["approval_reference"] = data["approval_reference"]
+        moved = services.plan_year_transition_all(
+            plan_year=plan_year, by=request.user, action=data["action"], **kwargs
+        )
+        rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
+        return Response(
+            {"count": len(moved), "targets": TargetSummarySerializer(rows, many=True).data}
+        )
 
 
 @extend_schema_view(

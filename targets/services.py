@@ -585,7 +585,7 @@ def target_negotiate(*, target: Target, by: User, comment: str = "") -> Target:
 
 @transaction.atomic
 def target_confirm(
-    *, target: Target, by: User, approval_reference: str, comment: str = ""
+    *, target: Target, by: User, approval_reference: str = "", comment: str = ""
 ) -> Target:
     """确认: recorded on the city government's approval (Art. 10–11), naming the meeting or the
     document. From here on the content is locked (Art. 12)."""
@@ -640,6 +640,31 @@ def targets_transition_many(*, targets, by: User, action: str, **kwargs) -> list
     if not targets:
         raise ValidationFailed(_("请至少选择一个目标。"))
     return [service(target=t, by=by, **kwargs) for t in sorted(targets, key=lambda t: t.pk)]
+
+
+# The year-wide steps and the state a target must be in to take part in them.
+YEAR_ACTIONS = {
+    "confirm": Target.State.NEGOTIATED,
+    "start_execution": Target.State.CONFIRMED,
+}
+
+
+@transaction.atomic
+def plan_year_transition_all(
+    *, plan_year: PlanYear, by: User, action: str, **kwargs
+) -> list[Target]:
+    """The whole year's set at once: confirm every negotiated target on the city government's
+    approval (Art. 10–11), or issue the task book for every confirmed one. All or nothing, like
+    ``targets_transition_many``, whose checks (permission, state, audit) apply to each target."""
+    if action not in YEAR_ACTIONS:
+        raise ValidationFailed(_("不支持的年度操作。"))
+    targets = Target.objects.filter(plan_year=plan_year, state=YEAR_ACTIONS[action])
+    if not targets.exists():
+        raise ValidationFailed(
+            _("%(year)s年度没有处于“%(state)s”状态的目标。")
+            % {"year": plan_year.year, "state": YEAR_ACTIONS[action].label}
+        )
+    return targets_transition_many(targets=targets, by=by, action=action, **kwargs)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "targets"
 urlpatterns = [
     path("", views.target_list, name="target_list"),
     path("review/", views.review_queue, name="review_queue"),
+    path("year/<int:year>/<str:action>/", views.year_transition, name="year_transition"),
     path("bulk/", views.bulk_transition, name="bulk_transition"),
     path("new/", views.target_create, name="target_create"),
     path("<int:pk>/", views.target_detail, name="target_detail"),

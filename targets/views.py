@@ -180,8 +180,53 @@ def review_queue(request):
         else Target.objects.none()
     )
     context = _table_context(request, qs.order_by("state", "aspect__number", "code"), user=user)
-    context.update(plan_year=plan_year, years=years, is_office=True)
+    waiting = (
+        {
+            action: Target.objects.filter(plan_year=plan_year, state=state).count()
+            for action, state in services.YEAR_ACTIONS.items()
+        }
+        if plan_year
+        else {}
+    )
+    context.update(
+        plan_year=plan_year,
+        years=years,
+        is_office=True,
+        negotiated_count=waiting.get("confirm", 0),
+        confirmed_count=waiting.get("start_execution", 0),
+    )
     return _render(request, "targets/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def year_transition(request, year, action):
+    """Confirm the year's whole negotiated set, or issue the task book for all confirmed targets
+    (Art. 10–11); the service checks each target as it would one at a time."""
+    user = request.user
+    plan_year = get_object_or_404(PlanYear, year=year)
+    if action not in services.YEAR_ACTIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    kwargs = {"comment": form.cleaned_data.get("comment") or ""}
+    if action == "confirm":
+        kwargs["approval_reference"] = form.cleaned_data.get("approval_reference") or ""
+    try:
+        done = services.plan_year_transition_all(
+            plan_year=plan_year, by=user, action=action, **kwargs
+        )
+    except NotPermitted as exc:
+        return _forbidden(request, exc.message)
+    except ApplicationError as exc:
+        messages.error(request, _("未执行任何操作：%(reason)s") % {"reason": exc.message})
+    else:
+        messages.success(
+            request,
+            _("已对%(year)s年度的%(n)s个目标执行“%(action)s”。")
+            % {"year": plan_year.year, "n": len(done), "action": ACTIONS[action].label},
+        )
+    return redirect(reverse("targets:review_queue") + f"?year={plan_year.year}")
 
 
 @login_required
