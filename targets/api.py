@@ -557,9 +557,11 @@ class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
     def transition_all(self, request, pk=None):
         plan_year = self.get_object()
         data = validated(YearTransitionSerializer(data=request.data))
-        kwargs = {"comment": data["comment"]}
-        if data["action"] == "confirm":
-            kwargs["approval_reference"] = data["approval_reference"]
+        kwargs = services.transition_kwargs(
+            data["action"],
+            comment=data["comment"],
+            approval_reference=data["approval_reference"],
+        )
         moved = services.plan_year_transition_all(
             plan_year=plan_year, by=request.user, action=data["action"], **kwargs
         )
@@ -714,9 +716,11 @@ class TargetViewSet(
                 "ids": "、".join(str(i) for i in missing)
             }
             raise NotFoundForUser(message, field_errors={"ids": [message]})
-        kwargs = {"comment": data["comment"]}
-        if data["action"] == "confirm":
-            kwargs["approval_reference"] = data["approval_reference"]
+        kwargs = services.transition_kwargs(
+            data["action"],
+            comment=data["comment"],
+            approval_reference=data["approval_reference"],
+        )
         moved = services.targets_transition_many(
             targets=targets, by=request.user, action=data["action"], **kwargs
         )

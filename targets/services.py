@@ -621,6 +621,17 @@ def target_start_execution(*, target: Target, by: User, comment: str = "") -> Ta
     )
 
 
+def transition_kwargs(
+    action: str, *, comment: str | None = "", approval_reference: str | None = ""
+) -> dict:
+    """The keyword arguments the service for ``action`` takes, from what a page or API request
+    sent (only confirming carries the approval reference)."""
+    kwargs = {"comment": comment or ""}
+    if action == "confirm":
+        kwargs["approval_reference"] = approval_reference or ""
+    return kwargs
+
+
 TRANSITIONS = {
     "submit": target_submit,
     "return": target_return,

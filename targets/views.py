@@ -95,6 +95,16 @@ def _may_draft(user, level) -> bool:
     )
 
 
+def _transition_kwargs(request, action) -> dict:
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    return services.transition_kwargs(
+        action,
+        comment=form.cleaned_data.get("comment"),
+        approval_reference=form.cleaned_data.get("approval_reference"),
+    )
+
+
 def _safe_next(request, default):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -207,11 +217,7 @@ def year_transition(request, year, action):
     plan_year = get_object_or_404(PlanYear, year=year)
     if action not in services.YEAR_ACTIONS:
         raise Http404
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    kwargs = {"comment": form.cleaned_data.get("comment") or ""}
-    if action == "confirm":
-        kwargs["approval_reference"] = form.cleaned_data.get("approval_reference") or ""
+    kwargs = _transition_kwargs(request, action)
     try:
         done = services.plan_year_transition_all(
             plan_year=plan_year, by=user, action=action, **kwargs
@@ -247,11 +253,7 @@ def bulk_transition(request):
     if len(targets) != len(ids):
         # A ticked id the user may not read: answer as if it did not exist.
         raise Http404
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    kwargs = {"comment": form.cleaned_data.get("comment") or ""}
-    if action == "confirm":
-        kwargs["approval_reference"] = form.cleaned_data.get("approval_reference") or ""
+    kwargs = _transition_kwargs(request, action)
     try:
         done = services.targets_transition_many(targets=targets, by=user, action=action, **kwargs)
     except ApplicationError as exc:
@@ -498,11 +500,7 @@ def target_transition(request, pk, action):
     if action not in services.TRANSITIONS:
         raise Http404
     target = get_object_or_404(selectors.visible_targets(user), pk=pk)
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    kwargs = {"comment": form.cleaned_data.get("comment") or ""}
-    if action == "confirm":
-        kwargs["approval_reference"] = form.cleaned_data.get("approval_reference") or ""
+    kwargs = _transition_kwargs(request, action)
     try:
         moved = services.TRANSITIONS[action](target=target, by=user, **kwargs)
     except NotPermitted as exc:
