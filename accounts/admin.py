@@ -1,8 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
+
 from .models import Department, LeaderPortfolio, Membership, User
+
+
+class MubiaoUserCreationForm(AdminUserCreationForm):
+    # Django's forms name auth.User; ours is accounts.User (the swapped model).
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name")
+
+
+class MubiaoUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,7 +33,7 @@ class PortfolioInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "title", "email", "is_active"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
@@ -26,10 +41,21 @@ class UserAdmin(BaseUserAdmin):
         (_("政务信息"), {"fields": ("display_name", "title", "phone")}),
     )
     inlines = [MembershipInline, PortfolioInline]
+    form = MubiaoUserChangeForm
+    add_form = MubiaoUserCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "display_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "code", "kind", "category", "parent", "is_active"]
     list_filter = ["kind", "category", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -41,7 +67,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "department", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name", "department__name"]

@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("修改")
         TRANSITION = "transition", _("状态变更")
         COMMENT = "comment", _("意见")
+        DELETE = "delete", _("删除")
 
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
+
 from .models import Aspect, PlanYear, Target
 
 
@@ -9,7 +11,7 @@ class AspectInline(admin.TabularInline):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(admin.ModelAdmin):
+class PlanYearAdmin(AuditedAdmin):
     """Administrators open and close plan years (drafting is possible only while open)."""
 
     list_display = ["year", "status", "drafting_opens", "drafting_closes"]

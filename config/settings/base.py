@@ -36,8 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     # Ours, in import order: each may import only those above it.
-    "accounts",
     "audit",
+    "accounts",
     "targets",
     "supervision",
     "evaluation",
