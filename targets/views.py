@@ -189,7 +189,8 @@ def review_queue(request):
         if plan_year
         else Target.objects.none()
     )
-    context = _table_context(request, qs.order_by("state", "aspect__number", "code"), user=user)
+    # Submitted targets (to negotiate) before negotiated ones (awaiting confirmation).
+    context = _table_context(request, qs.order_by("-state", "aspect__number", "code"), user=user)
     waiting = (
         {
             action: Target.objects.filter(plan_year=plan_year, state=state).count()
