@@ -526,6 +526,12 @@ def transition_schema(summary, request):
     )
 
 
+def moved_response(request, moved) -> Response:
+    """The answer to a many-target transition: how many moved, and each as a list row."""
+    rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
+    return Response({"count": len(moved), "targets": TargetSummarySerializer(rows, many=True).data})
+
+
 class YearTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(list(services.YEAR_ACTIONS))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -565,10 +571,7 @@ class PlanYearViewSet(viewsets.ReadOnlyModelViewSet):
         moved = services.plan_year_transition_all(
             plan_year=plan_year, by=request.user, action=data["action"], **kwargs
         )
-        rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
-        return Response(
-            {"count": len(moved), "targets": TargetSummarySerializer(rows, many=True).data}
-        )
+        return moved_response(request, moved)
 
 
 @extend_schema_view(
@@ -724,10 +727,7 @@ class TargetViewSet(
         moved = services.targets_transition_many(
             targets=targets, by=request.user, action=data["action"], **kwargs
         )
-        rows = selectors.target_list(request.user).filter(pk__in=[t.pk for t in moved])
-        return Response(
-            {"count": len(moved), "targets": TargetSummarySerializer(rows, many=True).data}
-        )
+        return moved_response(request, moved)
 
     @extend_schema(
         methods=["get"],
