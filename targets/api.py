@@ -349,52 +349,6 @@ class TargetUpdateSerializer(TargetWriteSerializer):
     )
 
 
-def target_write_data(target: Target) -> dict:
-    """A target's current content in the write format: what a PATCH leaves unchanged."""
-    return {
-        "level": target.level,
-        "kind": target.kind,
-        "title": target.title,
-        "content": target.content,
-        "measures": target.measures,
-        "aspect": target.aspect_id,
-        "lead_department": target.lead_department_id,
-        "parent": target.parent_id,
-        "is_key_work": target.is_key_work,
-        "indicator": target.indicator,
-        "unit": target.unit,
-        "baseline": target.baseline,
-        "target_value": target.target_value,
-        "direction": target.direction,
-        "weight": target.weight,
-        "is_public": target.is_public,
-        "lead_leader": target.lead_leader_id,
-        "cooperating_leaders": [u.pk for u in target.cooperating_leaders.all()],
-        "assisting_secretary": target.assisting_secretary_id,
-        "dept_head_name": target.dept_head_name,
-        "dept_leader_in_charge": target.dept_leader_in_charge,
-        "dept_responsible_person": target.dept_responsible_person,
-        "milestones": [
-            {
-                "quarter": m.quarter,
-                "description": m.description,
-                "due_date": m.due_date,
-                "expected_value": m.expected_value,
-            }
-            for m in target.milestones.all()
-        ],
-        "departments": [
-            {
-                "department": d.department_id,
-                "role": d.role,
-                "task": d.task,
-                "acceptance": d.acceptance,
-            }
-            for d in target.departments.all()
-        ],
-    }
-
-
 # --- transitions, thread, history ---------------------------------------------------------
 
 
@@ -647,7 +601,7 @@ class TargetViewSet(
         target = self.get_object()
         body = request.data
         if kwargs.get("partial") and isinstance(body, dict):
-            body = {**target_write_data(target), **body}
+            body = {**selectors.target_editable_values(target), **body}
         serializer = TargetUpdateSerializer(data=body, context={"request": request})
         validated(serializer, _("目标未保存，请更正标出的问题。"))
         target = services.target_update(

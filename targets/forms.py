@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import Role, access_for
 from accounts.models import Department, User
 
-from . import services
+from . import selectors, services
 from .models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -234,55 +234,11 @@ class TargetEditor:
     def _initial(target):
         if target is None:
             return {"kind": Target.Kind.QUANTITATIVE, "weight": 1}, {}, []
-        initial = {
-            name: services.plain_value(getattr(target, name))
-            for name in (
-                "kind",
-                "title",
-                "content",
-                "measures",
-                "indicator",
-                "unit",
-                "baseline",
-                "target_value",
-                "direction",
-                "is_key_work",
-                "weight",
-                "is_public",
-                "dept_head_name",
-                "dept_leader_in_charge",
-                "dept_responsible_person",
-            )
-        }
-        initial.update(
-            expected_version=target.version,
-            aspect=target.aspect_id,
-            parent=target.parent_id,
-            lead_department=target.lead_department_id,
-            lead_leader=target.lead_leader_id,
-            assisting_secretary=target.assisting_secretary_id,
-            cooperating_leaders=[u.pk for u in target.cooperating_leaders.all()],
-        )
-        milestones = {}
-        for m in target.milestones.all():
-            # The page offers one node target per quarter (the usual 节点目标 table).
-            milestones.setdefault(
-                m.quarter,
-                {
-                    "description": m.description,
-                    "due_date": m.due_date,
-                    "expected_value": services.plain_value(m.expected_value),
-                },
-            )
-        departments = [
-            {
-                "department": d.department_id,
-                "role": d.role,
-                "task": d.task,
-                "acceptance": d.acceptance,
-            }
-            for d in target.departments.all()
-        ]
+        initial = selectors.target_editable_values(target)
+        # The page offers one node target per quarter (the service allows no more).
+        milestones = {m.pop("quarter"): m for m in initial.pop("milestones")}
+        departments = initial.pop("departments")
+        initial["expected_version"] = target.version
         return initial, milestones, departments
 
     def is_valid(self) -> bool:

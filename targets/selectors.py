@@ -6,6 +6,7 @@ from accounts.access import access_for
 
 from .models import PlanYear, Target, TargetDepartment
 from .permissions import EDITABLE_STATES
+from .services import CONTENT_FIELDS, plain_value
 
 
 def visible_targets(user) -> QuerySet[Target]:
@@ -82,3 +83,36 @@ def current_plan_year() -> PlanYear | None:
             if year.status == status:
                 return year
     return years[0] if years else None
+
+
+def target_editable_values(target: Target) -> dict:
+    """A target's current content as an editor writes it (related objects by id, values as
+    written): what the edit form starts from and what an API PATCH leaves unchanged."""
+    values = {name: plain_value(getattr(target, name)) for name in CONTENT_FIELDS}
+    values.update(
+        aspect=target.aspect_id,
+        parent=target.parent_id,
+        lead_department=target.lead_department_id,
+        lead_leader=target.lead_leader_id,
+        assisting_secretary=target.assisting_secretary_id,
+        cooperating_leaders=[u.pk for u in target.cooperating_leaders.all()],
+        milestones=[
+            {
+                "quarter": m.quarter,
+                "description": m.description,
+                "due_date": m.due_date,
+                "expected_value": plain_value(m.expected_value),
+            }
+            for m in target.milestones.all()
+        ],
+        departments=[
+            {
+                "department": d.department_id,
+                "role": d.role,
+                "task": d.task,
+                "acceptance": d.acceptance,
+            }
+            for d in target.departments.all()
+        ],
+    )
+    return values
