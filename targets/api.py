@@ -665,12 +665,10 @@ class TargetViewSet(
     )
     def bulk_transition(self, request):
         data = validated(BulkTransitionSerializer(data=request.data))
-        ids = list(dict.fromkeys(data["ids"]))
-        targets = list(selectors.visible_targets(request.user).filter(pk__in=ids))
-        missing = sorted(set(ids) - {t.pk for t in targets})
+        targets, missing = selectors.visible_targets_by_ids(request.user, data["ids"])
         if missing:
             message = _("以下目标不存在或无权查看：%(ids)s") % {
-                "ids": "、".join(str(i) for i in missing)
+                "ids": "、".join(str(i) for i in sorted(missing))
             }
             raise NotFoundForUser(message, field_errors={"ids": [message]})
         kwargs = services.transition_kwargs(

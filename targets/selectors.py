@@ -44,6 +44,15 @@ def visible_targets(user) -> QuerySet[Target]:
     return qs.filter(visible)
 
 
+def visible_targets_by_ids(user, ids) -> tuple[list[Target], list[int]]:
+    """The targets among ``ids`` the user may read, and the ids that are not (absent or
+    hidden — callers answer both alike, as 404)."""
+    ids = list(dict.fromkeys(ids))
+    targets = list(visible_targets(user).filter(pk__in=ids))
+    found = {t.pk for t in targets}
+    return targets, [i for i in ids if i not in found]
+
+
 def target_list(user, *, plan_year: PlanYear | None = None) -> QuerySet[Target]:
     qs = visible_targets(user).select_related("plan_year", "aspect", "lead_department", "parent")
     if plan_year is not None:

@@ -250,8 +250,8 @@ def bulk_transition(request):
         ids = {int(i) for i in request.POST.getlist("ids")}
     except ValueError as exc:
         raise Http404 from exc
-    targets = list(selectors.visible_targets(user).filter(pk__in=ids))
-    if len(targets) != len(ids):
+    targets, missing = selectors.visible_targets_by_ids(user, ids)
+    if missing:
         # A ticked id the user may not read: answer as if it did not exist.
         raise Http404
     kwargs = _transition_kwargs(request, action)
