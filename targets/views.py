@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, access_for
+from accounts.access import access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department, Membership
 from audit.models import AuditEvent
@@ -73,18 +73,6 @@ def _forbidden(request, message):
     return _render(request, "targets/forbidden.html", {"message": message}, status=403)
 
 
-def _bulk_actions(user) -> list[Action]:
-    """The bulk actions whose permission this user could ever hold (heads submit their
-    department's drafts; the general office runs the review)."""
-    access = access_for(user)
-    names = []
-    if access.departments_with(Role.HEAD) or access.is_general_office:
-        names.append("submit")
-    if access.is_general_office:
-        names += ["negotiate", "confirm", "start_execution"]
-    return [ACTIONS[n] for n in names]
-
-
 def _may_draft(user, level) -> bool:
     """Whether to offer a drafting form at all; the service decides on the department chosen."""
     if level == Target.Level.CITY:
@@ -119,18 +107,19 @@ def _safe_next(request, default):
 
 def _table_context(request, qs, *, user):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    bulk_actions = _bulk_actions(user)
+    offered = [ACTIONS[name] for name in BULK_ACTION_NAMES]
     rows = []
     for target in page.object_list:
         # has_transition_perm reads the cached access of the user: no query per row.
-        allowed = [a.name for a in bulk_actions if a.allowed(target, user)]
+        allowed = [a.name for a in offered if a.allowed(target, user)]
         rows.append((target, allowed))
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "page_obj": page,
         "rows": rows,
-        "bulk_actions": bulk_actions,
+        # Only actions the user may take on at least one row of this page are offered.
+        "bulk_actions": [a for a in offered if any(a.name in allowed for _t, allowed in rows)],
         "selectable": any(allowed for _target, allowed in rows),
         "querystring": query.urlencode(),
     }
