@@ -1,8 +1,24 @@
 from django.utils.functional import SimpleLazyObject
 
 from .access import access_for
+from .models import Membership
+
+
+def _memberships(user):
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user, department__is_active=True)
+        .select_related("department")
+        .order_by("department__sort_order", "id")
+    )
 
 
 def access(request):
-    """``access`` in every template, computed only if a template asks for it."""
-    return {"access": SimpleLazyObject(lambda: access_for(getattr(request, "user", None)))}
+    """``access`` (roles) and ``header_memberships`` (department · role lines in the page header)
+    in every template, each computed only if a template asks for it."""
+    user = getattr(request, "user", None)
+    return {
+        "access": SimpleLazyObject(lambda: access_for(user)),
+        "header_memberships": SimpleLazyObject(lambda: _memberships(user)),
+    }

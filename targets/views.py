@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
-from accounts.models import Department, Membership
+from accounts.models import Department
 from audit.models import AuditEvent
 
 from . import permissions as perms
@@ -58,19 +58,8 @@ ACTIONS = {
 BULK_ACTION_NAMES = ("submit", "negotiate", "confirm", "start_execution")
 
 
-def _render(request, template, context=None, *, status=200):
-    """Render a page with what the header shows about the signed-in user (one query)."""
-    context = dict(context or {})
-    context["header_memberships"] = list(
-        Membership.objects.filter(user=request.user, department__is_active=True)
-        .select_related("department")
-        .order_by("department__sort_order", "id")
-    )
-    return render(request, template, context, status=status)
-
-
 def _forbidden(request, message):
-    return _render(request, "targets/forbidden.html", {"message": message}, status=403)
+    return render(request, "targets/forbidden.html", {"message": message}, status=403)
 
 
 def _may_draft(user, level) -> bool:
@@ -159,7 +148,7 @@ def target_list(request):
         can_create_city=drafting and _may_draft(user, Target.Level.CITY),
         is_office=access_for(user).is_general_office,
     )
-    return _render(request, "targets/target_list.html", context)
+    return render(request, "targets/target_list.html", context)
 
 
 @login_required
@@ -195,7 +184,7 @@ def review_queue(request):
         negotiated_count=waiting.get("confirm", 0),
         confirmed_count=waiting.get("start_execution", 0),
     )
-    return _render(request, "targets/review_queue.html", context)
+    return render(request, "targets/review_queue.html", context)
 
 
 @login_required
@@ -261,7 +250,7 @@ def bulk_transition(request):
 
 
 def _editor_page(request, editor, *, target=None, conflict=False, status=200):
-    return _render(
+    return render(
         request,
         "targets/target_form.html",
         {
@@ -310,7 +299,7 @@ def target_edit(request, pk):
     user = request.user
     target = get_object_or_404(selectors.target_detail_queryset(user), pk=pk)
     if target.is_content_locked:
-        return _render(
+        return render(
             request,
             "targets/target_locked.html",
             {"target": target},
@@ -480,7 +469,7 @@ def target_detail(request, pk):
         "transition_form": TransitionForm(),
     }
     context.update(_thread_context(target, user))
-    return _render(request, "targets/target_detail.html", context)
+    return render(request, "targets/target_detail.html", context)
 
 
 @login_required
@@ -548,7 +537,7 @@ def target_revision(request, pk, number):
         {"label": _field_label(name), "value": _display(name, value)}
         for name, value in revision.snapshot.items()
     ]
-    return _render(
+    return render(
         request,
         "targets/target_revision.html",
         {"target": target, "revision": revision, "rows": rows},

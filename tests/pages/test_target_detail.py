@@ -193,3 +193,11 @@ def test_no_edit_or_delete_controls_for_history(login, office, submitted):
     assert "<form" not in timeline and "<button" not in timeline
     entries = html.split('class="thread__list"')[1].split("</ol>")[0]
     assert "<form" not in entries and "<button" not in entries
+
+
+def test_not_found_page_still_shows_who_is_signed_in(login, staff_b, draft):
+    """The header's department · role line comes from a context processor, so error pages have
+    it too."""
+    response = login(staff_b).get(detail(draft))
+    assert response.status_code == 404
+    assert "财政局 · 部门填报员" in response.content.decode()
