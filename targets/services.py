@@ -647,10 +647,12 @@ def targets_transition_many(*, targets, by: User, action: str, **kwargs) -> list
     the office confirming the year's set). All or nothing: if one cannot move, none moves and the
     message names it."""
     service = TRANSITIONS[action]
-    targets = list(targets)
+    # The same target named twice moves once (it would otherwise fail its own second move);
+    # sorting by id makes concurrent batches lock rows in one order.
+    targets = sorted({t.pk: t for t in targets}.values(), key=lambda t: t.pk)
     if not targets:
         raise ValidationFailed(_("请至少选择一个目标。"))
-    return [service(target=t, by=by, **kwargs) for t in sorted(targets, key=lambda t: t.pk)]
+    return [service(target=t, by=by, **kwargs) for t in targets]
 
 
 # The year-wide steps and the state a target must be in to take part in them.

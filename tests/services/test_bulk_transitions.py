@@ -83,3 +83,11 @@ def test_empty_selection_is_refused(head_a):
     with nothing_written(), pytest.raises(ValidationFailed) as exc:
         services.targets_transition_many(targets=[], by=head_a, action="submit")
     assert exc.value.message == "请至少选择一个目标。"
+
+
+def test_a_target_named_twice_moves_once(draft, head_a):
+    """A list that names one target twice (a double-ticked row, a repeated API id) is not an
+    error: the target is submitted once and one audit row is written."""
+    moved = services.targets_transition_many(targets=[draft, draft], by=head_a, action="submit")
+    assert [t.pk for t in moved] == [draft.pk]
+    assert AuditEvent.objects.for_object(draft).filter(action="transition").count() == 1
