@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from targets import services
@@ -42,7 +43,7 @@ class SeedReport:
     departments: int = 0
     users: int = 0
     targets_created: int = 0
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
 
 
 @functools.cache
@@ -69,7 +70,7 @@ def _user(username, *, display_name, title="", email=True, memberships=(), super
 
 def _seed_departments(report: SeedReport) -> dict[str, Department]:
     depts = {}
-    gov, _ = Department.objects.update_or_create(
+    gov, _created = Department.objects.update_or_create(
         code=GOVERNMENT_CODE,
         defaults={
             "name": f"{data.CITY_NAME}人民政府",
@@ -79,7 +80,7 @@ def _seed_departments(report: SeedReport) -> dict[str, Department]:
     )
     depts[GOVERNMENT_CODE] = gov
     for order, row in enumerate(data.DEPARTMENTS, start=1):
-        depts[row["code"]], _ = Department.objects.update_or_create(
+        depts[row["code"]], _created = Department.objects.update_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -90,7 +91,7 @@ def _seed_departments(report: SeedReport) -> dict[str, Department]:
             },
         )
     for order, row in enumerate(data.DIVISIONS, start=1000):
-        depts[row["code"]], _ = Department.objects.update_or_create(
+        depts[row["code"]], _created = Department.objects.update_or_create(
             code=row["code"],
             defaults={
                 "name": f"{depts[row['parent']].name}{row['name']}",
@@ -165,13 +166,13 @@ def _seed_users(report: SeedReport, depts: dict[str, Department]) -> dict[str, U
     report.users = len(users)
     first_vm = next(r for r in data.LEADERS if r["title"] == "副市长")
     report.logins = [
-        ("fgw_staff", "部门填报员（市发展改革委）", "staff"),
-        ("fgw_head", "部门主要负责人（市发展改革委）", "head"),
-        ("office", "目标办（市政府办公厅）", "general office"),
-        ("supervisor", "督查室", "supervision office"),
-        (first_vm["username"], f"副市长 {first_vm['display_name']}", "vice-mayor"),
-        ("auditor", "审计监察", "auditor"),
-        ("admin", "系统管理员", "administrator"),
+        ("fgw_staff", _("部门填报员（市发展改革委）")),
+        ("fgw_head", _("部门主要负责人（市发展改革委）")),
+        ("office", _("目标办（市政府办公厅）")),
+        ("supervisor", _("督查室")),
+        (first_vm["username"], _("副市长 %(name)s") % {"name": first_vm["display_name"]}),
+        ("auditor", _("审计监察")),
+        ("admin", _("系统管理员")),
     ]
     return users
 
@@ -190,7 +191,7 @@ def _seed_years() -> PlanYear:
         },
     )
     # Fujian 五: plans by 15 July, half-year report by end of August, annual summary by 10 January.
-    year, _ = PlanYear.objects.get_or_create(
+    year, _created = PlanYear.objects.get_or_create(
         year=DEMO_YEAR,
         defaults={
             "status": PlanYear.Status.DRAFTING,

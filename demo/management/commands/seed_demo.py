@@ -14,7 +14,7 @@ class Command(BaseCommand):
             % {"d": report.departments, "u": report.users, "t": report.targets_created}
         )
         self.stdout.write(_("演示账号（密码均为 %(p)s）：") % {"p": DEMO_PASSWORD})
-        for username, role, _english in report.logins:
+        for username, role in report.logins:
             self.stdout.write(f"  {username:<12} {role}")
         self.stdout.write(
             _("  其他部门：<部门代码>_staff / <部门代码>_head，例如 czj_staff、czj_head")
