@@ -29,6 +29,15 @@ class AuditEventQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
         )
 
+    def for_timeline(self, obj):
+        """The events of ``obj`` and of everything recorded in its scope (a target's progress
+        reports, adjustments, supervision orders…): one timeline per target (Art. 14)."""
+        content_type = ContentType.objects.get_for_model(type(obj))
+        return self.filter(
+            models.Q(content_type=content_type, object_id=str(obj.pk))
+            | models.Q(scope_content_type=content_type, scope_object_id=str(obj.pk))
+        )
+
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
@@ -61,6 +70,17 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     comment = models.TextField(_("说明"), blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    # The object whose timeline this event also belongs to (for example the target a progress
+    # report is about), so later stages' records read as one history of the target.
+    scope_content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("所属对象类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope_object_id = models.CharField(_("所属对象编号"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -68,7 +88,10 @@ class AuditEvent(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "occurred_at"]),
+            models.Index(fields=["scope_content_type", "scope_object_id", "occurred_at"]),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"

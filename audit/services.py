@@ -14,9 +14,13 @@ def audit_record(
     transition: str = "",
     from_state: str = "",
     to_state: str = "",
+    scope=None,
 ) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the same transaction as the change it
-    records, so the change and its record stand or fall together."""
+    records, so the change and its record stand or fall together.
+
+    ``scope``: the object whose timeline the event also belongs to (e.g. the target of a
+    progress report); ``AuditEvent.objects.for_timeline(scope)`` then lists it."""
     return AuditEvent.objects.create(
         actor=actor,
         actor_name=str(actor) if actor else "",
@@ -30,6 +34,10 @@ def audit_record(
         from_state=from_state,
         to_state=to_state,
         request_id=current_request_id(),
+        scope_content_type=(
+            ContentType.objects.get_for_model(type(scope)) if scope is not None else None
+        ),
+        scope_object_id=str(scope.pk) if scope is not None else "",
     )
 
 

@@ -29,6 +29,10 @@ class PlanYear(models.Model):
         EXECUTING = "executing", _("执行中")
         CLOSED = "closed", _("已结束")
 
+    class ReportFrequency(models.TextChoices):
+        MONTHLY = "monthly", _("按月报送")
+        QUARTERLY = "quarterly", _("按季度报送")
+
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     status = models.CharField(
         _("阶段"), max_length=20, choices=Status.choices, default=Status.PREPARING
@@ -41,10 +45,43 @@ class PlanYear(models.Model):
     q3_report_due = models.DateField(_("三季度报告截止"), null=True, blank=True)
     year_end_due = models.DateField(_("年度总结截止"), null=True, blank=True)
 
+    # Execution settings of the year (Shanghai Art. 14; Fujian 四: monthly or quarterly
+    # analysis). How often departments report progress, and the early-warning thresholds as a
+    # share of the progress expected by now (green at or above the first, yellow down to the
+    # second, red below it).
+    report_frequency = models.CharField(
+        _("进展报送周期"),
+        max_length=20,
+        choices=ReportFrequency.choices,
+        default=ReportFrequency.QUARTERLY,
+    )
+    warning_green_percent = models.DecimalField(
+        _("绿色预警阈值（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=95,
+        help_text=_("实际进度达到应有进度的该比例及以上为绿色"),
+    )
+    warning_yellow_percent = models.DecimalField(
+        _("黄色预警阈值（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=85,
+        help_text=_("实际进度达到应有进度的该比例及以上、低于绿色阈值为黄色，再低为红色"),
+    )
+
     class Meta:
         verbose_name = _("计划年度")
         verbose_name_plural = pgettext_lazy("plural", "计划年度")
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warning_yellow_percent__gte=0)
+                & models.Q(warning_yellow_percent__lte=models.F("warning_green_percent"))
+                & models.Q(warning_green_percent__lte=100),
+                name="plan_year_warning_thresholds_ordered",
+            )
+        ]
 
     def __str__(self):
         return _("%(year)s年度") % {"year": self.year}
@@ -105,6 +142,12 @@ class Target(ConcurrentTransitionMixin, models.Model):
         NEGOTIATED = "negotiated", _("已协商")
         CONFIRMED = "confirmed", _("已确认")
         EXECUTING = "executing", _("执行中")
+        # Art. 14 办结审核: the completion report passed the general office's review.
+        COMPLETED = "completed", _("已办结")
+        # Art. 23–25: the year-end result is published.
+        EVALUATED = "evaluated", _("已评估")
+        # Art. 12: only through an approved adjustment request.
+        CANCELLED = "cancelled", _("已撤销")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 

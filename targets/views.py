@@ -6,6 +6,7 @@ change things only through ``targets.services``. Objects the user may not read a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -23,6 +24,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
+from .extensions import target_sections
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -413,7 +415,8 @@ def _state_label(value):
 def _timeline(target):
     states = dict(Target.State.choices)
     items = []
-    for event in AuditEvent.objects.for_object(target):
+    target_type = ContentType.objects.get_for_model(Target)
+    for event in AuditEvent.objects.for_timeline(target):
         changes = [
             {
                 "label": _field_label(name),
@@ -431,6 +434,10 @@ def _timeline(target):
                 "from_state": states.get(event.from_state, event.from_state),
                 "to_state": states.get(event.to_state, event.to_state),
                 "transition_label": ACTIONS_BY_METHOD.get(event.transition, event.transition),
+                # An event of a related record (a report, an adjustment…) names that record.
+                "about": ""
+                if event.content_type_id == target_type.pk and event.object_id == str(target.pk)
+                else event.object_repr,
             }
         )
     return items
@@ -467,6 +474,8 @@ def target_detail(request, pk):
         "revisions": list(target.revisions.select_related("created_by").defer("snapshot")),
         "timeline": _timeline(target),
         "transition_form": TransitionForm(),
+        # Sections of later stages (progress, adjustments, supervision…), see extensions.py.
+        "sections": target_sections(request, target),
     }
     context.update(_thread_context(target, user))
     return render(request, "targets/target_detail.html", context)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "targets",
+    "execution",
     "supervision",
     "evaluation",
     "demo",

@@ -105,6 +105,9 @@ def test_plan_year_opened_for_drafting_is_recorded(admin_client):
         {
             "year": "2028",
             "status": "drafting",
+            "report_frequency": "quarterly",
+            "warning_green_percent": "95",
+            "warning_yellow_percent": "85",
             "aspects-TOTAL_FORMS": "0",
             "aspects-INITIAL_FORMS": "0",
             "aspects-MIN_NUM_FORMS": "0",
