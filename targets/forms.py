@@ -25,6 +25,17 @@ from .models import (
 QUARTERS = (1, 2, 3, 4)
 
 
+class IsoDateInput(forms.DateInput):
+    """``<input type="date">`` only accepts ISO dates (2027-02-15); rendered in the active
+    language's format (2027/02/15 in zh-hans) the browser shows it empty, and saving the form
+    would then silently replace the date (issue 11). Always ISO, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class LeaderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}（{obj.title}）" if obj.title else str(obj)
@@ -147,9 +158,7 @@ class MilestoneForm(forms.Form):
     description = forms.CharField(
         label=_("节点目标"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_date = forms.DateField(
-        label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=IsoDateInput())
     expected_value = forms.DecimalField(
         label=_("预期值"),
         required=False,
