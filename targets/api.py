@@ -713,7 +713,7 @@ class TargetViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         target = self.get_object()
-        events = AuditEvent.objects.for_object(target)
+        events = selectors.target_history(target)
         return Response(AuditEventSerializer(events, many=True).data)
 
     @extend_schema(

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import access_for
+from audit.models import AuditEvent
 
 from .models import PlanYear, Target, TargetDepartment
 from .permissions import EDITABLE_STATES
@@ -78,6 +79,12 @@ def target_detail_queryset(user) -> QuerySet[Target]:
             "cooperating_leaders",
         )
     )
+
+
+def target_history(target: Target) -> QuerySet[AuditEvent]:
+    """The target's audit trail, oldest first, with each actor joined: the timeline shows the
+    actor of every event, so one query serves a history of any length (issue 11)."""
+    return AuditEvent.objects.for_object(target).select_related("actor")
 
 
 def target_children(user, target: Target) -> QuerySet[Target]:

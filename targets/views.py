@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department
-from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
@@ -413,7 +412,7 @@ def _state_label(value):
 def _timeline(target):
     states = dict(Target.State.choices)
     items = []
-    for event in AuditEvent.objects.for_object(target):
+    for event in selectors.target_history(target):
         changes = [
             {
                 "label": _field_label(name),
