@@ -17,7 +17,9 @@ def visible_targets(user) -> QuerySet[Target]:
     - general office, supervision office, auditors, administrators: all targets;
     - department staff and heads: their department's targets (lead), and targets in which their
       department is responsible or cooperating once they have left the draft;
-    - vice-mayors: targets of the departments in their portfolio and those they lead (Art. 15, 17);
+    - vice-mayors: what the departments in their portfolio see (Art. 15, 17) — their own
+      targets in every state, the targets they take part in once submitted — and the targets
+      the vice-mayor leads;
     - everyone signed in: the confirmed city targets.
     """
     access = access_for(user)
@@ -27,22 +29,27 @@ def visible_targets(user) -> QuerySet[Target]:
     if access.user_id is None:
         return qs.none()
     visible = Q(level=Target.Level.CITY, state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
-    members = access.member_departments
-    if members:
-        takes_part = Exists(
-            TargetDepartment.objects.filter(target=OuterRef("pk"), department_id__in=members)
-        )
-        visible |= Q(lead_department_id__in=members) | (takes_part & ~Q(state__in=EDITABLE_STATES))
+    if access.member_departments:
+        visible |= _led_or_taking_part(access.member_departments)
     if access.portfolio:
-        in_portfolio = Exists(
-            TargetDepartment.objects.filter(
-                target=OuterRef("pk"), department_id__in=access.portfolio
-            )
-        )
-        visible |= Q(lead_department_id__in=access.portfolio) | in_portfolio
+        # The same rule as for the departments themselves (issue 11): a vice-mayor follows the
+        # portfolio departments' own targets in every state, and a target another department
+        # leads only once it has left the draft — its drafts, returned versions, thread and
+        # history belong to the lead department and the general office until it is submitted.
+        visible |= _led_or_taking_part(access.portfolio)
     if access.is_leader:
         visible |= Q(lead_leader_id=access.user_id)
     return qs.filter(visible)
+
+
+def _led_or_taking_part(departments) -> Q:
+    """Targets led by one of ``departments`` (any state), and targets in which one of them is a
+    responsible or cooperating department once they have left the draft (Art. 7, 16): the lead
+    department drafts alone, and the others see what was submitted."""
+    takes_part = Exists(
+        TargetDepartment.objects.filter(target=OuterRef("pk"), department_id__in=departments)
+    )
+    return Q(lead_department_id__in=departments) | (takes_part & ~Q(state__in=EDITABLE_STATES))
 
 
 def visible_targets_by_ids(user, ids) -> tuple[list[Target], list[int]]:
