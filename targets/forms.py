@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Role, access_for
+from accounts.ids import IdModelChoiceField, IdModelMultipleChoiceField
 from accounts.models import Department, User
 
 from . import selectors, services
@@ -36,12 +37,12 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class LeaderChoiceField(forms.ModelChoiceField):
+class LeaderChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}（{obj.title}）" if obj.title else str(obj)
 
 
-class LeaderMultipleChoiceField(forms.ModelMultipleChoiceField):
+class LeaderMultipleChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}（{obj.title}）" if obj.title else str(obj)
 
@@ -85,10 +86,10 @@ class TargetForm(forms.Form):
         required=False,
         choices=[("", _("请选择")), *Target.Direction.choices],
     )
-    aspect = forms.ModelChoiceField(
+    aspect = IdModelChoiceField(
         label=_("方面"), queryset=Aspect.objects.none(), required=False, empty_label=_("请选择")
     )
-    parent = forms.ModelChoiceField(
+    parent = IdModelChoiceField(
         label=_("上级目标（市政府总体目标）"),
         queryset=Target.objects.none(),
         required=False,
@@ -99,7 +100,7 @@ class TargetForm(forms.Form):
         label=_("权重"), required=False, max_digits=6, decimal_places=2, initial=1
     )
     is_public = forms.BooleanField(label=_("向社会公开"), required=False)
-    lead_department = forms.ModelChoiceField(
+    lead_department = IdModelChoiceField(
         label=_("牵头部门"),
         queryset=Department.objects.none(),
         required=False,
@@ -182,7 +183,7 @@ class MilestoneForm(forms.Form):
 class DepartmentRowForm(forms.Form):
     """A responsible or cooperating department with its own task (Art. 7, 16)."""
 
-    department = forms.ModelChoiceField(
+    department = IdModelChoiceField(
         label=_("部门"),
         queryset=Department.objects.filter(is_active=True),
         required=False,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
+from accounts.ids import parse_ids
 from accounts.models import Department
 
 from . import permissions as perms
@@ -223,10 +224,10 @@ def bulk_transition(request):
     if action not in BULK_ACTION_NAMES:
         messages.error(request, _("请选择要执行的操作。"))
         return redirect(back)
-    try:
-        ids = {int(i) for i in request.POST.getlist("ids")}
-    except ValueError as exc:
-        raise Http404 from exc
+    ids = parse_ids(request.POST.getlist("ids"))
+    if ids is None:
+        # Not an id at all (or beyond any row's): answered like an id the user may not read.
+        raise Http404
     targets, missing = selectors.visible_targets_by_ids(user, ids)
     if missing:
         # A ticked id the user may not read: answer as if it did not exist.
