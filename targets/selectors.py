@@ -7,7 +7,7 @@ from audit.models import AuditEvent
 
 from .models import PlanYear, Target, TargetDepartment
 from .permissions import EDITABLE_STATES
-from .services import CONTENT_FIELDS, plain_value
+from .services import CONTENT_FIELDS, YEAR_ACTIONS, plain_value
 
 
 def visible_targets(user) -> QuerySet[Target]:
@@ -66,6 +66,12 @@ def target_list(user, *, plan_year: PlanYear | None = None) -> QuerySet[Target]:
     if plan_year is not None:
         qs = qs.filter(plan_year=plan_year)
     return qs.order_by("aspect__number", "code")
+
+
+def year_transition_targets(user, *, plan_year: PlanYear, action: str) -> QuerySet[Target]:
+    """The targets a year-wide step (``services.YEAR_ACTIONS``) would move now, as the
+    confirmation page lists them before anyone clicks (issue 11)."""
+    return target_list(user, plan_year=plan_year).filter(state=YEAR_ACTIONS[action])
 
 
 def target_detail_queryset(user) -> QuerySet[Target]:

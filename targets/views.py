@@ -188,30 +188,52 @@ def review_queue(request):
 
 
 @login_required
-@require_POST
 def year_transition(request, year, action):
     """Confirm the year's whole negotiated set, or issue the task book for all confirmed targets
-    (Art. 10–11); the service checks each target as it would one at a time."""
+    (Art. 10–11). GET shows how many targets and which ones will move; only the POST from that
+    page acts, and only on exactly the targets it listed (the service checks each target as it
+    would one at a time, and refuses if the set has changed since)."""
     user = request.user
     plan_year = get_object_or_404(PlanYear, year=year)
     if action not in services.YEAR_ACTIONS:
         raise Http404
-    kwargs = _transition_kwargs(request, action)
-    try:
-        done = services.plan_year_transition_all(
-            plan_year=plan_year, by=user, action=action, **kwargs
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, _("未执行任何操作：%(reason)s") % {"reason": exc.message})
-    else:
-        messages.success(
-            request,
-            _("已对%(year)s年度的%(n)s个目标执行“%(action)s”。")
-            % {"year": plan_year.year, "n": len(done), "action": ACTIONS[action].label},
-        )
-    return redirect(reverse("targets:review_queue") + f"?year={plan_year.year}")
+    if not access_for(user).is_general_office:
+        return _forbidden(request, _("全年度确认和下达任务书由市政府办公厅（目标办）办理。"))
+    form = TransitionForm(request.POST or None)
+    error, status = None, 200
+    if request.method == "POST":
+        expected = parse_ids(request.POST.getlist("ids"))
+        if expected is None:
+            raise Http404
+        kwargs = _transition_kwargs(request, action)
+        try:
+            done = services.plan_year_transition_all(
+                plan_year=plan_year, by=user, action=action, expected_ids=expected, **kwargs
+            )
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            messages.success(
+                request,
+                _("已对%(year)s年度的%(n)s个目标执行“%(action)s”。")
+                % {"year": plan_year.year, "n": len(done), "action": ACTIONS[action].label},
+            )
+            return redirect(reverse("targets:review_queue") + f"?year={plan_year.year}")
+    targets = list(selectors.year_transition_targets(user, plan_year=plan_year, action=action))
+    return render(
+        request,
+        "targets/year_transition_confirm.html",
+        {
+            "plan_year": plan_year,
+            "action": ACTIONS[action],
+            "targets": targets,
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
