@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.access import access_for
 from audit.models import AuditEvent
 
-from .models import PlanYear, Target, TargetDepartment
+from .models import PlanYear, Target, TargetComment, TargetDepartment
 from .permissions import EDITABLE_STATES
 from .services import CONTENT_FIELDS, YEAR_ACTIONS, plain_value
 
@@ -98,6 +98,16 @@ def target_history(target: Target) -> QuerySet[AuditEvent]:
     """The target's audit trail, oldest first, with each actor joined: the timeline shows the
     actor of every event, so one query serves a history of any length (issue 11)."""
     return AuditEvent.objects.for_object(target).select_related("actor")
+
+
+def latest_return_comment(target: Target, thread) -> TargetComment | None:
+    """Why a returned target was sent back: the comment of its latest return, from the thread
+    already loaded (oldest first). None unless the target is returned now (issue 11: the
+    department reads the reasons at the top of the page, Art. 9 协商)."""
+    if target.state != Target.State.RETURNED:
+        return None
+    returns = [c for c in thread if c.transition == "return_to_department"]
+    return returns[-1] if returns else None
 
 
 def target_children(user, target: Target) -> QuerySet[Target]:

@@ -491,6 +491,7 @@ def target_detail(request, pk):
         "transition_form": TransitionForm(),
     }
     context.update(_thread_context(target, user))
+    context["return_comment"] = selectors.latest_return_comment(target, context["comments"])
     return render(request, "targets/target_detail.html", context)
 
 

@@ -230,3 +230,33 @@ def test_detail_page_queries_do_not_grow_with_the_history(
         response = client.get(detail(draft))
     assert response.status_code == 200
     assert response.content.decode().count("timeline__item--") == events
+
+
+def _notice(html):
+    if 'id="return-reason"' not in html:
+        return None
+    return html.split('id="return-reason"')[1].split("</section>")[0]
+
+
+def test_returned_target_shows_the_latest_return_reason_at_the_top(
+    login, staff_a, head_a, office, submitted
+):
+    """Issue 11: the department reads why it was returned first, not at the end of the thread
+    (Art. 9 协商)."""
+    services.target_return(target=submitted, by=office, comment="第一次：请补充节点目标")
+    services.target_submit(target=submitted, by=head_a)
+    services.target_comment_add(target=submitted, by=office, body="协商中的其他意见")
+    services.target_return(target=submitted, by=office, comment="第二次：目标值偏低")
+    html = login(staff_a).get(detail(submitted)).content.decode()
+    notice = _notice(html)
+    assert notice is not None
+    assert "第二次：目标值偏低" in notice and "陈目标办" in notice
+    assert "第一次" not in notice and "协商中的其他意见" not in notice
+    # At the top: before the content, the thread and the timeline.
+    assert html.index('id="return-reason"') < html.index("目标内容")
+
+
+def test_no_return_notice_unless_the_target_is_returned_now(login, staff_a, head_a, returned):
+    assert _notice(login(staff_a).get(detail(returned)).content.decode()) is not None
+    services.target_submit(target=returned, by=head_a)
+    assert _notice(login(staff_a).get(detail(returned)).content.decode()) is None
