@@ -214,7 +214,9 @@ def _decimal(value):
     return None if value is None else Decimal(str(value))
 
 
-def _input(row, *, year, aspects, depts, users, level, parent=None) -> services.TargetInput:
+def _input(
+    row, *, year, aspects, depts, users, level, parent=None, early_dates=False
+) -> services.TargetInput:
     quantitative = row["kind"] == "quantitative"
     milestones = []
     for q, text in enumerate(row.get("milestones") or [], start=1):
@@ -223,6 +225,10 @@ def _input(row, *, year, aspects, depts, users, level, parent=None) -> services.
             services.MilestoneInput(
                 quarter=q,
                 description=text,
+                # Some departments set their node targets due before the quarter ends (the 20th
+                # of its last month, in time for the quarterly report); the rest take the
+                # default, the quarter's last day.
+                due_date=datetime.date(year.year, 3 * q, 20) if early_dates else None,
                 expected_value=_decimal(expected) if quantitative else None,
             )
         )
@@ -343,6 +349,7 @@ def seed_demo() -> SeedReport:
                 users=users,
                 level="department",
                 parent=city.get(row.get("parent")),
+                early_dates=i % 3 == 0,
             ),
         )
         _walk(

@@ -24,6 +24,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.errors import NotFoundForUser, ValidationFailed
+from accounts.ids import IdField, IdFilter, IdRelatedField
 from accounts.models import Department, User
 from audit.models import AuditEvent
 
@@ -266,7 +267,7 @@ class MilestoneInputSerializer(serializers.Serializer):
 
 
 class DepartmentInputSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    department = IdRelatedField(queryset=Department.objects.all())
     role = serializers.ChoiceField(TargetDepartment.Role.choices)
     task = serializers.CharField(required=False, allow_blank=True, default="")
     acceptance = serializers.CharField(required=False, allow_blank=True, default="")
@@ -280,10 +281,10 @@ class TargetWriteSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
     content = serializers.CharField(allow_blank=True)
     measures = serializers.CharField(required=False, allow_blank=True, default="")
-    aspect = serializers.PrimaryKeyRelatedField(queryset=Aspect.objects.all())
-    lead_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    aspect = IdRelatedField(queryset=Aspect.objects.all())
+    lead_department = IdRelatedField(queryset=Department.objects.all())
     # Narrowed to the targets the user can read in __init__: linking to a target proves it exists.
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = IdRelatedField(
         queryset=Target.objects.none(), required=False, allow_null=True, default=None
     )
     is_key_work = serializers.BooleanField(required=False, default=False)
@@ -308,13 +309,13 @@ class TargetWriteSerializer(serializers.Serializer):
     )
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, default=1)
     is_public = serializers.BooleanField(required=False, default=False)
-    lead_leader = serializers.PrimaryKeyRelatedField(
+    lead_leader = IdRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
-    cooperating_leaders = serializers.PrimaryKeyRelatedField(
+    cooperating_leaders = IdRelatedField(
         queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
     )
-    assisting_secretary = serializers.PrimaryKeyRelatedField(
+    assisting_secretary = IdRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     dept_head_name = serializers.CharField(required=False, allow_blank=True, default="")
@@ -340,7 +341,7 @@ class TargetWriteSerializer(serializers.Serializer):
 
 
 class TargetCreateSerializer(TargetWriteSerializer):
-    plan_year = serializers.PrimaryKeyRelatedField(queryset=PlanYear.objects.all())
+    plan_year = IdRelatedField(queryset=PlanYear.objects.all())
 
 
 class TargetUpdateSerializer(TargetWriteSerializer):
@@ -369,7 +370,7 @@ class ConfirmSerializer(serializers.Serializer):
 
 class BulkTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(list(perms.TRANSITION_METHODS))
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    ids = serializers.ListField(child=IdField(), allow_empty=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     approval_reference = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=gettext_lazy("确认时必填")
@@ -440,11 +441,12 @@ class RevisionSerializer(serializers.Serializer):
 class TargetFilter(filters.FilterSet):
     # Plain numbers rather than model choices: validating a choice would query the table (and
     # tell a user that an id they may not read exists).
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
+    # Ids are read through accounts.ids: out of range or not whole is 400, never a 500.
+    plan_year = IdFilter(field_name="plan_year_id")
     plan_year__year = filters.NumberFilter(field_name="plan_year__year")
-    aspect = filters.NumberFilter(field_name="aspect_id")
-    lead_department = filters.NumberFilter(field_name="lead_department_id")
-    parent = filters.NumberFilter(field_name="parent_id")
+    aspect = IdFilter(field_name="aspect_id")
+    lead_department = IdFilter(field_name="lead_department_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Target
@@ -713,7 +715,7 @@ class TargetViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         target = self.get_object()
-        events = AuditEvent.objects.for_timeline(target)
+        events = selectors.target_history(target)
         return Response(AuditEventSerializer(events, many=True).data)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Role, access_for
+from accounts.ids import IdModelChoiceField, IdModelMultipleChoiceField
 from accounts.models import Department, User
 
 from . import selectors, services
@@ -25,12 +26,23 @@ from .models import (
 QUARTERS = (1, 2, 3, 4)
 
 
-class LeaderChoiceField(forms.ModelChoiceField):
+class IsoDateInput(forms.DateInput):
+    """``<input type="date">`` only accepts ISO dates (2027-02-15); rendered in the active
+    language's format (2027/02/15 in zh-hans) the browser shows it empty, and saving the form
+    would then silently replace the date (issue 11). Always ISO, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class LeaderChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}（{obj.title}）" if obj.title else str(obj)
 
 
-class LeaderMultipleChoiceField(forms.ModelMultipleChoiceField):
+class LeaderMultipleChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}（{obj.title}）" if obj.title else str(obj)
 
@@ -74,10 +86,10 @@ class TargetForm(forms.Form):
         required=False,
         choices=[("", _("请选择")), *Target.Direction.choices],
     )
-    aspect = forms.ModelChoiceField(
+    aspect = IdModelChoiceField(
         label=_("方面"), queryset=Aspect.objects.none(), required=False, empty_label=_("请选择")
     )
-    parent = forms.ModelChoiceField(
+    parent = IdModelChoiceField(
         label=_("上级目标（市政府总体目标）"),
         queryset=Target.objects.none(),
         required=False,
@@ -88,7 +100,7 @@ class TargetForm(forms.Form):
         label=_("权重"), required=False, max_digits=6, decimal_places=2, initial=1
     )
     is_public = forms.BooleanField(label=_("向社会公开"), required=False)
-    lead_department = forms.ModelChoiceField(
+    lead_department = IdModelChoiceField(
         label=_("牵头部门"),
         queryset=Department.objects.none(),
         required=False,
@@ -147,9 +159,7 @@ class MilestoneForm(forms.Form):
     description = forms.CharField(
         label=_("节点目标"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_date = forms.DateField(
-        label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=IsoDateInput())
     expected_value = forms.DecimalField(
         label=_("预期值"),
         required=False,
@@ -173,7 +183,7 @@ class MilestoneForm(forms.Form):
 class DepartmentRowForm(forms.Form):
     """A responsible or cooperating department with its own task (Art. 7, 16)."""
 
-    department = forms.ModelChoiceField(
+    department = IdModelChoiceField(
         label=_("部门"),
         queryset=Department.objects.filter(is_active=True),
         required=False,

@@ -3,10 +3,11 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import access_for
+from audit.models import AuditEvent
 
-from .models import PlanYear, Target, TargetDepartment
+from .models import PlanYear, Target, TargetComment, TargetDepartment
 from .permissions import EDITABLE_STATES
-from .services import CONTENT_FIELDS, plain_value
+from .services import CONTENT_FIELDS, YEAR_ACTIONS, plain_value
 
 
 def visible_targets(user) -> QuerySet[Target]:
@@ -16,7 +17,9 @@ def visible_targets(user) -> QuerySet[Target]:
     - general office, supervision office, auditors, administrators: all targets;
     - department staff and heads: their department's targets (lead), and targets in which their
       department is responsible or cooperating once they have left the draft;
-    - vice-mayors: targets of the departments in their portfolio and those they lead (Art. 15, 17);
+    - vice-mayors: what the departments in their portfolio see (Art. 15, 17) — their own
+      targets in every state, the targets they take part in once submitted — and the targets
+      the vice-mayor leads;
     - everyone signed in: the confirmed city targets.
     """
     access = access_for(user)
@@ -26,22 +29,27 @@ def visible_targets(user) -> QuerySet[Target]:
     if access.user_id is None:
         return qs.none()
     visible = Q(level=Target.Level.CITY, state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
-    members = access.member_departments
-    if members:
-        takes_part = Exists(
-            TargetDepartment.objects.filter(target=OuterRef("pk"), department_id__in=members)
-        )
-        visible |= Q(lead_department_id__in=members) | (takes_part & ~Q(state__in=EDITABLE_STATES))
+    if access.member_departments:
+        visible |= _led_or_taking_part(access.member_departments)
     if access.portfolio:
-        in_portfolio = Exists(
-            TargetDepartment.objects.filter(
-                target=OuterRef("pk"), department_id__in=access.portfolio
-            )
-        )
-        visible |= Q(lead_department_id__in=access.portfolio) | in_portfolio
+        # The same rule as for the departments themselves (issue 11): a vice-mayor follows the
+        # portfolio departments' own targets in every state, and a target another department
+        # leads only once it has left the draft — its drafts, returned versions, thread and
+        # history belong to the lead department and the general office until it is submitted.
+        visible |= _led_or_taking_part(access.portfolio)
     if access.is_leader:
         visible |= Q(lead_leader_id=access.user_id)
     return qs.filter(visible)
+
+
+def _led_or_taking_part(departments) -> Q:
+    """Targets led by one of ``departments`` (any state), and targets in which one of them is a
+    responsible or cooperating department once they have left the draft (Art. 7, 16): the lead
+    department drafts alone, and the others see what was submitted."""
+    takes_part = Exists(
+        TargetDepartment.objects.filter(target=OuterRef("pk"), department_id__in=departments)
+    )
+    return Q(lead_department_id__in=departments) | (takes_part & ~Q(state__in=EDITABLE_STATES))
 
 
 def visible_targets_by_ids(user, ids) -> tuple[list[Target], list[int]]:
@@ -58,6 +66,12 @@ def target_list(user, *, plan_year: PlanYear | None = None) -> QuerySet[Target]:
     if plan_year is not None:
         qs = qs.filter(plan_year=plan_year)
     return qs.order_by("aspect__number", "code")
+
+
+def year_transition_targets(user, *, plan_year: PlanYear, action: str) -> QuerySet[Target]:
+    """The targets a year-wide step (``services.YEAR_ACTIONS``) would move now, as the
+    confirmation page lists them before anyone clicks (issue 11)."""
+    return target_list(user, plan_year=plan_year).filter(state=YEAR_ACTIONS[action])
 
 
 def target_detail_queryset(user) -> QuerySet[Target]:
@@ -78,6 +92,23 @@ def target_detail_queryset(user) -> QuerySet[Target]:
             "cooperating_leaders",
         )
     )
+
+
+def target_history(target: Target) -> QuerySet[AuditEvent]:
+    """The target's audit trail, oldest first, with each actor joined: the timeline shows the
+    actor of every event, so one query serves a history of any length (issue 11). Events of
+    records in the target's scope (reports, adjustments, orders…) belong to it too."""
+    return AuditEvent.objects.for_timeline(target).select_related("actor")
+
+
+def latest_return_comment(target: Target, thread) -> TargetComment | None:
+    """Why a returned target was sent back: the comment of its latest return, from the thread
+    already loaded (oldest first). None unless the target is returned now (issue 11: the
+    department reads the reasons at the top of the page, Art. 9 协商)."""
+    if target.state != Target.State.RETURNED:
+        return None
+    returns = [c for c in thread if c.transition == "return_to_department"]
+    return returns[-1] if returns else None
 
 
 def target_children(user, target: Target) -> QuerySet[Target]:

@@ -6,6 +6,7 @@ with ``transaction.on_commit`` so nothing is sent for a change that was rolled b
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -664,18 +665,39 @@ YEAR_ACTIONS = {
 
 @transaction.atomic
 def plan_year_transition_all(
-    *, plan_year: PlanYear, by: User, action: str, **kwargs
+    *,
+    plan_year: PlanYear,
+    by: User,
+    action: str,
+    expected_ids: Iterable[int] | None = None,
+    **kwargs,
 ) -> list[Target]:
     """The whole year's set at once: confirm every negotiated target on the city government's
     approval (Art. 10–11), or issue the task book for every confirmed one. All or nothing, like
-    ``targets_transition_many``, whose checks (permission, state, audit) apply to each target."""
+    ``targets_transition_many``, whose checks (permission, state, audit) apply to each target.
+
+    ``expected_ids`` are the targets the person was shown and agreed to move (the confirmation
+    page, issue 11): if the year's set is no longer exactly those, nothing moves and Conflict
+    says so, so one click never moves a target nobody looked at."""
     if action not in YEAR_ACTIONS:
         raise ValidationFailed(_("不支持的年度操作。"))
-    targets = Target.objects.filter(plan_year=plan_year, state=YEAR_ACTIONS[action])
-    if not targets.exists():
+    targets = list(
+        Target.objects.filter(plan_year=plan_year, state=YEAR_ACTIONS[action]).order_by("pk")
+    )
+    if not targets:
         raise ValidationFailed(
             _("%(year)s年度没有处于“%(state)s”状态的目标。")
             % {"year": plan_year.year, "state": YEAR_ACTIONS[action].label}
+        )
+    # Who may is told first (403), before any talk of which targets.
+    _require_permission(targets[0], perms.TRANSITION_METHODS[action], by)
+    if expected_ids is not None and {t.pk for t in targets} != set(expected_ids):
+        raise Conflict(
+            _(
+                "%(year)s年度处于“%(state)s”状态的目标已有变化（现为%(n)s个），未执行任何操作，"
+                "请核对新的清单后再确认。"
+            )
+            % {"year": plan_year.year, "state": YEAR_ACTIONS[action].label, "n": len(targets)}
         )
     return targets_transition_many(targets=targets, by=by, action=action, **kwargs)
 

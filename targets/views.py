@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
 from accounts.errors import ApplicationError, Conflict, NotPermitted, ValidationFailed
+from accounts.ids import parse_ids
 from accounts.models import Department
-from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
@@ -190,30 +190,52 @@ def review_queue(request):
 
 
 @login_required
-@require_POST
 def year_transition(request, year, action):
     """Confirm the year's whole negotiated set, or issue the task book for all confirmed targets
-    (Art. 10–11); the service checks each target as it would one at a time."""
+    (Art. 10–11). GET shows how many targets and which ones will move; only the POST from that
+    page acts, and only on exactly the targets it listed (the service checks each target as it
+    would one at a time, and refuses if the set has changed since)."""
     user = request.user
     plan_year = get_object_or_404(PlanYear, year=year)
     if action not in services.YEAR_ACTIONS:
         raise Http404
-    kwargs = _transition_kwargs(request, action)
-    try:
-        done = services.plan_year_transition_all(
-            plan_year=plan_year, by=user, action=action, **kwargs
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, _("未执行任何操作：%(reason)s") % {"reason": exc.message})
-    else:
-        messages.success(
-            request,
-            _("已对%(year)s年度的%(n)s个目标执行“%(action)s”。")
-            % {"year": plan_year.year, "n": len(done), "action": ACTIONS[action].label},
-        )
-    return redirect(reverse("targets:review_queue") + f"?year={plan_year.year}")
+    if not access_for(user).is_general_office:
+        return _forbidden(request, _("全年度确认和下达任务书由市政府办公厅（目标办）办理。"))
+    form = TransitionForm(request.POST or None)
+    error, status = None, 200
+    if request.method == "POST":
+        expected = parse_ids(request.POST.getlist("ids"))
+        if expected is None:
+            raise Http404
+        kwargs = _transition_kwargs(request, action)
+        try:
+            done = services.plan_year_transition_all(
+                plan_year=plan_year, by=user, action=action, expected_ids=expected, **kwargs
+            )
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            messages.success(
+                request,
+                _("已对%(year)s年度的%(n)s个目标执行“%(action)s”。")
+                % {"year": plan_year.year, "n": len(done), "action": ACTIONS[action].label},
+            )
+            return redirect(reverse("targets:review_queue") + f"?year={plan_year.year}")
+    targets = list(selectors.year_transition_targets(user, plan_year=plan_year, action=action))
+    return render(
+        request,
+        "targets/year_transition_confirm.html",
+        {
+            "plan_year": plan_year,
+            "action": ACTIONS[action],
+            "targets": targets,
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -226,10 +248,10 @@ def bulk_transition(request):
     if action not in BULK_ACTION_NAMES:
         messages.error(request, _("请选择要执行的操作。"))
         return redirect(back)
-    try:
-        ids = {int(i) for i in request.POST.getlist("ids")}
-    except ValueError as exc:
-        raise Http404 from exc
+    ids = parse_ids(request.POST.getlist("ids"))
+    if ids is None:
+        # Not an id at all (or beyond any row's): answered like an id the user may not read.
+        raise Http404
     targets, missing = selectors.visible_targets_by_ids(user, ids)
     if missing:
         # A ticked id the user may not read: answer as if it did not exist.
@@ -416,7 +438,7 @@ def _timeline(target):
     states = dict(Target.State.choices)
     items = []
     target_type = ContentType.objects.get_for_model(Target)
-    for event in AuditEvent.objects.for_timeline(target):
+    for event in selectors.target_history(target):
         changes = [
             {
                 "label": _field_label(name),
@@ -478,6 +500,7 @@ def target_detail(request, pk):
         "sections": target_sections(request, target),
     }
     context.update(_thread_context(target, user))
+    context["return_comment"] = selectors.latest_return_comment(target, context["comments"])
     return render(request, "targets/target_detail.html", context)
 
 

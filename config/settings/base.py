@@ -133,9 +133,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
+    # Basic first: its challenge makes DRF answer 401 with WWW-Authenticate (the session's
+    # has none, which turned missing credentials into 403). Both sign-in paths are throttled.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ThrottledBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

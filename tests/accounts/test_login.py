@@ -1,7 +1,6 @@
 """Signing in and out, and the throttle against password guessing."""
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +34,8 @@ def test_pages_require_login(client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@override_settings(RATELIMIT_ENABLE=True, LOGIN_RATE_PER_USERNAME="3/h")
-def test_repeated_failures_for_one_account_are_throttled(client, staff_a):
+def test_repeated_failures_for_one_account_are_throttled(client, staff_a, throttled):
+    throttled.LOGIN_RATE_PER_USERNAME = "3/h"
     url = reverse("accounts:login")
     for _ in range(3):
         client.post(url, {"username": "staff_a", "password": "wrong"})
@@ -45,3 +44,12 @@ def test_repeated_failures_for_one_account_are_throttled(client, staff_a):
     assert response.status_code == 429
     assert "登录尝试过于频繁" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_successful_sign_ins_do_not_count_as_guesses(client, staff_a, throttled):
+    throttled.LOGIN_RATE_PER_USERNAME = "3/h"
+    url = reverse("accounts:login")
+    for _ in range(5):
+        client.logout()
+        response = client.post(url, {"username": "staff_a", "password": "pass-1234"})
+        assert response.status_code == 302

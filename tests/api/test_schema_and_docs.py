@@ -56,3 +56,14 @@ def test_api_docs_use_only_local_assets(client, url):
     for asset in sidecar:
         assert asset.startswith("/static/")
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_redoc_page_allows_images_only_from_our_server(client):
+    """Redoc's bundle fetches its logo from cdn.redoc.ly (no setting turns it off); the page's
+    Content-Security-Policy keeps the browser from sending that request (issue 11; the browser
+    test tests/browser/test_api_docs_offline.py watches the requests themselves)."""
+    html = client.get("/api/redoc/").content.decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert policy
+    directives = dict(d.strip().split(" ", 1) for d in policy.group(1).split(";"))
+    assert directives["img-src"].split() == ["'self'", "data:", "blob:"]

@@ -1,6 +1,7 @@
 """The demo city (issue 2: about 40 departments, 16 districts, leaders with portfolios, users for
 every role, about 180 targets in 8 aspects over all states, with milestones and threads)."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -78,3 +79,10 @@ def test_it_is_idempotent(seeded):
 def test_it_prints_the_demo_logins(seeded, client):
     assert "fgw_staff" in seeded and "office" in seeded and "demo12345" in seeded
     assert client.login(username="office", password="demo12345")
+
+
+def test_some_node_targets_are_due_before_the_quarter_ends(seeded):
+    """So the demo shows that editing a target keeps dates that differ from the default."""
+    year = PlanYear.objects.get(year=2027)
+    dates = set(Milestone.objects.filter(target__plan_year=year).values_list("due_date", flat=True))
+    assert datetime.date(2027, 3, 20) in dates and datetime.date(2027, 3, 31) in dates

@@ -41,3 +41,10 @@ def form_data(aspect, lead_department, **overrides):
         data[f"q{q}-expected_value"] = str(6 + q * 0.1)
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def returned(submitted, office):
+    from targets import services
+
+    return services.target_return(target=submitted, by=office, comment="请补充季度节点目标")

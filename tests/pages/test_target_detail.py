@@ -1,10 +1,17 @@
 """The target page: actions offered only to those who may perform them now, the negotiation
 thread (Art. 9 协商), versions, and the history timeline nobody can edit (Art. 14)."""
 
+import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from audit.models import AuditEvent
 from targets import services
 from targets.models import Target, TargetComment
+
+# Session, user, access (2), the target with its joins and prefetches (4), children, revisions,
+# history, thread, header memberships: the same however long the history is.
+DETAIL_QUERIES = 13
 
 
 def detail(target):
@@ -201,3 +208,55 @@ def test_not_found_page_still_shows_who_is_signed_in(login, staff_b, draft):
     response = login(staff_b).get(detail(draft))
     assert response.status_code == 404
     assert "财政局 · 部门填报员" in response.content.decode()
+
+
+def _with_events(target, people, n):
+    """Grow the target's history to ``n`` audit events (its creation plus thread messages from
+    different people, so each event has its own actor to show)."""
+    for i in range(n - 1):
+        services.target_comment_add(target=target, by=people[i % len(people)], body=f"意见{i}")
+    assert AuditEvent.objects.for_object(target).count() == n
+
+
+@pytest.mark.parametrize("events", [1, 100])
+def test_detail_page_queries_do_not_grow_with_the_history(
+    login, staff_a, office, draft, django_assert_num_queries, events
+):
+    """Issue 11: the timeline joined each event's actor one query at a time (116 queries for
+    101 events)."""
+    _with_events(draft, [staff_a, office], events)
+    client = login(User.objects.get(pk=staff_a.pk))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(detail(draft))
+    assert response.status_code == 200
+    assert response.content.decode().count("timeline__item--") == events
+
+
+def _notice(html):
+    if 'id="return-reason"' not in html:
+        return None
+    return html.split('id="return-reason"')[1].split("</section>")[0]
+
+
+def test_returned_target_shows_the_latest_return_reason_at_the_top(
+    login, staff_a, head_a, office, submitted
+):
+    """Issue 11: the department reads why it was returned first, not at the end of the thread
+    (Art. 9 协商)."""
+    services.target_return(target=submitted, by=office, comment="第一次：请补充节点目标")
+    services.target_submit(target=submitted, by=head_a)
+    services.target_comment_add(target=submitted, by=office, body="协商中的其他意见")
+    services.target_return(target=submitted, by=office, comment="第二次：目标值偏低")
+    html = login(staff_a).get(detail(submitted)).content.decode()
+    notice = _notice(html)
+    assert notice is not None
+    assert "第二次：目标值偏低" in notice and "陈目标办" in notice
+    assert "第一次" not in notice and "协商中的其他意见" not in notice
+    # At the top: before the content, the thread and the timeline.
+    assert html.index('id="return-reason"') < html.index("目标内容")
+
+
+def test_no_return_notice_unless_the_target_is_returned_now(login, staff_a, head_a, returned):
+    assert _notice(login(staff_a).get(detail(returned)).content.decode()) is not None
+    services.target_submit(target=returned, by=head_a)
+    assert _notice(login(staff_a).get(detail(returned)).content.decode()) is None

@@ -1,6 +1,8 @@
 """Creating and editing a target through the page form (Art. 6–9, 12): bad input gets a clear
 Chinese message next to the field and nothing is saved."""
 
+import datetime
+
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -196,3 +198,40 @@ def test_office_cannot_edit_department_draft(login, office, draft):
     response = login(office).get(reverse("targets:target_edit", args=[draft.pk]))
     assert response.status_code == 403
     assert "您无权修改该目标。" in response.content.decode()
+
+
+def _draft_with_due_dates(staff_a, plan_year, aspect, dept_a):
+    from tests.conftest import quantitative_input
+
+    milestones = [
+        services.MilestoneInput(
+            quarter=q,
+            description=f"第{q}季度累计增速达到目标进度",
+            due_date=due,
+        )
+        for q, due in zip(
+            (1, 2, 3, 4),
+            (
+                datetime.date(2027, 2, 15),
+                datetime.date(2027, 5, 20),
+                datetime.date(2027, 8, 31),
+                datetime.date(2027, 11, 30),
+            ),
+            strict=True,
+        )
+    ]
+    return services.target_create(
+        by=staff_a,
+        plan_year=plan_year,
+        data=quantitative_input(aspect, dept_a, milestones=milestones),
+    )
+
+
+def test_edit_form_fills_node_target_dates_as_iso(login, staff_a, plan_year, aspect, dept_a):
+    """Issue 11: ``<input type="date">`` only takes 2027-02-15; the Chinese format 2027/02/15
+    left it empty, and saving moved every custom due date to the quarter's last day."""
+    target = _draft_with_due_dates(staff_a, plan_year, aspect, dept_a)
+    html = login(staff_a).get(reverse("targets:target_edit", args=[target.pk])).content.decode()
+    for due in ("2027-02-15", "2027-05-20", "2027-08-31", "2027-11-30"):
+        assert f'type="date" name="q{int(due[5:7]) // 3 + 1}-due_date" value="{due}"' in html
+    assert "2027/02/15" not in html

@@ -14,7 +14,9 @@ def section(tmp_path, settings):
     (tmp_path / "section.html").write_text(
         '<section id="extra">{{ section.note }}</section>', encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    engine = settings.TEMPLATES[0]
+    # Assigned whole, so Django's setting_changed signal rebuilds the template engines.
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     shown_for = []
 
     def build(request, target):

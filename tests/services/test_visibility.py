@@ -74,11 +74,24 @@ def test_vice_mayor_sees_portfolio_targets_only(draft, draft_b, vice_mayor, othe
     assert draft.pk not in visible(other_vice_mayor)
 
 
-def test_vice_mayor_sees_targets_where_portfolio_department_takes_part(
-    cooperated_draft, other_vice_mayor
+def test_vice_mayor_sees_targets_where_portfolio_department_takes_part_once_submitted(
+    cooperated_draft, other_vice_mayor, head_a, office
 ):
-    """Art. 15: a vice-mayor follows a portfolio department's work also where it cooperates."""
-    assert cooperated_draft.pk in visible(other_vice_mayor)
+    """Art. 15: a vice-mayor follows a portfolio department's work also where it cooperates —
+    under the cooperating department's own rule (Art. 16): not while the lead department is
+    still drafting or reworking a returned target (issue 11)."""
+    assert cooperated_draft.pk not in visible(other_vice_mayor)
+    submitted = services.target_submit(target=cooperated_draft, by=head_a)
+    assert submitted.pk in visible(other_vice_mayor)
+    returned = services.target_return(target=submitted, by=office, comment="请补充")
+    assert returned.pk not in visible(other_vice_mayor)
+    services.target_submit(target=returned, by=head_a)
+    assert returned.pk in visible(other_vice_mayor)
+
+
+def test_vice_mayor_sees_portfolio_departments_own_drafts(draft, vice_mayor):
+    """The lead department's drafts are the portfolio's own work: visible in every state."""
+    assert draft.pk in visible(vice_mayor)
 
 
 def test_vice_mayor_sees_targets_they_lead(plan_year, aspect, dept_b, staff_b, vice_mayor):

@@ -3,7 +3,7 @@ whole year's set" on the city government's approval, Art. 10–11, then issues t
 
 import pytest
 
-from accounts.errors import NotPermitted, ValidationFailed
+from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from targets import services
 from targets.models import PlanYear
 from tests.conftest import qualitative_input, quantitative_input
@@ -84,3 +84,36 @@ def test_other_years_are_untouched(negotiated_pair, office):
 def test_unknown_year_action_is_refused(plan_year, office):
     with pytest.raises(ValidationFailed):
         services.plan_year_transition_all(plan_year=plan_year, by=office, action="submit")
+
+
+def test_the_set_must_be_the_one_shown(negotiated_pair, plan_year, office):
+    """Issue 11: the confirmation page sends the ids it listed; if the year's set differs,
+    nothing moves (Conflict)."""
+    first, second = negotiated_pair
+    with nothing_written(first, second), pytest.raises(Conflict, match="已有变化"):
+        services.plan_year_transition_all(
+            plan_year=plan_year,
+            by=office,
+            action="confirm",
+            approval_reference="市政府第12次常务会议",
+            expected_ids=[first.pk],
+        )
+    done = services.plan_year_transition_all(
+        plan_year=plan_year,
+        by=office,
+        action="confirm",
+        approval_reference="市政府第12次常务会议",
+        expected_ids=[second.pk, first.pk],
+    )
+    assert {t.pk for t in done} == {first.pk, second.pk}
+
+
+def test_who_may_not_is_told_so_before_the_set_is_compared(negotiated_pair, plan_year, head_a):
+    with pytest.raises(NotPermitted):
+        services.plan_year_transition_all(
+            plan_year=plan_year,
+            by=head_a,
+            action="confirm",
+            approval_reference="市政府第12次常务会议",
+            expected_ids=[],
+        )
