@@ -8,6 +8,15 @@ from .models import PlanYear, Target, TargetDepartment
 from .permissions import EDITABLE_STATES
 from .services import CONTENT_FIELDS, plain_value
 
+# A confirmed city target stays readable to everyone for the rest of its life.
+CITY_PUBLISHED_STATES = [
+    Target.State.CONFIRMED,
+    Target.State.EXECUTING,
+    Target.State.COMPLETED,
+    Target.State.EVALUATED,
+    Target.State.CANCELLED,
+]
+
 
 def visible_targets(user) -> QuerySet[Target]:
     """Targets the user may read. Everything else is answered with 404, never with another
@@ -25,7 +34,7 @@ def visible_targets(user) -> QuerySet[Target]:
         return qs
     if access.user_id is None:
         return qs.none()
-    visible = Q(level=Target.Level.CITY, state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
+    visible = Q(level=Target.Level.CITY, state__in=CITY_PUBLISHED_STATES)
     members = access.member_departments
     if members:
         takes_part = Exists(

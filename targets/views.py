@@ -443,7 +443,15 @@ def _timeline(target):
     return items
 
 
-ACTIONS_BY_METHOD = {a.method: a.label for a in ACTIONS.values()}
+ACTIONS_BY_METHOD = {
+    **{a.method: a.label for a in ACTIONS.values()},
+    # Transitions made by the execution stage's reviews (Art. 12, 14).
+    "complete": gettext_lazy("办结"),
+    "cancel": gettext_lazy("撤销"),
+}
+# For later stages' sections that show snapshot values and diffs the way this page does.
+field_label = _field_label
+display_value = _display
 
 
 def _thread_context(target, user, *, form=None, error=None):
