@@ -71,7 +71,11 @@ def coordination_item_raise(
     """
     if not perms.speaks_for_lead(target, by, Role.STAFF, Role.HEAD):
         raise NotPermitted(_("只有牵头部门可以提出需协调事项。"))
-    target = Target.objects.select_for_update().select_related("lead_leader").get(pk=target.pk)
+    target = (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("lead_leader")
+        .get(pk=target.pk)
+    )
     if target.state != Target.State.EXECUTING:
         raise ValidationFailed(
             _("目标“%(code)s”当前为“%(state)s”状态，只有执行中的目标可以提出协调事项。")
