@@ -9,3 +9,29 @@ class ExecutionConfig(AppConfig):
 
     name = "execution"
     verbose_name = _("目标执行")
+
+    def ready(self):
+        from targets.extensions import register_target_section
+
+        from .views import changes
+
+        # The target page's sections for adjustments (Art. 12), coordination (Art. 16–17) and
+        # completion review (Art. 14).
+        register_target_section(
+            key="adjustments",
+            template="execution/sections/adjustments.html",
+            build=changes.adjustments_section,
+            order=200,
+        )
+        register_target_section(
+            key="coordination",
+            template="execution/sections/coordination.html",
+            build=changes.coordination_section,
+            order=210,
+        )
+        register_target_section(
+            key="completion",
+            template="execution/sections/completion.html",
+            build=changes.completion_section,
+            order=220,
+        )

@@ -14,7 +14,10 @@ def section(tmp_path, settings):
     (tmp_path / "section.html").write_text(
         '<section id="extra">{{ section.note }}</section>', encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned as a whole so Django rebuilds its template engines (a change inside the dict
+    # would go unnoticed once another test has rendered a page).
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     shown_for = []
 
     def build(request, target):
