@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        "TargetStateEnum": "targets.models.Target.State",
+        "AdjustmentKindEnum": "execution.models.AdjustmentRequest.Kind",
+        "AdjustmentStateEnum": "execution.models.AdjustmentRequest.State",
+        "CoordinationStateEnum": "execution.models.CoordinationItem.State",
+        "CompletionStateEnum": "execution.models.CompletionReport.State",
     },
 }
 

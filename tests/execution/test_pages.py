@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from execution.models import AdjustmentRequest, CoordinationItem
+from execution.models import AdjustmentRequest, CompletionReport, CoordinationItem
 from execution.services import adjustments
 from targets.models import Target
 
@@ -218,7 +218,8 @@ def test_empty_lists(login, office):
 
 
 def _many(executing, n, head_a, staff_a, dept_b):
-    """``n`` executing targets, each with a pending adjustment and an open coordination item
+    """``n`` executing targets, each with a pending adjustment, a completion report awaiting
+    review and an open coordination item
     (made in bulk: the services are tested elsewhere, here only reading is measured)."""
     base = Target.objects.filter(pk=executing.pk).values().get()
     base.pop("id")
@@ -235,6 +236,17 @@ def _many(executing, n, head_a, staff_a, dept_b):
             requested_by=head_a,
             base_version=1,
             changes={"target_value": ["6.5", "7"]},
+        )
+        for t in targets
+    )
+    CompletionReport.objects.bulk_create(
+        CompletionReport(
+            target=t,
+            department_id=t.lead_department_id,
+            summary="完成",
+            evidence="evidence/y.pdf",
+            evidence_name="y.pdf",
+            submitted_by=head_a,
         )
         for t in targets
     )
