@@ -78,3 +78,22 @@ def test_it_is_idempotent(seeded):
 def test_it_prints_the_demo_logins(seeded, client):
     assert "fgw_staff" in seeded and "office" in seeded and "demo12345" in seeded
     assert client.login(username="office", password="demo12345")
+
+
+def test_execution_year_shows_adjustments_coordination_and_completion(seeded):
+    """Issue 5: two approved and one rejected adjustment, coordination items in each state, a
+    few completed targets — all made through the services, so each has its audit trail."""
+    from execution.models import AdjustmentRequest, CompletionReport, CoordinationItem
+
+    states = list(AdjustmentRequest.objects.values_list("state", flat=True))
+    assert states.count("approved") == 2 and states.count("rejected") == 1
+    assert set(CoordinationItem.objects.values_list("state", flat=True)) == {
+        "open",
+        "escalated",
+        "resolved",
+    }
+    assert CompletionReport.objects.filter(state="accepted").count() >= 3
+    assert Target.objects.filter(state="completed").count() >= 3
+    approved = AdjustmentRequest.objects.filter(state="approved").first()
+    assert approved.changes and approved.result_version
+    assert AuditEvent.objects.for_timeline(approved.target).filter(transition="approve").exists()
