@@ -11,8 +11,9 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("目标执行")
 
     def ready(self):
-        from targets.extensions import register_target_section
+        from targets.extensions import register_target_section, register_timeline_labels
 
+        from .models import AdjustmentRequest, CompletionReport, CoordinationItem
         from .views import changes
 
         # The target page's sections for adjustments (Art. 12), coordination (Art. 16–17) and
@@ -34,4 +35,19 @@ class ExecutionConfig(AppConfig):
             template="execution/sections/completion.html",
             build=changes.completion_section,
             order=220,
+        )
+        register_timeline_labels(
+            transitions={
+                "approve": _("批准调整"),
+                "reject": _("不予批准"),
+                "escalate": _("提请市领导协调"),
+                "resolve": _("确认已解决"),
+                "accept": _("办结审核通过"),
+                "return": _("退回办结报告"),
+            },
+            states={
+                **dict(AdjustmentRequest.State.choices),
+                **dict(CoordinationItem.State.choices),
+                **dict(CompletionReport.State.choices),
+            },
         )

@@ -39,3 +39,24 @@ def target_sections(request, target) -> list[dict]:
         if context is not None:
             shown.append({"key": section.key, "template": section.template, "context": context})
     return shown
+
+
+# Later stages' records show on the target's timeline (audit scope); these are the names of
+# their transitions and states there, registered with their sections.
+_transition_labels: dict[str, str] = {}
+_state_labels: dict[str, str] = {}
+
+
+def register_timeline_labels(*, transitions: dict | None = None, states: dict | None = None):
+    """Labels for a later stage's transitions and states on the target's timeline (a target's
+    own transitions and states keep their labels)."""
+    _transition_labels.update(transitions or {})
+    _state_labels.update(states or {})
+
+
+def timeline_transition_label(name: str) -> str:
+    return _transition_labels.get(name, name)
+
+
+def timeline_state_label(value: str) -> str:
+    return _state_labels.get(value, value)

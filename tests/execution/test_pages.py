@@ -33,6 +33,9 @@ def test_target_page_shows_the_adjustment_diff_after_approval(login, pending_cha
     assert "调整前" in page and "调整后" in page
     assert "6.5" in page and "6.2" in page
     assert "同意" in page
+    # The request's events are on the target's timeline, named in Chinese.
+    assert "<span>批准调整</span>" in page
+    assert 'badge--approved">已批准</span>' in page
 
 
 def test_head_is_offered_to_request_others_are_not(login, executing, head_a, staff_a, office):
