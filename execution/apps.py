@@ -50,4 +50,13 @@ class ExecutionConfig(AppConfig):
                 **dict(CoordinationItem.State.choices),
                 **dict(CompletionReport.State.choices),
             },
+            # Keys of this stage's audit changes (prefixed, so none is read as a target field).
+            fields={
+                "coordination_subject": _("需协调事项"),
+                "coordination_departments": _("需协调部门"),
+                "coordination_due_date": _("协调时限"),
+                "coordination_leader": _("分管市领导"),
+                "coordination_duties": _("工作协调单"),
+                "completion_evidence": _("佐证材料"),
+            },
         )

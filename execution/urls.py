@@ -48,6 +48,7 @@ urlpatterns = [
         for action in ("escalate", "resolve", "message", "sheet")
     ],
     # Completion review (办结审核, Art. 14)
+    path("completion/", changes.completion_list, name="completion_list"),
     path("targets/<int:target_pk>/completion/", changes.completion_file, name="completion_file"),
     path(
         "completion/<int:pk>/accept/",

@@ -45,13 +45,21 @@ def target_sections(request, target) -> list[dict]:
 # their transitions and states there, registered with their sections.
 _transition_labels: dict[str, str] = {}
 _state_labels: dict[str, str] = {}
+_field_labels: dict[str, str] = {}
 
 
-def register_timeline_labels(*, transitions: dict | None = None, states: dict | None = None):
-    """Labels for a later stage's transitions and states on the target's timeline (a target's
-    own transitions and states keep their labels)."""
+def register_timeline_labels(
+    *, transitions: dict | None = None, states: dict | None = None, fields: dict | None = None
+):
+    """Labels for a later stage's transitions, states and changed fields on the target's
+    timeline (a target's own transitions, states and fields keep their labels)."""
     _transition_labels.update(transitions or {})
     _state_labels.update(states or {})
+    _field_labels.update(fields or {})
+
+
+def timeline_field_label(name: str) -> str:
+    return _field_labels.get(name, name)
 
 
 def timeline_transition_label(name: str) -> str:

@@ -24,7 +24,12 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import target_sections, timeline_state_label, timeline_transition_label
+from .extensions import (
+    target_sections,
+    timeline_field_label,
+    timeline_state_label,
+    timeline_transition_label,
+)
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -351,7 +356,7 @@ def _field_label(name):
     try:
         field = Target._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
+        return timeline_field_label(name)
     if field.auto_created and not field.concrete:
         return field.related_model._meta.verbose_name_plural
     return field.verbose_name
@@ -416,7 +421,8 @@ def _timeline(target):
     states = dict(Target.State.choices)
     items = []
     target_type = ContentType.objects.get_for_model(Target)
-    for event in AuditEvent.objects.for_timeline(target):
+    # The actor is joined: the template names each event's actor (one query for the whole timeline).
+    for event in AuditEvent.objects.for_timeline(target).select_related("actor"):
         changes = [
             {
                 "label": _field_label(name),

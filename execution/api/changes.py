@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.errors import NotFoundForUser
+from accounts.errors import NotFoundForUser, ValidationFailed
 from accounts.models import Department
 from targets.api import ERRORS, PlainDecimalModelSerializer, validated
 from targets.selectors import visible_targets
@@ -344,8 +344,9 @@ class CoordinationItemViewSet(
         target = _target(request.user, data["target"])
         departments = list(Department.objects.filter(pk__in=data["departments"]))
         if len(departments) != len(set(data["departments"])):
+            # Departments are reference data everyone reads: an unknown id is bad input.
             message = _("所选部门不存在。")
-            raise NotFoundForUser(message, field_errors={"departments": [message]})
+            raise ValidationFailed(message, field_errors={"departments": [message]})
         item = coordination.coordination_item_raise(
             target=target,
             by=request.user,

@@ -34,7 +34,7 @@ def visible_completion_reports(user) -> QuerySet[CompletionReport]:
 
 def completion_list(user) -> QuerySet[CompletionReport]:
     return visible_completion_reports(user).select_related(
-        "target__plan_year", "department", "submitted_by", "reviewed_by"
+        "target__plan_year", "target__lead_department", "department", "submitted_by", "reviewed_by"
     )
 
 

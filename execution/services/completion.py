@@ -85,7 +85,7 @@ def completion_report_file(
         obj=report,
         action=AuditEvent.Action.CREATE,
         comment=summary,
-        changes={"evidence": [None, checked.display_name]},
+        changes={"completion_evidence": [None, checked.display_name]},
         scope=target,
     )
     return report

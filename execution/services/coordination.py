@@ -110,10 +110,10 @@ def coordination_item_raise(
         obj=item,
         action=AuditEvent.Action.CREATE,
         changes={
-            "subject": [None, subject],
-            "departments": [None, [str(d) for d in departments]],
-            "due_date": [None, due_date.isoformat()],
-            "leader": [None, str(item.leader) if item.leader else None],
+            "coordination_subject": [None, subject],
+            "coordination_departments": [None, [str(d) for d in departments]],
+            "coordination_due_date": [None, due_date.isoformat()],
+            "coordination_leader": [None, str(item.leader) if item.leader else None],
         },
         comment=description,
         scope=target,
@@ -164,7 +164,7 @@ def coordination_item_escalate(
         from_state=CoordinationItem.State.OPEN,
         to_state=item.state,
         comment=comment,
-        changes={"leader": [None, str(item.leader)]},
+        changes={"coordination_leader": [None, str(item.leader)]},
         scope=item.target,
     )
     return item
@@ -207,7 +207,7 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
             transition="escalate",
             from_state=CoordinationItem.State.OPEN,
             to_state=CoordinationItem.State.ESCALATED,
-            changes={"leader": [None, display or username]},
+            changes={"coordination_leader": [None, display or username]},
             comment=_("协调时限已过仍未解决，自动提请分管市领导协调。"),
             request_id=request_id,
             scope_content_type=target_type,
@@ -323,7 +323,7 @@ def coordination_sheet_set(
         actor=by,
         obj=item,
         action=AuditEvent.Action.UPDATE,
-        changes=audit_diff({"duties": before}, {"duties": after}),
+        changes=audit_diff({"coordination_duties": before}, {"coordination_duties": after}),
         scope=item.target,
     )
     return rows

@@ -28,7 +28,7 @@ from ..forms.changes import (
     DecisionForm,
     TextForm,
 )
-from ..models import AdjustmentRequest, CoordinationItem
+from ..models import AdjustmentRequest, CompletionReport, CoordinationItem
 from ..permissions import changes as perms
 from ..selectors import changes as selectors
 from ..services import adjustments, completion, coordination
@@ -385,6 +385,26 @@ def coordination_act(request, pk, action):
 
 
 # --- completion ---------------------------------------------------------------------------
+
+
+@login_required
+def completion_list(request):
+    """Completion reports: those awaiting the office's review first (Art. 14)."""
+    state = request.GET.get("state", "submitted")
+    qs = selectors.completion_list(request.user).order_by("-submitted_at", "-id")
+    if state in CompletionReport.State.values:
+        qs = qs.filter(state=state)
+    page, querystring = _page(request, qs)
+    return render(
+        request,
+        "execution/completion_list.html",
+        {
+            "page_obj": page,
+            "querystring": querystring,
+            "state": state,
+            "states": CompletionReport.State.choices,
+        },
+    )
 
 
 @login_required

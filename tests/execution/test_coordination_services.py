@@ -155,7 +155,7 @@ def test_coordination_sheet_assigns_duties(
         )
     assert coordination_item.duties.count() == 2
     event = AuditEvent.objects.for_object(coordination_item).filter(action="update").get()
-    assert event.changes["duties"][1] == [
+    assert event.changes["coordination_duties"][1] == [
         "市发展改革委：牵头推进。",
         "市财政局：保障资金。（2026-11-23）",
     ]

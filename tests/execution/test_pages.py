@@ -209,6 +209,61 @@ def test_auditor_sees_everything_and_is_offered_nothing(login, pending_change, a
     )
 
 
+def test_target_page_queries_do_not_grow_with_its_records(
+    login, executing, head_a, office, staff_a, dept_b
+):
+    """The sections read their records in a fixed number of queries (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from execution.services import coordination
+
+    def add(i):
+        adjustment = adjustments.adjustment_request_create(
+            target=executing,
+            by=head_a,
+            kind="change",
+            reason="other",
+            explanation="x",
+            attachment=pdf(),
+            proposed={"target_value": str(7 + i)},
+        )
+        adjustments.adjustment_request_reject(adjustment=adjustment, by=office, comment="否")
+        coordination.coordination_item_raise(
+            target=executing,
+            by=staff_a,
+            subject=f"事项{i}",
+            description="d",
+            departments=[dept_b],
+            due_date=datetime.date.today(),
+        )
+
+    client = login(office)
+    url = detail(executing)
+    add(0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(1, 6):
+        add(i)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    # Only the timeline grows (one query for all its events): the same count either way.
+    assert len(many) == len(few)
+    page = client.get(url).content.decode()
+    # The records' events read in Chinese on the target's timeline.
+    assert "需协调部门" in page and "coordination_departments" not in page
+
+
+def test_completion_list(login, completion_report, office, head_b):
+    page = login(office).get(reverse("execution:completion_list")).content.decode()
+    assert completion_report.target.code in page
+    assert (
+        completion_report.target.code
+        not in login(head_b).get(reverse("execution:completion_list")).content.decode()
+    )
+
+
 def test_empty_lists(login, office):
     assert (
         "没有符合条件的调整申请"
@@ -279,6 +334,8 @@ def _many(executing, n, head_a, staff_a, dept_b):
         ("adjustment_list", "head_a", 7),
         ("coordination_list", "office", 8),
         ("coordination_list", "staff_b", 8),
+        ("completion_list", "office", 7),
+        ("completion_list", "head_a", 7),
     ],
 )
 def test_list_pages_run_a_fixed_number_of_queries(
