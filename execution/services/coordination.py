@@ -140,7 +140,8 @@ def _stale(item) -> Conflict:
 def coordination_item_escalate(
     *, item: CoordinationItem, by: User, comment: str = ""
 ) -> CoordinationItem:
-    """提请市领导协调 by hand, before the deadline (Art. 16)."""
+    """提请市领导协调 by hand, before the deadline (Art. 16). Side effects: an audit row; the
+    vice-mayor is e-mailed after commit."""
     access = access_for(by)
     if not (
         access.is_general_office or perms.speaks_for_lead(item.target, by, Role.STAFF, Role.HEAD)
@@ -156,6 +157,7 @@ def coordination_item_escalate(
     item.escalated_at = timezone.now()
     item.escalated_by = by
     item.save(update_fields=["state", "escalated_at", "escalated_by"])
+    _notify_escalated([item.pk])
     audit_record(
         actor=by,
         obj=item,
@@ -172,7 +174,8 @@ def coordination_item_escalate(
 
 @transaction.atomic
 def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
-    """The beat task's work: every open item past its deadline goes to its vice-mayor.
+    """The beat task's work: every open item past its deadline goes to its vice-mayor, who is
+    e-mailed after commit.
 
     Set-based — the same few queries whatever the number of items — and idempotent: an item is
     escalated once, because only open ones are picked. Items without a responsible leader stay
@@ -215,7 +218,15 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
         )
         for pk, subject, target_id, display, username in rows
     )
+    _notify_escalated([r[0] for r in rows])
     return len(rows)
+
+
+def _notify_escalated(item_ids: list[int]) -> None:
+    """The vice-mayor is e-mailed once the escalation is committed (never for a rolled-back one)."""
+    from ..tasks.coordination import notify_coordination_escalated
+
+    transaction.on_commit(lambda: notify_coordination_escalated.delay(item_ids))
 
 
 @transaction.atomic

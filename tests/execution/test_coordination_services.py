@@ -203,3 +203,26 @@ def test_portfolio_lookup_when_leader_changes_is_fixed_at_raise(coordination_ite
     LeaderPortfolio.objects.all().delete()
     coordination_item.refresh_from_db()
     assert coordination_item.leader == vice_mayor
+
+
+def test_the_vice_mayor_is_emailed_once_escalated(
+    coordination_item, head_a, vice_mayor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        coordination.coordination_item_escalate(item=coordination_item, by=head_a)
+    assert [m.to for m in mailoutbox] == [[vice_mayor.email]]
+    assert coordination_item.subject in mailoutbox[0].subject
+    assert f"/execution/coordination/{coordination_item.pk}/" in mailoutbox[0].body
+
+
+def test_the_beat_task_emails_each_escalated_item(
+    executing, staff_a, dept_b, vice_mayor, mailoutbox, django_capture_on_commit_callbacks
+):
+    raise_item(executing, staff_a, [dept_b], due_date=TODAY)
+    raise_item(executing, staff_a, [dept_b], due_date=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordination.coordination_escalate_overdue(today=TODAY + datetime.timedelta(days=1))
+    assert len(mailoutbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        coordination.coordination_escalate_overdue(today=TODAY + datetime.timedelta(days=2))
+    assert len(mailoutbox) == 2
