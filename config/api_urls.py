@@ -4,6 +4,11 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from execution.api.changes import (
+    AdjustmentViewSet,
+    CompletionReportViewSet,
+    CoordinationItemViewSet,
+)
 from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
 router = DefaultRouter()
@@ -11,5 +16,8 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("plan-years", PlanYearViewSet, basename="plan-year")
 router.register("aspects", AspectViewSet, basename="aspect")
 router.register("targets", TargetViewSet, basename="target")
+router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
+router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
 
 urlpatterns = [path("me/", MeView.as_view(), name="api-me"), *router.urls]

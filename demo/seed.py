@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
@@ -307,6 +308,234 @@ def _walk(target, *, to_state, index, users, head, staff):
     return services.target_start_execution(target=target, by=office, comment="下达年度目标任务书。")
 
 
+# --- execution year (2026) -----------------------------------------------------------------
+
+EXECUTION_YEAR = DEMO_YEAR - 1
+# How many of the department targets the stand-in execution year carries.
+EXECUTION_TARGETS = 16
+
+
+def seed_execution_year() -> PlanYear:
+    """MINIMAL STAND-IN written by i05b (adjustments/coordination/completion) so its demo data
+    has executing targets to work on. The progress engineer (i05a) writes the real
+    ``seed_execution_year()`` with reports and warnings; on merge, keep theirs and delete this.
+
+    The 2026 plan year with a few department targets taken to execution through the services.
+    """
+    year = PlanYear.objects.get(year=EXECUTION_YEAR)
+    if year.targets.exists():
+        return year
+    for row in data.ASPECTS:
+        Aspect.objects.update_or_create(
+            plan_year=year, number=row["code"], defaults={"name": row["name"]}
+        )
+    aspects = {a.number: a for a in year.aspects.all()}
+    users = {u.username: u for u in User.objects.all()}
+    depts = {d.code: d for d in Department.objects.all()}
+    # Drafting is open only while the targets are written, as it was in Q3 of the year before.
+    year.status = PlanYear.Status.DRAFTING
+    year.save(update_fields=["status"])
+    for i, row in enumerate(data.DEPARTMENT_TARGETS[:EXECUTION_TARGETS]):
+        staff = users[f"{row['lead']}_staff"]
+        head = users[f"{row['lead']}_head"]
+        target = services.target_create(
+            by=staff,
+            plan_year=year,
+            data=_input(
+                row, year=year, aspects=aspects, depts=depts, users=users, level="department"
+            ),
+        )
+        _walk(target, to_state="executing", index=i, users=users, head=head, staff=staff)
+    year.status = PlanYear.Status.EXECUTING
+    year.save(update_fields=["status"])
+    return year
+
+
+def _demo_file(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # A tiny valid PDF: the demo shows how attachments are listed and downloaded.
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def seed_execution_changes(year: PlanYear) -> None:
+    """Adjustments (Art. 12), coordination items (Art. 16–17) and completion reviews (Art. 14)
+    on ``year``'s executing targets, made through the services: two approved adjustments, one
+    rejected and one waiting; coordination items open, escalated and resolved; a few completed
+    targets and one returned completion report. Idempotent: skipped once the year has any."""
+    from execution.models import AdjustmentRequest
+    from execution.services import adjustments, completion, coordination
+
+    if AdjustmentRequest.objects.filter(target__plan_year=year).exists():
+        return
+    targets = list(
+        Target.objects.filter(
+            plan_year=year, level="department", state=Target.State.EXECUTING
+        ).order_by("code")
+    )
+    if len(targets) < 12:
+        return
+    users = {u.username: u for u in User.objects.all()}
+    office = users["office"]
+
+    def head(target):
+        return users[f"{target.lead_department.code}_head"]
+
+    def staff(target):
+        return users[f"{target.lead_department.code}_staff"]
+
+    quantitative = [t for t in targets if t.kind == "quantitative"]
+    qualitative = [t for t in targets if t.kind != "quantitative"] or targets
+
+    # Approved: a quantitative target's value, on a new national policy.
+    first = quantitative[0]
+    change = adjustments.adjustment_request_create(
+        target=first,
+        by=head(first),
+        kind="change",
+        reason="national_policy",
+        explanation="国家统计局调整了统计口径，按新口径测算，目标值相应调整。",
+        attachment=_demo_file("关于调整目标值的请示.pdf"),
+        proposed={"target_value": str(first.target_value - Decimal("0.3"))},
+    )
+    adjustments.adjustment_request_approve(
+        adjustment=change, by=office, comment="经市政府同意，按新统计口径调整。"
+    )
+    # Approved: the measures and the fourth quarter's node target, on a new city requirement.
+    second = qualitative[0]
+    milestones = [
+        {
+            "quarter": m.quarter,
+            "description": m.description,
+            "due_date": m.due_date.isoformat(),
+            "expected_value": str(m.expected_value) if m.expected_value is not None else None,
+        }
+        for m in second.milestones.all()
+    ]
+    if milestones:
+        milestones[-1]["description"] += "（按市委市政府新要求，年底前完成验收）"
+    adjustments.adjustment_request_create(
+        target=second,
+        by=head(second),
+        kind="change",
+        reason="city_requirement",
+        explanation="市委常委会部署新任务，需增加工作措施并调整四季度节点。",
+        attachment=_demo_file("市委常委会会议纪要.pdf"),
+        proposed={
+            "measures": (second.measures + "\n落实市委常委会新部署，建立周调度机制。").strip(),
+            "milestones": milestones,
+        },
+    )
+    adjustments.adjustment_request_approve(
+        adjustment=AdjustmentRequest.objects.get(target=second, state="pending"),
+        by=office,
+        comment="同意。",
+    )
+    # Rejected: force majeure claimed without grounds.
+    third = quantitative[1]
+    rejected = adjustments.adjustment_request_create(
+        target=third,
+        by=head(third),
+        kind="change",
+        reason="force_majeure",
+        explanation="受汛期影响，部分项目进度滞后，申请下调目标值。",
+        attachment=_demo_file("调整申请.pdf"),
+        proposed={"target_value": str(third.target_value * Decimal("0.9"))},
+    )
+    adjustments.adjustment_request_reject(
+        adjustment=rejected,
+        by=office,
+        comment="汛期影响已在节点安排中考虑，理由不充分，请加快推进。",
+    )
+    # Waiting in the office's queue: a cancellation.
+    fourth = targets[-1]
+    adjustments.adjustment_request_create(
+        target=fourth,
+        by=head(fourth),
+        kind="cancel",
+        reason="other",
+        explanation="该项工作已并入市级统筹项目，由市级层面统一推进，申请撤销本目标。",
+        attachment=_demo_file("撤销申请.pdf"),
+    )
+
+    # Coordination (Art. 16): one item in each state.
+    today = timezone.localdate()
+    others = list(Department.objects.filter(code__in=["czj", "ghzy", "sthj", "rsj"]))
+
+    def counterpart(target):
+        return [d for d in others if d.pk != target.lead_department_id][:2]
+
+    open_item = targets[3]
+    coordination.coordination_item_raise(
+        target=open_item,
+        by=staff(open_item),
+        subject="项目前期审批需规划资源部门并联办理",
+        description="重点项目用地预审和规划许可需并联审批，请相关部门明确办理时限。",
+        departments=counterpart(open_item),
+        due_date=today + datetime.timedelta(days=14),
+    )
+    escalated = targets[4]
+    item = coordination.coordination_item_raise(
+        target=escalated,
+        by=staff(escalated),
+        subject="专项资金拨付进度需协调",
+        description="年度专项资金尚有40%未拨付，影响四季度节点完成，多次沟通未果。",
+        departments=counterpart(escalated),
+        due_date=today,
+    )
+    coordination.coordination_message_add(
+        item=item, by=users[f"{counterpart(escalated)[0].code}_staff"], body="正在走审批程序。"
+    )
+    coordination.coordination_item_escalate(
+        item=item, by=head(escalated), comment="临近年底，请分管市领导协调。"
+    )
+    resolved = targets[5]
+    item = coordination.coordination_item_raise(
+        target=resolved,
+        by=staff(resolved),
+        subject="跨部门数据共享",
+        description="需人社、财政部门提供季度数据接口。",
+        departments=counterpart(resolved),
+        due_date=today + datetime.timedelta(days=3),
+    )
+    coordination.coordination_sheet_set(
+        item=item,
+        by=office,
+        duties=[
+            (item.raising_department, "牵头制定数据共享清单。", None),
+            *[
+                (d, "按清单提供数据接口。", today + datetime.timedelta(days=10))
+                for d in item.departments.all()
+            ],
+        ],
+    )
+    coordination.coordination_item_resolve(
+        item=item, by=head(resolved), resolution="经目标办协调，各部门已按协调单完成数据对接。"
+    )
+
+    # Completion review (Art. 14): three completed, one returned and waiting to be filed again.
+    for target in targets[6:9]:
+        report = completion.completion_report_file(
+            target=target,
+            by=head(target),
+            summary="年度目标任务已全部完成，相关成果已通过验收。",
+            evidence=_demo_file("办结佐证材料.pdf"),
+        )
+        completion.completion_report_accept(
+            report=report, by=office, comment="材料齐全，同意办结。"
+        )
+    returned = targets[9]
+    report = completion.completion_report_file(
+        target=returned,
+        by=head(returned),
+        summary="主要任务已完成。",
+        evidence=_demo_file("办结材料.pdf"),
+    )
+    completion.completion_report_return(
+        report=report, by=office, comment="缺少第三方验收报告，请补充后重新报送。"
+    )
+
+
 # The demo's history is made up: its return notifications would go to nobody, so none is sent.
 # (Outermost, because the notifications are queued to run when the transaction commits.)
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -316,6 +545,7 @@ def seed_demo() -> SeedReport:
     depts = _seed_departments(report)
     users = _seed_users(report, depts)
     year = _seed_years()
+    seed_execution_changes(seed_execution_year())
     if year.targets.exists():
         return report
     aspects = {a.number: a for a in year.aspects.all()}

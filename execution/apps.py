@@ -9,3 +9,54 @@ class ExecutionConfig(AppConfig):
 
     name = "execution"
     verbose_name = _("目标执行")
+
+    def ready(self):
+        from targets.extensions import register_target_section, register_timeline_labels
+
+        from .models import AdjustmentRequest, CompletionReport, CoordinationItem
+        from .views import changes
+
+        # The target page's sections for adjustments (Art. 12), coordination (Art. 16–17) and
+        # completion review (Art. 14).
+        register_target_section(
+            key="adjustments",
+            template="execution/sections/adjustments.html",
+            build=changes.adjustments_section,
+            order=200,
+        )
+        register_target_section(
+            key="coordination",
+            template="execution/sections/coordination.html",
+            build=changes.coordination_section,
+            order=210,
+        )
+        register_target_section(
+            key="completion",
+            template="execution/sections/completion.html",
+            build=changes.completion_section,
+            order=220,
+        )
+        register_timeline_labels(
+            transitions={
+                "approve": _("批准调整"),
+                "reject": _("不予批准"),
+                "escalate": _("提请市领导协调"),
+                "resolve": _("确认已解决"),
+                "accept": _("办结审核通过"),
+                "return": _("退回办结报告"),
+            },
+            states={
+                **dict(AdjustmentRequest.State.choices),
+                **dict(CoordinationItem.State.choices),
+                **dict(CompletionReport.State.choices),
+            },
+            # Keys of this stage's audit changes (prefixed, so none is read as a target field).
+            fields={
+                "coordination_subject": _("需协调事项"),
+                "coordination_departments": _("需协调部门"),
+                "coordination_due_date": _("协调时限"),
+                "coordination_leader": _("分管市领导"),
+                "coordination_duties": _("工作协调单"),
+                "completion_evidence": _("佐证材料"),
+            },
+        )

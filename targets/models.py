@@ -297,6 +297,24 @@ class Target(ConcurrentTransitionMixin, models.Model):
     def start_execution(self):
         pass
 
+    # The targets' hooks for the execution stage. When they may happen (an accepted completion
+    # report, an approved cancellation request) is decided in execution's services, their only
+    # callers; here only the states and who may.
+    @transition(
+        field=state, source=State.EXECUTING, target=State.COMPLETED, permission=perms.may_close
+    )
+    def complete(self):
+        """Art. 14 办结审核: the general office accepted the completion report."""
+
+    @transition(
+        field=state,
+        source=[State.CONFIRMED, State.EXECUTING],
+        target=State.CANCELLED,
+        permission=perms.may_close,
+    )
+    def cancel(self):
+        """Art. 12: the general office approved a request to cancel the target."""
+
 
 class TargetDepartment(models.Model):
     """A responsible (责任) or cooperating (配合) department of a target, with its own task

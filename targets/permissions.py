@@ -27,6 +27,16 @@ def may_review(target, user) -> bool:
     return access_for(user).is_general_office
 
 
+def may_close(target, user) -> bool:
+    """Ending a target early — accepting its completion report (Art. 14 办结审核) or approving its
+    cancellation (Art. 12) — belongs to the general office."""
+    return access_for(user).is_general_office
+
+
+# Once confirmed, a target's content changes only through an approved adjustment (Art. 12).
+ADJUSTABLE_STATES = ("confirmed", "executing")
+
+
 def may_create(user, *, level: str, lead_department_id: int | None) -> bool:
     """Department targets are drafted by the lead department's staff and head (Art. 7, 8); city
     targets by the general office (Art. 11). With no lead department chosen yet, any department

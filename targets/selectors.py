@@ -9,6 +9,15 @@ from .models import PlanYear, Target, TargetComment, TargetDepartment
 from .permissions import EDITABLE_STATES
 from .services import CONTENT_FIELDS, YEAR_ACTIONS, plain_value
 
+# A confirmed city target stays readable to everyone for the rest of its life.
+CITY_PUBLISHED_STATES = [
+    Target.State.CONFIRMED,
+    Target.State.EXECUTING,
+    Target.State.COMPLETED,
+    Target.State.EVALUATED,
+    Target.State.CANCELLED,
+]
+
 
 def visible_targets(user) -> QuerySet[Target]:
     """Targets the user may read. Everything else is answered with 404, never with another
@@ -28,7 +37,7 @@ def visible_targets(user) -> QuerySet[Target]:
         return qs
     if access.user_id is None:
         return qs.none()
-    visible = Q(level=Target.Level.CITY, state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
+    visible = Q(level=Target.Level.CITY, state__in=CITY_PUBLISHED_STATES)
     if access.member_departments:
         visible |= _led_or_taking_part(access.member_departments)
     if access.portfolio:

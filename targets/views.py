@@ -24,7 +24,12 @@ from accounts.models import Department
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import target_sections
+from .extensions import (
+    target_sections,
+    timeline_field_label,
+    timeline_state_label,
+    timeline_transition_label,
+)
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -373,7 +378,7 @@ def _field_label(name):
     try:
         field = Target._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
+        return timeline_field_label(name)
     if field.auto_created and not field.concrete:
         return field.related_model._meta.verbose_name_plural
     return field.verbose_name
@@ -453,9 +458,11 @@ def _timeline(target):
             {
                 "event": event,
                 "changes": changes,
-                "from_state": states.get(event.from_state, event.from_state),
-                "to_state": states.get(event.to_state, event.to_state),
-                "transition_label": ACTIONS_BY_METHOD.get(event.transition, event.transition),
+                "from_state": states.get(event.from_state)
+                or timeline_state_label(event.from_state),
+                "to_state": states.get(event.to_state) or timeline_state_label(event.to_state),
+                "transition_label": ACTIONS_BY_METHOD.get(event.transition)
+                or timeline_transition_label(event.transition),
                 # An event of a related record (a report, an adjustment…) names that record.
                 "about": ""
                 if event.content_type_id == target_type.pk and event.object_id == str(target.pk)
@@ -465,7 +472,15 @@ def _timeline(target):
     return items
 
 
-ACTIONS_BY_METHOD = {a.method: a.label for a in ACTIONS.values()}
+ACTIONS_BY_METHOD = {
+    **{a.method: a.label for a in ACTIONS.values()},
+    # Transitions made by the execution stage's reviews (Art. 12, 14).
+    "complete": gettext_lazy("办结"),
+    "cancel": gettext_lazy("撤销"),
+}
+# For later stages' sections that show snapshot values and diffs the way this page does.
+field_label = _field_label
+display_value = _display
 
 
 def _thread_context(target, user, *, form=None, error=None):

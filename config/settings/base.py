@@ -8,6 +8,7 @@ memory). Production hardening lives in ``config/settings/production.py``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -127,6 +128,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (celery beat). Kept here until the database scheduler (django-celery-beat)
+# arrives with the reminders.
+CELERY_BEAT_SCHEDULE = {
+    # Shanghai Art. 16: coordination items unresolved at their deadline go to the vice-mayor.
+    "escalate-overdue-coordination": {
+        "task": "execution.escalate_overdue_coordination",
+        "schedule": crontab(hour=1, minute=10),
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
@@ -165,6 +175,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        "TargetStateEnum": "targets.models.Target.State",
+        "AdjustmentKindEnum": "execution.models.AdjustmentRequest.Kind",
+        "AdjustmentStateEnum": "execution.models.AdjustmentRequest.State",
+        "CoordinationStateEnum": "execution.models.CoordinationItem.State",
+        "CompletionStateEnum": "execution.models.CompletionReport.State",
     },
 }
 

@@ -86,3 +86,22 @@ def test_some_node_targets_are_due_before_the_quarter_ends(seeded):
     year = PlanYear.objects.get(year=2027)
     dates = set(Milestone.objects.filter(target__plan_year=year).values_list("due_date", flat=True))
     assert datetime.date(2027, 3, 20) in dates and datetime.date(2027, 3, 31) in dates
+
+
+def test_execution_year_shows_adjustments_coordination_and_completion(seeded):
+    """Issue 5: two approved and one rejected adjustment, coordination items in each state, a
+    few completed targets — all made through the services, so each has its audit trail."""
+    from execution.models import AdjustmentRequest, CompletionReport, CoordinationItem
+
+    states = list(AdjustmentRequest.objects.values_list("state", flat=True))
+    assert states.count("approved") == 2 and states.count("rejected") == 1
+    assert set(CoordinationItem.objects.values_list("state", flat=True)) == {
+        "open",
+        "escalated",
+        "resolved",
+    }
+    assert CompletionReport.objects.filter(state="accepted").count() >= 3
+    assert Target.objects.filter(state="completed").count() >= 3
+    approved = AdjustmentRequest.objects.filter(state="approved").first()
+    assert approved.changes and approved.result_version
+    assert AuditEvent.objects.for_timeline(approved.target).filter(transition="approve").exists()

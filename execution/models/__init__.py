@@ -1,0 +1,16 @@
+"""Execution-stage records (Shanghai Art. 12–17), one module per topic.
+
+Each topic's models live in their own module and are imported here so Django registers them.
+"""
+
+from .adjustments import AdjustmentRequest
+from .completion import CompletionReport
+from .coordination import CoordinationDuty, CoordinationItem, CoordinationMessage
+
+__all__ = [
+    "AdjustmentRequest",
+    "CompletionReport",
+    "CoordinationDuty",
+    "CoordinationItem",
+    "CoordinationMessage",
+]

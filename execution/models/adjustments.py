@@ -1,0 +1,92 @@
+"""调整申请 (Shanghai Art. 12; Zhongshan Art. 17): once confirmed, a target changes only through
+a written request by its lead department, approved by the general office."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import Department
+from targets.models import Target
+
+from ..files import evidence_upload_to
+
+
+class AdjustmentRequest(models.Model):
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("调整内容")
+        CANCEL = "cancel", _("撤销目标")
+
+    class Reason(models.TextChoices):
+        # Zhongshan Art. 17: adjustments only for a change of higher policy or force majeure.
+        NATIONAL_POLICY = "national_policy", _("国家出台新政策")
+        CITY_REQUIREMENT = "city_requirement", _("市委市政府提出新要求")
+        FORCE_MAJEURE = "force_majeure", _("不可抗力")
+        OTHER = "other", _("其他")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("目标"),
+        on_delete=models.PROTECT,
+        related_name="adjustment_requests",
+    )
+    kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("调整原因"), max_length=30, choices=Reason.choices)
+    explanation = models.TextField(_("调整说明"))
+    # Field → proposed value, as a writer gives it (targets.services.ADJUSTABLE_FIELDS).
+    proposed = models.JSONField(_("拟调整内容"), default=dict, blank=True)
+    attachment = models.FileField(_("申请附件"), upload_to=evidence_upload_to, max_length=200)
+    attachment_name = models.CharField(_("附件名称"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("申请部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # The version of the target the request was written against, and the one it produced.
+    base_version = models.PositiveIntegerField(_("申请时版本"))
+    result_version = models.PositiveIntegerField(_("调整后版本"), null=True, blank=True)
+    # {field: [before, after]} of the target's snapshots: proposed when filed, as applied when approved.
+    changes = models.JSONField(_("调整前后对照"), default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("调整申请")
+        verbose_name_plural = pgettext_lazy("plural", "调整申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # At most one open request per target: a second would be judged against content
+            # the first may change.
+            models.UniqueConstraint(
+                fields=["target"],
+                condition=models.Q(state="pending"),
+                name="adjustment_one_open_per_target",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(code)s 调整申请（%(when)s）") % {
+            "code": self.target.code,
+            "when": self.requested_at.strftime("%Y-%m-%d") if self.requested_at else "",
+        }

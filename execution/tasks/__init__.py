@@ -1,0 +1,6 @@
+"""Celery tasks of the execution stage, one module per topic (imported here so Celery's
+autodiscovery of ``execution.tasks`` registers them)."""
+
+from .coordination import escalate_overdue_coordination, notify_coordination_escalated
+
+__all__ = ["escalate_overdue_coordination", "notify_coordination_escalated"]

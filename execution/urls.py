@@ -1,0 +1,66 @@
+from django.urls import path
+
+from .views import changes
+
+app_name = "execution"
+
+urlpatterns = [
+    # Adjustments (调整, Art. 12)
+    path("adjustments/", changes.adjustment_list, name="adjustment_list"),
+    path(
+        "targets/<int:target_pk>/adjustments/new/",
+        changes.adjustment_create,
+        name="adjustment_create",
+    ),
+    path("adjustments/<int:pk>/", changes.adjustment_detail, name="adjustment_detail"),
+    path(
+        "adjustments/<int:pk>/approve/",
+        changes.adjustment_decide,
+        {"decision": "approve"},
+        name="adjustment_approve",
+    ),
+    path(
+        "adjustments/<int:pk>/reject/",
+        changes.adjustment_decide,
+        {"decision": "reject"},
+        name="adjustment_reject",
+    ),
+    path(
+        "adjustments/<int:pk>/attachment/",
+        changes.adjustment_attachment,
+        name="adjustment_attachment",
+    ),
+    # Coordination (协调, Art. 16–17)
+    path("coordination/", changes.coordination_list, name="coordination_list"),
+    path(
+        "targets/<int:target_pk>/coordination/new/",
+        changes.coordination_create,
+        name="coordination_create",
+    ),
+    path("coordination/<int:pk>/", changes.coordination_detail, name="coordination_detail"),
+    *[
+        path(
+            f"coordination/<int:pk>/{action}/",
+            changes.coordination_act,
+            {"action": action},
+            name=f"coordination_{action}",
+        )
+        for action in ("escalate", "resolve", "message", "sheet")
+    ],
+    # Completion review (办结审核, Art. 14)
+    path("completion/", changes.completion_list, name="completion_list"),
+    path("targets/<int:target_pk>/completion/", changes.completion_file, name="completion_file"),
+    path(
+        "completion/<int:pk>/accept/",
+        changes.completion_review,
+        {"decision": "accept"},
+        name="completion_accept",
+    ),
+    path(
+        "completion/<int:pk>/return/",
+        changes.completion_review,
+        {"decision": "return"},
+        name="completion_return",
+    ),
+    path("completion/<int:pk>/evidence/", changes.completion_evidence, name="completion_evidence"),
+]
