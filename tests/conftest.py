@@ -34,6 +34,17 @@ def make_user(username, *, department=None, role=None, display_name="", email=No
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test reads the official calendar as its own database holds it: a day added by an
+    earlier (rolled back) test must not linger in the per-process calendar cache."""
+    from workdays.calendar import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
 @pytest.fixture
 def dept_a(db):
     return Department.objects.create(
