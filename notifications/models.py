@@ -32,6 +32,9 @@ class Notification(models.Model):
         verbose_name=_("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        # the inbox index (recipient, -created_at) serves every lookup by recipient; one index
+        # fewer to maintain when a sweep writes 100,000 rows
+        db_index=False,
     )
     kind = models.CharField(_("类别"), max_length=50)
     title = models.CharField(_("标题"), max_length=300)
@@ -44,6 +47,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     obj = GenericForeignKey("content_type", "object_id")

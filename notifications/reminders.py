@@ -214,33 +214,41 @@ COLUMNS = (
 )
 
 
+def _array_literal(values, *, numeric: bool = False) -> str:
+    """A PostgreSQL array literal (``{"a","b"}``): parsed by the server as one value, far
+    faster than an ARRAY[...] expression of 100,000 parameters."""
+    if numeric:
+        return "{" + ",".join(str(int(v)) for v in values) + "}"
+    quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
+
+
 def _insert(rows: list[tuple]) -> int:
     """Insert the rows, skipping any (key, recipient) already there. On PostgreSQL one
-    statement whatever the number of rows (arrays + unnest); returns the rows inserted."""
+    statement whatever the number of rows (array literals + unnest); returns the rows
+    inserted."""
     if not rows:
         return 0
     table = Notification._meta.db_table
     if connection.vendor == "postgresql":
-        types = (
-            "bigint",
-            "varchar",
-            "varchar",
-            "text",
-            "varchar",
-            "integer",
-            "varchar",
-            "varchar",
-            "timestamptz",
-            "varchar",
-        )
         columns = list(zip(*rows, strict=True))
-        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        created_at = columns[COLUMNS.index("created_at")][0]
+        arrays, names, casts = [], [], []
+        for name, values in zip(COLUMNS, columns, strict=True):
+            if name == "created_at":
+                continue
+            numeric = name.endswith("_id")
+            arrays.append(_array_literal(values, numeric=numeric))
+            names.append(name)
+            casts.append("%s::bigint[]" if numeric else "%s::text[]")
+        select = ", ".join("%s" if n == "created_at" else f"x.{n}" for n in COLUMNS)
         sql = (
             f"INSERT INTO {table} ({', '.join(COLUMNS)}, email_attempts, email_error) "  # noqa: S608
-            f"SELECT *, 0, '' FROM unnest({unnest}) ON CONFLICT DO NOTHING"
+            f"SELECT {select}, 0, '' FROM unnest({', '.join(casts)}) AS x({', '.join(names)}) "
+            "ON CONFLICT DO NOTHING"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(c) for c in columns])
+            cursor.execute(sql, [created_at, *arrays])
             return cursor.rowcount
     before = Notification.objects.count()
     Notification.objects.bulk_create(

@@ -244,3 +244,14 @@ def test_two_concurrent_sweeps_send_each_reminder_once(year_2026, dept_a, staff_
     assert sorted(results)[1] > 0 and sum(results) == 2 * 51
     assert Notification.objects.count() == 2 * 51
     assert len(set(Notification.objects.values_list("key", "recipient_id"))) == 2 * 51
+
+
+def test_titles_with_quotes_backslashes_and_braces_arrive_intact(
+    year_2026, dept_a, staff_a, head_a, office
+):
+    title = '完成"十四五"规划\\评估{一,二}'
+    target = executing_target(year_2026, dept_a, staff_a, head_a, office, title=title)
+    sweep(DUE)
+    n = Notification.objects.get(recipient=staff_a)
+    assert title in n.title and title in n.body
+    assert n.object_id == str(target.milestones.get().pk)
