@@ -20,7 +20,6 @@ from accounts.models import Department, LeaderPortfolio, Membership, User
 from notifications import reminders
 from targets import services
 from targets.models import Aspect, PlanYear, Target
-
 from workdays.calendar import add_working_days
 
 from . import data
