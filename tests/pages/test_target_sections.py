@@ -14,7 +14,10 @@ def section(tmp_path, settings):
     (tmp_path / "section.html").write_text(
         '<section id="extra">{{ section.note }}</section>', encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned, not mutated in place: the change then reaches engines already built by earlier
+    # tests (setting_changed resets them) and is undone after this one.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     shown_for = []
 
     def build(request, target):
