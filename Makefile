@@ -79,7 +79,7 @@ dev: compilemessages
 	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) migrate --noinput
 	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat on $(DEV_REDIS_URL) (Ctrl-C to stop)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(CELERY) worker --loglevel=INFO & \
 	$(CELERY) beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler & \
 	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) runserver $(HOST):$(PORT) & \

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from notifications import reminders
+from notifications.models import Notification
 from targets import services
 from targets.models import Aspect, PlanYear, Target
 from workdays.calendar import add_working_days
@@ -372,3 +373,8 @@ def _seed_reminders(year: PlanYear) -> None:
     offsets += [settings.ESCALATE_TO_HEAD_AFTER, settings.ESCALATE_TO_OFFICE_AFTER]
     for offset in offsets:
         reminders.sweep(today=add_working_days(due, offset))
+    # The demo's history is made up: its notifications are read in the app, never e-mailed
+    # (with a broker, a worker would otherwise send them to the made-up addresses).
+    Notification.objects.filter(
+        email_status=Notification.EmailStatus.PENDING, recipient__email__endswith="@demo.gov.cn"
+    ).update(email_status=Notification.EmailStatus.NONE)
