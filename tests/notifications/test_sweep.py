@@ -205,6 +205,10 @@ def _sweep_queries(django_assert_num_queries, target, count, expected):
     assert result.notifications == 2 * count
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="one INSERT … unnest on PostgreSQL; the SQLite fallback inserts in batches",
+)
 @pytest.mark.parametrize("count", [10, 300])
 def test_the_sweep_runs_a_fixed_number_of_queries(
     target_a, django_assert_num_queries, count, django_capture_on_commit_callbacks
@@ -212,8 +216,7 @@ def test_the_sweep_runs_a_fixed_number_of_queries(
     current_calendar()
     ContentType.objects.get_for_model(Milestone)
     # savepoint, milestones, recipients, e-mail choices, insert, release
-    expected = 6 if connection.vendor == "postgresql" else 8
-    _sweep_queries(django_assert_num_queries, target_a, count, expected)
+    _sweep_queries(django_assert_num_queries, target_a, count, 6)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
