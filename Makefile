@@ -21,12 +21,16 @@ BROWSER_BIN := /usr/bin/chromium
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
-.PHONY: help install run test lint messages compilemessages system-packages clean distclean
+.PHONY: help install run test lint messages compilemessages system-packages clean distclean \
+	worker beat dev
 
 help:
 	@echo "make run       install, migrate SQLite, load the demo city, serve http://$(HOST):$(PORT)"
 	@echo "make test      install (plus Chromium and CJK fonts) and run pytest"
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check"
+	@echo "make worker    a Celery worker (needs REDIS_URL; default redis://127.0.0.1:6379/0 here)"
+	@echo "make beat      Celery beat with the database scheduler (schedules in /admin/)"
+	@echo "make dev       web, worker and beat together against local Redis (Ctrl-C stops all)"
 	@echo "make messages  refresh locale/en/LC_MESSAGES/django.po and compile it"
 	@echo "make clean     remove caches and collected static files (distclean: also .venv)"
 
@@ -57,6 +61,29 @@ run: compilemessages
 	$(MANAGE) seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Background processes against a local Redis (make worker / beat / dev). Without REDIS_URL in
+# the environment the local server's database 0 is used.
+DEV_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+CELERY := REDIS_URL=$(DEV_REDIS_URL) $(VENV)/bin/celery -A config
+
+worker: $(STAMP)
+	$(CELERY) worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(CELERY) beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# One terminal, three processes; Ctrl-C (or any one of them exiting) stops the others.
+dev: compilemessages
+	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) migrate --noinput
+	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat on $(DEV_REDIS_URL) (Ctrl-C to stop)"
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	$(CELERY) worker --loglevel=INFO & \
+	$(CELERY) beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler & \
+	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) runserver $(HOST):$(PORT) & \
+	wait -n
 
 # Installs what the browser test needs if it is missing; leaves browser=ok, or browser=missing
 # after printing the command to run (the caller then skips only the browser tests, loudly).

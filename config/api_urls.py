@@ -9,6 +9,7 @@ from execution.api.changes import (
     CompletionReportViewSet,
     CoordinationItemViewSet,
 )
+from notifications.api import NotificationViewSet
 from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
 router = DefaultRouter()
@@ -19,5 +20,8 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
 router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
+
+
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [path("me/", MeView.as_view(), name="api-me"), *router.urls]

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
@@ -17,8 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
+from notifications import reminders
+from notifications.models import Notification
 from targets import services
 from targets.models import Aspect, PlanYear, Target
+from workdays.calendar import add_working_days
 
 from . import data
 
@@ -547,6 +551,7 @@ def seed_demo() -> SeedReport:
     year = _seed_years()
     seed_execution_changes(seed_execution_year())
     if year.targets.exists():
+        _seed_reminders(year)
         return report
     aspects = {a.number: a for a in year.aspects.all()}
     office = users["office"]
@@ -591,4 +596,22 @@ def seed_demo() -> SeedReport:
             staff=staff,
         )
     report.targets_created = Target.objects.filter(plan_year=year).count()
+    _seed_reminders(year)
     return report
+
+
+def _seed_reminders(year: PlanYear) -> None:
+    """The reminders the daily sweep would have sent around the first quarter's node targets
+    (002 五.6 到期提醒): 3 and 1 working days before, on the day, overdue, and the escalations to
+    the department heads and the general office — so every demo department with a target in
+    execution, and the office, finds unread notifications. Idempotent like the sweep itself."""
+    due = year.quarter_bounds(1)[1]
+    offsets = [-n for n in settings.REMINDER_DAYS_BEFORE] + [0, 1]
+    offsets += [settings.ESCALATE_TO_HEAD_AFTER, settings.ESCALATE_TO_OFFICE_AFTER]
+    for offset in offsets:
+        reminders.sweep(today=add_working_days(due, offset))
+    # The demo's history is made up: its notifications are read in the app, never e-mailed
+    # (with a broker, a worker would otherwise send them to the made-up addresses).
+    Notification.objects.filter(
+        email_status=Notification.EmailStatus.PENDING, recipient__email__endswith="@demo.gov.cn"
+    ).update(email_status=Notification.EmailStatus.NONE)

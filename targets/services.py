@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -607,10 +609,9 @@ def target_submit(*, target: Target, by: User, comment: str = "") -> Target:
 def target_return(*, target: Target, by: User, comment: str) -> Target:
     """退回: the general office sends a submitted target back with its reasons (Art. 9 协商).
 
-    Side effects: the comment joins the thread; the department is e-mailed after commit.
+    Side effects: the comment joins the thread; the lead department's staff and head are
+    notified in the same transaction (in-app, and by e-mail after commit if they chose so).
     """
-    from .tasks import notify_target_returned
-
     _require_permission(target, "return_to_department", by)
     comment = (comment or "").strip()
     if not comment:
@@ -618,8 +619,33 @@ def target_return(*, target: Target, by: User, comment: str) -> Target:
         raise ValidationFailed(message, field_errors={"comment": [message]})
     _check_comment(comment)
     target = _transition(target=target, by=by, name="return_to_department", comment=comment)
-    transaction.on_commit(lambda: notify_target_returned.delay(target.pk))
+    _notify_returned(target, comment)
     return target
+
+
+def _notify_returned(target: Target, reason: str) -> None:
+    from notifications.services import notify
+
+    from .reminders import TARGET_RETURNED
+
+    recipients = User.objects.filter(
+        memberships__department=target.lead_department_id,
+        memberships__role__in=[Role.STAFF, Role.HEAD],
+    ).distinct()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【目标退回】%(code)s %(title)s") % {"code": target.code, "title": target.title}
+        body = _(
+            "您部门报送的目标“%(title)s”（%(code)s）已被市政府办公厅退回修改。\n\n"
+            "退回意见：%(reason)s\n\n请修改后重新报送。"
+        ) % {"title": target.title, "code": target.code, "reason": reason}
+    notify(
+        recipients=list(recipients),
+        kind=TARGET_RETURNED,
+        title=title,
+        body=body,
+        url=reverse("targets:target_detail", args=[target.pk]),
+        obj=target,
+    )
 
 
 @transaction.atomic

@@ -34,6 +34,35 @@ def make_user(username, *, department=None, role=None, display_name="", email=No
     return user
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The official calendar is data a migration loads (workdays 0002). Transactional tests and
+    the demo test end with a flush that empties the table; put it back for the tests after."""
+    yield
+    # After the last test the test database is already gone.
+    if nextitem is None or item.get_closest_marker("django_db") is None:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from workdays.loading import load_package_days
+    from workdays.models import OfficialDay
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not OfficialDay.objects.filter(source="package").exists():
+            load_package_days(OfficialDay)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test reads the official calendar as its own database holds it: a day added by an
+    earlier (rolled back) test must not linger in the per-process calendar cache."""
+    from workdays.calendar import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
 @pytest.fixture
 def dept_a(db):
     return Department.objects.create(

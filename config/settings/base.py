@@ -36,9 +36,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_celery_beat",
     # Ours, in import order: each may import only those above it.
     "audit",
+    "workdays",
     "accounts",
+    "notifications",
     "targets",
     "execution",
     "supervision",
@@ -75,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.access",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -137,6 +141,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=10),
     },
 }
+
+
+# Several deployments (or test runs) may share one Redis: each names its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Schedules live in the database and are edited in /admin/ (django-celery-beat); the defaults
+# are created by notifications' data migration.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Deadline reminders (efficiency opinions 三.4 限时办结, 五.6 到期提醒), in working days of the
+# official calendar (workdays): before the due date, and escalation when overdue.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[3, 1])
+ESCALATE_TO_HEAD_AFTER = env.int("ESCALATE_TO_HEAD_AFTER", default=3)
+ESCALATE_TO_OFFICE_AFTER = env.int("ESCALATE_TO_OFFICE_AFTER", default=5)
+# How far back a sweep catches up what an earlier, missed sweep should have sent.
+REMINDER_CATCH_UP_WORKING_DAYS = env.int("REMINDER_CATCH_UP_WORKING_DAYS", default=10)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")

@@ -46,8 +46,9 @@ def test_target_goes_from_draft_to_execution_through_the_api(
         )
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == "returned"
-    assert len(mail.outbox) == 1
-    assert "目标值偏低，请上调。" in mail.outbox[0].body
+    # one e-mail to each of the lead department's staff and head (notifications.notify)
+    assert len(mail.outbox) == 2
+    assert all("目标值偏低，请上调。" in m.body for m in mail.outbox)
 
     response = act_as(api, staff_a).patch(
         f"/api/v1/targets/{pk}/", {"version": 1, "target_value": "7.00"}, format="json"

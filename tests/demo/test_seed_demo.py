@@ -9,7 +9,9 @@ from django.core.management import call_command
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from audit.models import AuditEvent
+from notifications.models import Notification
 from targets.models import Aspect, Milestone, PlanYear, Target, TargetComment
+from targets.selectors import visible_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +70,40 @@ def test_demo_history_is_real_audit_trail(seeded):
     assert transitions[-3:] == ["negotiate", "confirm", "start_execution"]
 
 
+def test_demo_users_find_unread_notifications(seeded):
+    """Issue 7: the demo shows the notification centre with reminders and returns."""
+    unread = Notification.objects.filter(read_at__isnull=True)
+    executing_depts = set(
+        Target.objects.filter(
+            plan_year__year=2027, state="executing", level="department"
+        ).values_list("lead_department__code", flat=True)
+    )
+    for code in executing_depts:
+        assert unread.filter(recipient__username=f"{code}_staff", kind="overdue").exists(), code
+        assert unread.filter(recipient__username=f"{code}_head", kind="escalation").exists(), code
+    assert unread.filter(recipient__username="office", kind="escalation").exists()
+    assert unread.filter(kind="target_returned").exists()
+    # every reminder is about a target its recipient may read
+    for n in unread.filter(key__startswith="r:").select_related("recipient")[:50]:
+        target_id = Milestone.objects.get(pk=n.object_id).target_id
+        assert visible_targets(n.recipient).filter(pk=target_id).exists()
+
+
 def test_it_is_idempotent(seeded):
-    before = (Target.objects.count(), User.objects.count(), Department.objects.count())
+    before = (
+        Target.objects.count(),
+        User.objects.count(),
+        Department.objects.count(),
+        Notification.objects.count(),
+    )
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert (Target.objects.count(), User.objects.count(), Department.objects.count()) == before
+    assert (
+        Target.objects.count(),
+        User.objects.count(),
+        Department.objects.count(),
+        Notification.objects.count(),
+    ) == before
     assert "0" in out.getvalue()
 
 

@@ -31,17 +31,18 @@ def queued(conn) -> int:
 
 
 def test_returning_a_target_queues_the_notification_in_redis(
-    broker, submitted, office, django_capture_on_commit_callbacks
+    broker, submitted, office, staff_a, head_a, django_capture_on_commit_callbacks
 ):
     app.conf.task_always_eager = False
-    app.conf.task_routes = {"targets.tasks.notify_target_returned": {"queue": QUEUE}}
+    app.conf.task_routes = {"notifications.tasks.deliver_notification_email": {"queue": QUEUE}}
     try:
         with (
             override_settings(CELERY_TASK_ALWAYS_EAGER=False),
             django_capture_on_commit_callbacks(execute=True),
         ):
             services.target_return(target=submitted, by=office, comment="请补充节点目标。")
-        assert queued(broker) == 1
+        # one e-mail per recipient: the lead department's staff and head
+        assert queued(broker) == 2
     finally:
         app.conf.task_always_eager = True
         app.conf.task_routes = None

@@ -108,6 +108,13 @@ def test_worker_and_beat_run_the_config_celery_app(services):
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
 
 
+def test_beat_reads_its_schedules_from_the_database(services):
+    """django-celery-beat's DatabaseScheduler: the schedules are edited in /admin/ (issue 7)."""
+    command = services["beat"]["command"]
+    scheduler = command[command.index("--scheduler") + 1]
+    assert scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
 def test_web_health_check_hits_healthz_with_an_allowed_host(services):
     check = services["web"]["healthcheck"]
     test = check["test"]

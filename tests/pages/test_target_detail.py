@@ -10,9 +10,9 @@ from targets import services
 from targets.models import Target, TargetComment
 
 # Session, user, access (2), the target with its joins and prefetches (4), children, revisions,
-# history, thread, header memberships, and one query for each later stage's section
-# (adjustments, coordination, completion): the same however long the history is.
-DETAIL_QUERIES = 16
+# history, thread, header memberships, the header's unread count, and one query for each later
+# stage's section (adjustments, coordination, completion): the same however long the history is.
+DETAIL_QUERIES = 17
 
 
 def detail(target):

@@ -1,0 +1,133 @@
+"""Writes: the one entry point for telling someone something, and the reader's own changes.
+
+``notify()`` is called inside the transaction of the event it tells about (the outbox pattern):
+the rows commit or roll back with the event, and e-mail goes out only after commit, from a
+Celery task that retries with back-off — a failing mail server never breaks the page.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import kinds
+from .models import EmailPreference, Notification
+from .readers import readers_among
+
+logger = logging.getLogger(__name__)
+Status = Notification.EmailStatus
+
+
+def email_wanted(user_ids: Iterable[int], kind_keys: Iterable[str]) -> dict[tuple[int, str], bool]:
+    """Each (user, kind)'s choice, the kind's default where the user made none (one query)."""
+    user_ids, kind_keys = list(user_ids), list(kind_keys)
+    wanted = {(u, k): kinds.get_kind(k).email_default for u in user_ids for k in kind_keys}
+    for user_id, kind, email in EmailPreference.objects.filter(
+        user_id__in=user_ids, kind__in=kind_keys
+    ).values_list("user_id", "kind", "email"):
+        wanted[(user_id, kind)] = email
+    return wanted
+
+
+def queue_email_delivery(notification_ids: list[int] | None) -> None:
+    """After commit, queue the e-mails: one task per notification, or (``None``) one outbox
+    flush. If the broker is unreachable the rows stay pending for the periodic flush; nothing
+    is raised into the request."""
+    from .tasks import deliver_notification_email, deliver_pending_emails
+
+    def enqueue():
+        try:
+            if notification_ids is None:
+                deliver_pending_emails.delay()
+            else:
+                for notification_id in notification_ids:
+                    deliver_notification_email.delay(notification_id)
+        except Exception:
+            logger.exception("could not queue e-mail delivery; the outbox flush will send it")
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    obj=None,
+    key: str | None = None,
+) -> list[Notification]:
+    """Tell ``recipients`` (users or user ids) about an event, in-app and, where each has chosen
+    so for ``kind``, by e-mail after commit.
+
+    - Inactive users are skipped; with ``obj``, so is anyone who may not read it (the owning
+      app's registered read check, ``notifications.readers``).
+    - ``key`` makes the call idempotent: at most one notification per (key, recipient), enforced
+      by a unique constraint, so a repeated or concurrent call adds nothing.
+
+    Returns the notifications written by this call."""
+    kinds.get_kind(kind)  # an unregistered kind is a programming error
+    ids = {r if isinstance(r, int) else r.pk for r in recipients}
+    users = list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    if obj is not None:
+        users = readers_among(obj, users)
+    if not users:
+        return []
+    wanted = email_wanted([u.pk for u in users], [kind])
+    content_type = ContentType.objects.get_for_model(type(obj)) if obj is not None else None
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:300],
+            body=body,
+            url=url,
+            content_type=content_type,
+            object_id=str(obj.pk) if obj is not None else "",
+            key=key or "",
+            created_at=now,
+            email_status=(
+                Status.PENDING if user.email and wanted[(user.pk, kind)] else Status.NONE
+            ),
+        )
+        for user in users
+    ]
+    if key:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The rows this call wrote (not those of an earlier call with the same key).
+        created = list(Notification.objects.filter(key=key, created_at=now))
+    else:
+        created = Notification.objects.bulk_create(rows)
+    queue_email_delivery([n.pk for n in created if n.email_status == Status.PENDING])
+    return created
+
+
+def notification_mark_read(*, notification: Notification, by) -> Notification:
+    """The reader's own notification (``notifications.selectors`` found it for them)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notification_mark_all_read(*, by) -> int:
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def email_preferences_set(*, by, choices: dict[str, bool]) -> None:
+    """Store the user's e-mail choice for each kind named in ``choices``."""
+    for key, email in choices.items():
+        kinds.get_kind(key)
+        EmailPreference.objects.update_or_create(user=by, kind=key, defaults={"email": email})
