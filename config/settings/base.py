@@ -8,6 +8,7 @@ memory). Production hardening lives in ``config/settings/production.py``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -127,6 +128,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks, run by `celery beat`. Kept here until the reminders introduce
+# django-celery-beat's database scheduler; each entry then becomes a row.
+CELERY_BEAT_SCHEDULE = {
+    # The early warning (预警) of every executing target, recomputed each night (Art. 14, 18).
+    "execution-recompute-early-warnings": {
+        "task": "execution.recompute_early_warnings",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")

@@ -1,1 +1,0 @@
-"""Execution-stage records (Shanghai Art. 12–17). Models arrive with the execution capability."""
