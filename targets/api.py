@@ -29,6 +29,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
+from .extensions import apply_target_filters
 from .models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -450,6 +451,10 @@ class TargetFilter(filters.FilterSet):
         model = Target
         fields = ["plan_year", "plan_year__year", "state", "level", "kind", "aspect"]
         fields += ["lead_department", "parent", "is_key_work"]
+
+    def filter_queryset(self, queryset):
+        # Filters of later stages (early-warning level, report due / late): extensions.py.
+        return apply_target_filters(super().filter_queryset(queryset), self.data)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import target_sections
+from .extensions import target_filters, target_sections
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -144,7 +144,15 @@ def target_list(request):
         plan_year=plan_year,
         filters=filters,
         filtered=any(
-            request.GET.get(k) for k in ("state", "aspect", "level", "lead_department", "q")
+            request.GET.get(k)
+            for k in (
+                "state",
+                "aspect",
+                "level",
+                "lead_department",
+                "q",
+                *(f.key for f in target_filters()),
+            )
         ),
         can_create=drafting and _may_draft(user, Target.Level.DEPARTMENT),
         can_create_city=drafting and _may_draft(user, Target.Level.CITY),

@@ -100,3 +100,14 @@ def draft_report(target, staff_a, media):
 @pytest.fixture
 def submitted_report(draft_report, head_a):
     return reports.progress_report_submit(report=draft_report, by=head_a)
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the shared test client in as that persona (tests/pages)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

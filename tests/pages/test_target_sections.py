@@ -14,7 +14,9 @@ def section(tmp_path, settings):
     (tmp_path / "section.html").write_text(
         '<section id="extra">{{ section.note }}</section>', encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned (not mutated in place) so Django rebuilds its template engines for this test.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     shown_for = []
 
     def build(request, target):
