@@ -4,6 +4,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from execution.progress_api import (
+    MilestoneStatusView,
+    ProgressReportViewSet,
+    TodoView,
+    WarningExplanationViewSet,
+    WarningSnapshotViewSet,
+)
 from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
 router = DefaultRouter()
@@ -11,5 +18,13 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("plan-years", PlanYearViewSet, basename="plan-year")
 router.register("aspects", AspectViewSet, basename="aspect")
 router.register("targets", TargetViewSet, basename="target")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("early-warnings", WarningSnapshotViewSet, basename="early-warning")
+router.register("warning-explanations", WarningExplanationViewSet, basename="warning-explanation")
 
-urlpatterns = [path("me/", MeView.as_view(), name="api-me"), *router.urls]
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("progress-todo/", TodoView.as_view(), name="api-progress-todo"),
+    path("milestones/<int:pk>/status/", MilestoneStatusView.as_view(), name="api-milestone-status"),
+    *router.urls,
+]

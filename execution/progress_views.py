@@ -58,10 +58,7 @@ def trend_chart(snapshots: list[WarningSnapshot], plan_year) -> dict:
     slot = CHART_WIDTH / n
     bars = []
     for i, s in enumerate(snapshots):
-        if s.actual is not None and s.expected:
-            ratio = float(s.actual * 100 / s.expected)
-        else:
-            ratio = 0.0
+        ratio = float(s.actual * 100 / s.expected) if s.actual is not None and s.expected else 0.0
         shown = max(0.0, min(ratio, CHART_TOP))
         height = CHART_HEIGHT * shown / CHART_TOP
         bars.append(
