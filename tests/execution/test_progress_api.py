@@ -209,9 +209,11 @@ def test_target_list_api_filters_run_a_fixed_number_of_queries(
     client = act_as(api, office)
     # On 11 April, Q1's report is overdue for the third of the targets that have none; the
     # report filter reads the executing plan years once.
-    with clock.frozen(datetime.date(2027, 4, 11)):
-        with django_assert_num_queries(5 if "report" in params else 4):
-            response = client.get("/api/v1/targets/", params)
+    with (
+        clock.frozen(datetime.date(2027, 4, 11)),
+        django_assert_num_queries(5 if "report" in params else 4),
+    ):
+        response = client.get("/api/v1/targets/", params)
     assert response.status_code == 200
     expected = len([i for i in range(n) if i % 3 == 0])
     if "warning" in params:
