@@ -53,10 +53,19 @@ def report_snapshot(report: ProgressReport) -> dict:
     }
 
 
-def _queue_recompute():
+def _recompute_after_commit():
     from .tasks import recompute_early_warnings
 
-    transaction.on_commit(lambda: recompute_early_warnings.delay())
+    recompute_early_warnings.delay()
+
+
+def _queue_recompute():
+    """Recompute the early warning once the change is committed — once per transaction, however
+    many verifications it holds (a batch, the demo's year), since one run covers every target."""
+    connection = transaction.get_connection()
+    if any(func is _recompute_after_commit for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_recompute_after_commit)
 
 
 def _input_errors(data: ReportInput, *, target: Target, kind: str) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 """The demo city (issue 2: about 40 departments, 16 districts, leaders with portfolios, users for
 every role, about 180 targets in 8 aspects over all states, with milestones and threads)."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -78,3 +79,35 @@ def test_it_is_idempotent(seeded):
 def test_it_prints_the_demo_logins(seeded, client):
     assert "fgw_staff" in seeded and "office" in seeded and "demo12345" in seeded
     assert client.login(username="office", password="demo12345")
+
+
+def test_the_2026_year_is_in_execution_with_a_years_progress(seeded):
+    """Issue 5: the current year's executing targets have reports up to today's quarter (some
+    late, some returned, verified values differing for a few) and a mix of warning levels."""
+    from collections import Counter
+
+    from execution.models import ProgressReport, WarningExplanation, WarningSnapshot
+
+    year = PlanYear.objects.get(year=2026)
+    assert year.status == "executing"
+    targets = Target.objects.filter(plan_year=year, state="executing")
+    assert 50 <= targets.count() <= 100
+    reports = ProgressReport.objects.filter(target__plan_year=year)
+    assert set(reports.values_list("period_start__month", flat=True)) == {1, 4, 7, 10}
+    assert set(reports.values_list("kind", flat=True)) == {"main", "cooperating"}
+    assert reports.filter(is_late=True).exists()
+    assert reports.filter(state="returned").exists()
+    assert reports.filter(state="draft", period_start__month=10).exists()
+    differing = reports.filter(state="verified").exclude(verification_reason="")
+    assert differing.exists()
+    assert all(r.verified_percent != r.percent_complete for r in differing)
+    current = Counter(
+        WarningSnapshot.objects.filter(
+            target__plan_year=year, period_start=datetime.date(2026, 10, 1)
+        ).values_list("level", flat=True)
+    )
+    assert current["green"] > current["yellow"] > 0 and current["red"] > 0
+    assert current["green"] > targets.count() / 2
+    # A trend: one row per quarter so far.
+    assert WarningSnapshot.objects.filter(target__plan_year=year).count() == 4 * targets.count()
+    assert WarningExplanation.objects.filter(target__plan_year=year).exists()
