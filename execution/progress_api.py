@@ -137,11 +137,11 @@ class ReportUpdateSerializer(ReportContentSerializer):
     version = serializers.IntegerField(help_text=gettext_lazy("读取时的版本号"))
 
 
-class SubmitSerializer(serializers.Serializer):
+class ReportSubmitSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VerifySerializer(serializers.Serializer):
+class ReportVerifySerializer(serializers.Serializer):
     verified_value = _value_field(help_text=gettext_lazy("留空则采用填报值"))
     verified_percent = _percent_field()
     reason = serializers.CharField(
@@ -156,7 +156,7 @@ class VerifySerializer(serializers.Serializer):
     )
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReportReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, help_text=gettext_lazy("退回意见（必填）"))
 
 
@@ -261,32 +261,32 @@ class ProgressReportViewSet(
     @extend_schema(
         summary=gettext_lazy("报送（部门主要负责人）"),
         tags=[TAG],
-        request=SubmitSerializer,
+        request=ReportSubmitSerializer,
         responses={200: ProgressReportSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
-        return self._act(request, services.progress_report_submit, SubmitSerializer)
+        return self._act(request, services.progress_report_submit, ReportSubmitSerializer)
 
     @extend_schema(
         summary=gettext_lazy("审核（目标办或督查室；审核值不同须写理由）"),
         tags=[TAG],
-        request=VerifySerializer,
+        request=ReportVerifySerializer,
         responses={200: ProgressReportSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def verify(self, request, pk=None):
-        return self._act(request, services.progress_report_verify, VerifySerializer)
+        return self._act(request, services.progress_report_verify, ReportVerifySerializer)
 
     @extend_schema(
         summary=gettext_lazy("退回（目标办或督查室，须填写意见）"),
         tags=[TAG],
-        request=ReturnSerializer,
+        request=ReportReturnSerializer,
         responses={200: ProgressReportSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_to_department(self, request, pk=None):
-        return self._act(request, services.progress_report_return, ReturnSerializer)
+        return self._act(request, services.progress_report_return, ReportReturnSerializer)
 
     @extend_schema(
         summary=gettext_lazy("下载佐证材料（附件形式）"),

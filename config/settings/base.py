@@ -173,6 +173,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        # Execution (issue 5): report states and warning levels beside the targets' own.
+        "ProgressReportStateEnum": "execution.models.ProgressReport.State",
+        "WarningLevelEnum": "execution.models.WarningSnapshot.Level",
+        "MilestoneStatusEnum": "targets.models.Milestone.Status",
+        "TargetStateEnum": "targets.models.Target.State",
+        "TargetLevelEnum": "targets.models.Target.Level",
     },
 }
 
