@@ -491,7 +491,7 @@ def _set_milestone(milestone: Milestone, by: User, status: str, reason: str) -> 
         actor=by,
         obj=milestone,
         action=AuditEvent.Action.UPDATE,
-        changes={"milestone_status": [before, status]},
+        changes={"status": [before, status]},
         comment=reason,
         scope=milestone.target,
     )

@@ -355,9 +355,9 @@ def target_edit(request, pk):
 # --- detail, transitions, thread ----------------------------------------------------------
 
 
-def _field_label(name):
+def _field_label(name, model=Target):
     try:
-        field = Target._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
     if field.auto_created and not field.concrete:
@@ -365,14 +365,14 @@ def _field_label(name):
     return field.verbose_name
 
 
-def _display(name, value) -> list[str]:
+def _display(name, value, model=Target) -> list[str]:
     """A snapshot or audit value as a person reads it, as lines: choice labels, 是/否, one line
     per department or milestone row."""
-    shown = _display_one(name, value)
+    shown = _display_one(name, value, model)
     return shown if isinstance(shown, list) else [shown]
 
 
-def _display_one(name, value):
+def _display_one(name, value, model=Target):
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -408,7 +408,7 @@ def _display_one(name, value):
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     try:
-        field = Target._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return str(value)
     if getattr(field, "choices", None):
@@ -421,17 +421,24 @@ def _state_label(value):
 
 
 def _timeline(target):
-    states = dict(Target.State.choices)
     items = []
     target_type = ContentType.objects.get_for_model(Target)
     for event in AuditEvent.objects.for_timeline(target):
+        # An event of a record in the target's scope (a progress report, an adjustment…) is
+        # read with that record's field names, states and transition names.
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class() or Target
+        try:
+            states = dict(model._meta.get_field("state").choices or Target.State.choices)
+        except FieldDoesNotExist:
+            states = dict(Target.State.choices)
+        transitions = {**ACTIONS_BY_METHOD, **getattr(model, "TRANSITION_LABELS", {})}
         changes = [
             {
-                "label": _field_label(name),
-                "before": _display(name, pair[0]) if isinstance(pair, list) else ["—"],
-                "after": _display(name, pair[1])
+                "label": _field_label(name, model),
+                "before": _display(name, pair[0], model) if isinstance(pair, list) else ["—"],
+                "after": _display(name, pair[1], model)
                 if isinstance(pair, list)
-                else _display(name, pair),
+                else _display(name, pair, model),
             }
             for name, pair in (event.changes or {}).items()
         ]
@@ -441,7 +448,7 @@ def _timeline(target):
                 "changes": changes,
                 "from_state": states.get(event.from_state, event.from_state),
                 "to_state": states.get(event.to_state, event.to_state),
-                "transition_label": ACTIONS_BY_METHOD.get(event.transition, event.transition),
+                "transition_label": transitions.get(event.transition, event.transition),
                 # An event of a related record (a report, an adjustment…) names that record.
                 "about": ""
                 if event.content_type_id == target_type.pk and event.object_id == str(target.pk)

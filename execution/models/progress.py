@@ -32,6 +32,12 @@ class ProgressReport(ConcurrentTransitionMixin, models.Model):
         VERIFIED = "verified", _("已审核")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+    # How the target's timeline names this record's transitions.
+    TRANSITION_LABELS = {
+        "submit": _("报送"),
+        "verify": _("审核"),
+        "return_to_department": _("退回"),
+    }
 
     target = models.ForeignKey(
         Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="progress_reports"

@@ -92,6 +92,10 @@ def test_head_submits_and_office_verifies_with_a_different_value(
     assert 'data-value="reported">6.1 %' in html
     assert 'data-value="verified" class="value-pair__differs">6 %' in html
     assert "以统计局快报为准" in html
+    # The report's steps read on the target's timeline in its own terms (Art. 14).
+    timeline = html[html.index('id="timeline"') :]
+    assert "累计完成值" in timeline and "审核值" in timeline and "已审核" in timeline
+    assert ">审核<" in timeline
     level = WarningSnapshot.objects.get(target=target).level
     assert f'data-warning-level="{level}"' in html
     assert '<svg role="img"' in html

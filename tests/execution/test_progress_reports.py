@@ -226,7 +226,7 @@ def test_verifying_the_quarter_sets_its_node_target(submitted_report, office, ta
     milestone = Milestone.objects.get(target=target, quarter=1)
     assert milestone.status == Milestone.Status.MISSED
     event = AuditEvent.objects.for_timeline(target).filter(object_id=str(milestone.pk)).get()
-    assert event.changes == {"milestone_status": ["pending", "missed"]}
+    assert event.changes == {"status": ["pending", "missed"]}
 
 
 def test_office_sets_a_node_target_only_with_a_reason(target, office, staff_a):
