@@ -92,6 +92,9 @@ class PlanYearSerializer(serializers.ModelSerializer):
             "q2_report_due",
             "q3_report_due",
             "year_end_due",
+            "report_frequency",
+            "warning_green_percent",
+            "warning_yellow_percent",
         ]
 
 
