@@ -78,6 +78,23 @@ NEXT_STEPS = [
 ]
 
 
+# A one-page PDF: what a department attaches as evidence (佐证材料) in the demo.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _evidence(target: Target, quarter: int):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        f"{target.code}-第{quarter}季度进展佐证.pdf", DEMO_PDF, content_type="application/pdf"
+    )
+
+
 def _percent(target: Target, year: PlanYear, quarter: int, ratio: Decimal) -> Decimal:
     end = year.quarter_bounds(quarter)[1]
     expected = early_warning.expected_share(year, end)
@@ -92,7 +109,7 @@ def _value(target: Target, percent: Decimal) -> Decimal | None:
     base = target.baseline if target.baseline is not None else Decimal(0)
     if goal == base:
         return goal
-    return (base + (goal - base) * percent / 100).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    return (base + (goal - base) * percent / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _file(target, *, year, quarter, ratio, index, profile, on, verify_on, office, differs):
@@ -123,6 +140,7 @@ def _file(target, *, year, quarter, ratio, index, profile, on, verify_on, office
                 problems=PROBLEMS[index % len(PROBLEMS)],
                 next_steps=NEXT_STEPS[index % len(NEXT_STEPS)],
             ),
+            files=[_evidence(target, quarter)] if index % 3 == 0 else [],
         )
         report = progress.progress_report_submit(report=report, by=head)
         for row in target.departments.filter(role="cooperating").select_related("department"):

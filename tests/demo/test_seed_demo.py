@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    # The demo's evidence files go to a temporary media folder, not the working tree's.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -111,3 +115,4 @@ def test_the_2026_year_is_in_execution_with_a_years_progress(seeded):
     # A trend: one row per quarter so far.
     assert WarningSnapshot.objects.filter(target__plan_year=year).count() == 4 * targets.count()
     assert WarningExplanation.objects.filter(target__plan_year=year).exists()
+    assert reports.filter(evidence__isnull=False).exists()
