@@ -266,3 +266,25 @@ def test_list_filters_by_warning_level_and_late_report(login, target, office, as
     assert target.code in red and target.code not in green
     assert target.code in late and target.code in due
     assert draft.code not in red and draft.code not in late
+
+
+def test_the_lead_department_reads_cooperating_reports_once_filed(
+    login, cooperating_target, staff_a, staff_b, head_b
+):
+    """Art. 16: the lead department coordinates its cooperating departments — it reads their
+    task reports once submitted, never their drafts."""
+    report = reports.progress_report_create(
+        target=cooperating_target,
+        by=staff_b,
+        period_start=Q1,
+        data=report_input(actual_value=None, narrative="资金已拨付。"),
+    )
+    url = reverse("execution:report_detail", args=[report.pk])
+    assert login(staff_a).get(url).status_code == 404
+    reports.progress_report_submit(report=report, by=head_b)
+    page = login(staff_a).get(url)
+    assert page.status_code == 200 and "资金已拨付。" in page.content.decode()
+    # …but does not submit, edit or verify it.
+    assert (
+        login(staff_a).post(reverse("execution:report_verify", args=[report.pk])).status_code == 403
+    )
