@@ -225,7 +225,11 @@ def test_verifying_the_quarter_sets_its_node_target(submitted_report, office, ta
     )
     milestone = Milestone.objects.get(target=target, quarter=1)
     assert milestone.status == Milestone.Status.MISSED
-    event = AuditEvent.objects.for_timeline(target).filter(object_id=str(milestone.pk)).get()
+    event = (
+        AuditEvent.objects.for_timeline(target)
+        .filter(pk__in=AuditEvent.objects.for_object(milestone).values("pk"))
+        .get()
+    )
     assert event.changes == {"status": ["pending", "missed"]}
 
 
