@@ -5,8 +5,10 @@ department's data (Art. 14, 16)."""
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.access import access_for
+from accounts.models import Department
 from targets.models import PlanYear, Target, TargetDepartment
 from targets.selectors import visible_targets
 
@@ -160,8 +162,6 @@ class TodoRow:
 
     @property
     def status_label(self):
-        from django.utils.translation import gettext as _
-
         if self.report is None:
             return _("未填报")
         return self.report.get_state_display()
@@ -198,8 +198,6 @@ def todo_rows(user) -> list[TodoRow]:
             target__in=[t.pk for t in targets], department_id__in=members
         ).select_related("department")
     }
-    from accounts.models import Department
-
     names = dict(Department.objects.filter(pk__in=members).values_list("pk", "name"))
     rows = []
     for target in targets:
