@@ -251,3 +251,32 @@ def test_q2_report_is_possible_once_q2_started(target, staff_a):
         target=target, by=staff_a, period_start=Q2, data=report_input()
     )
     assert report.period_end == datetime.date(2027, 6, 30)
+
+
+def test_a_monthly_plan_year_takes_monthly_reports(target, staff_a, executing_year):
+    """Fujian 四: monthly analysis — a plan year reporting monthly takes one report a month."""
+    executing_year.report_frequency = "monthly"
+    executing_year.save()
+    report = reports.progress_report_create(
+        target=target, by=staff_a, period_start=datetime.date(2027, 2, 1), data=report_input()
+    )
+    assert (report.period_end, report.due_date) == (
+        datetime.date(2027, 2, 28),
+        datetime.date(2027, 3, 10),
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        reports.progress_report_create(
+            target=target, by=staff_a, period_start=datetime.date(2027, 5, 1), data=report_input()
+        )
+    assert "2027年5月尚未开始" in caught.value.message
+
+
+def test_the_english_page_reads_in_english(client, target, staff_a, draft_report):
+    client.force_login(staff_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/targets/{target.pk}/").content.decode()
+    assert "Progress and early warning" in html
+    assert (
+        "Lead department&#x27;s progress report" in html
+        or "Lead department's progress report" in html
+    )
