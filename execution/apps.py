@@ -11,7 +11,11 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("目标执行")
 
     def ready(self):
-        from targets.extensions import register_target_filter, register_target_section
+        from targets.extensions import (
+            register_target_column,
+            register_target_filter,
+            register_target_section,
+        )
 
         from . import progress_selectors, progress_views
         from .models import WarningSnapshot
@@ -21,6 +25,13 @@ class ExecutionConfig(AppConfig):
             key="progress",
             template="execution/progress_section.html",
             build=progress_views.progress_section,
+            order=10,
+        )
+        register_target_column(
+            key="warning",
+            label=_("预警"),
+            template="execution/warning_cell.html",
+            annotate=progress_selectors.annotate_warning_level,
             order=10,
         )
         register_target_filter(

@@ -115,6 +115,11 @@ def explanation_required(target: Target, snapshot: WarningSnapshot | None = None
 # --- the targets list's filters (registered in apps.py through targets.extensions) -------------
 
 
+def annotate_warning_level(qs: QuerySet[Target]) -> QuerySet[Target]:
+    """``warning_level``: the level of the target's latest period (None before execution)."""
+    return qs.annotate(warning_level=latest_level_subquery())
+
+
 def filter_by_warning_level(qs: QuerySet[Target], level: str) -> QuerySet[Target]:
     return qs.annotate(_warning_level=latest_level_subquery()).filter(_warning_level=level)
 

@@ -79,3 +79,37 @@ def apply_target_filters(qs, params):
         if value and value in {str(v) for v, _label in item.choices}:
             qs = item.apply(qs, value)
     return qs
+
+
+# A list column: ``annotate(queryset)`` adds what ``template`` shows for each ``target`` row (an
+# annotation, so the list's query count does not grow with the rows).
+@dataclass(frozen=True)
+class TargetColumn:
+    key: str
+    label: str
+    template: str
+    annotate: FilterApply
+    order: int = 100
+
+
+_columns: dict[str, TargetColumn] = {}
+
+
+def register_target_column(
+    *, key: str, label, template: str, annotate: FilterApply, order: int = 100
+) -> None:
+    """Add a column to the targets tables (list and review queue). Registering the same key
+    again replaces it."""
+    _columns[key] = TargetColumn(
+        key=key, label=label, template=template, annotate=annotate, order=order
+    )
+
+
+def target_columns() -> list[TargetColumn]:
+    return sorted(_columns.values(), key=lambda c: (c.order, c.key))
+
+
+def annotate_target_columns(qs):
+    for column in target_columns():
+        qs = column.annotate(qs)
+    return qs

@@ -24,7 +24,12 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import target_filters, target_sections
+from .extensions import (
+    annotate_target_columns,
+    target_columns,
+    target_filters,
+    target_sections,
+)
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -97,6 +102,8 @@ def _safe_next(request, default):
 
 
 def _table_context(request, qs, *, user):
+    # Columns of later stages (the early-warning level…), see extensions.py.
+    qs = annotate_target_columns(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     offered = [ACTIONS[name] for name in BULK_ACTION_NAMES]
     rows = []
@@ -113,6 +120,7 @@ def _table_context(request, qs, *, user):
         "bulk_actions": [a for a in offered if any(a.name in allowed for _t, allowed in rows)],
         "selectable": any(allowed for _target, allowed in rows),
         "querystring": query.urlencode(),
+        "extra_columns": target_columns(),
     }
 
 

@@ -264,6 +264,8 @@ def test_list_filters_by_warning_level_and_late_report(login, target, office, as
         late = client.get(url, {"report": "late"}).content.decode()
         due = client.get(url, {"report": "due"}).content.decode()
     assert target.code in red and target.code not in green
+    # The list shows each target's level in its own column.
+    assert 'data-warning-level="red"' in red
     assert target.code in late and target.code in due
     assert draft.code not in red and draft.code not in late
 
