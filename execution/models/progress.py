@@ -225,7 +225,7 @@ class WarningSnapshot(models.Model):
         indexes = [models.Index(fields=["period_start", "level"])]
 
     def __str__(self):
-        return f"{self.target_id} {self.period_start} {self.level}"
+        return f"{self.target.code} {self.period_start:%Y-%m} {self.get_level_display()}"
 
 
 class WarningExplanation(models.Model):
@@ -260,4 +260,4 @@ class WarningExplanation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target_id} {self.red_since:%Y-%m-%d}"
+        return f"{self.target.code} {self._meta.verbose_name}"
