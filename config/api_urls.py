@@ -9,6 +9,13 @@ from execution.api.changes import (
     CompletionReportViewSet,
     CoordinationItemViewSet,
 )
+from execution.api.progress import (
+    MilestoneStatusView,
+    ProgressReportViewSet,
+    TodoView,
+    WarningExplanationViewSet,
+    WarningSnapshotViewSet,
+)
 from notifications.api import NotificationViewSet
 from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
@@ -24,4 +31,14 @@ router.register("completion-reports", CompletionReportViewSet, basename="complet
 
 router.register("notifications", NotificationViewSet, basename="notification")
 
-urlpatterns = [path("me/", MeView.as_view(), name="api-me"), *router.urls]
+
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("early-warnings", WarningSnapshotViewSet, basename="early-warning")
+router.register("warning-explanations", WarningExplanationViewSet, basename="warning-explanation")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("progress-todo/", TodoView.as_view(), name="api-progress-todo"),
+    path("milestones/<int:pk>/status/", MilestoneStatusView.as_view(), name="api-milestone-status"),
+    *router.urls,
+]

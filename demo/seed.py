@@ -25,10 +25,16 @@ from targets.models import Aspect, PlanYear, Target
 from workdays.calendar import add_working_days
 
 from . import data
+from .execution_progress import seed_execution_progress
 
 DEMO_PASSWORD = "demo12345"
 GOVERNMENT_CODE = "gov"
 DEMO_YEAR = 2027
+# The year in execution (the demo's "today" is 23 November 2026).
+EXECUTION_YEAR = DEMO_YEAR - 1
+# Every third department target of the data set: about 60 targets across all departments.
+EXECUTION_TARGET_STEP = 3
+D = datetime.date
 Role = Membership.Role
 
 # How the demo targets are spread over the formulation states, by position in the list:
@@ -48,6 +54,7 @@ class SeedReport:
     departments: int = 0
     users: int = 0
     targets_created: int = 0
+    reports_created: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -312,46 +319,67 @@ def _walk(target, *, to_state, index, users, head, staff):
     return services.target_start_execution(target=target, by=office, comment="下达年度目标任务书。")
 
 
-# --- execution year (2026) -----------------------------------------------------------------
-
-EXECUTION_YEAR = DEMO_YEAR - 1
-# How many of the department targets the stand-in execution year carries.
-EXECUTION_TARGETS = 16
+def _year_calendar() -> dict:
+    # Fujian 五: quarterly reports; the half-year report by the end of August; the annual
+    # summary by 10 January.
+    return {
+        "drafting_opens": D(EXECUTION_YEAR - 1, 7, 1),
+        "drafting_closes": D(EXECUTION_YEAR - 1, 9, 30),
+        "q1_report_due": D(EXECUTION_YEAR, 4, 10),
+        "q2_report_due": D(EXECUTION_YEAR, 8, 31),
+        "q3_report_due": D(EXECUTION_YEAR, 10, 10),
+        "year_end_due": D(EXECUTION_YEAR + 1, 1, 10),
+    }
 
 
 def seed_execution_year() -> PlanYear:
-    """MINIMAL STAND-IN written by i05b (adjustments/coordination/completion) so its demo data
-    has executing targets to work on. The progress engineer (i05a) writes the real
-    ``seed_execution_year()`` with reports and warnings; on merge, keep theirs and delete this.
-
-    The 2026 plan year with a few department targets taken to execution through the services.
-    """
-    year = PlanYear.objects.get(year=EXECUTION_YEAR)
-    if year.targets.exists():
-        return year
+    """The 2026 plan year in execution with its executing targets, created and moved to
+    execution through the targets services (idempotent: a year that has targets is returned as
+    it is). Shared by the execution stage's demo parts (progress, adjustments, coordination,
+    completion)."""
+    year, _created = PlanYear.objects.get_or_create(
+        year=EXECUTION_YEAR,
+        defaults={"status": PlanYear.Status.EXECUTING, **_year_calendar()},
+    )
     for row in data.ASPECTS:
         Aspect.objects.update_or_create(
             plan_year=year, number=row["code"], defaults={"name": row["name"]}
         )
+    if year.targets.exists():
+        return year
+    # Formulation happened in 2025 (Art. 8–11): open the year for drafting just long enough to
+    # draft, negotiate, confirm and start its targets the way the departments and office did.
+    PlanYear.objects.filter(pk=year.pk).update(status=PlanYear.Status.DRAFTING)
+    year.refresh_from_db()
     aspects = {a.number: a for a in year.aspects.all()}
-    users = {u.username: u for u in User.objects.all()}
     depts = {d.code: d for d in Department.objects.all()}
-    # Drafting is open only while the targets are written, as it was in Q3 of the year before.
-    year.status = PlanYear.Status.DRAFTING
-    year.save(update_fields=["status"])
-    for i, row in enumerate(data.DEPARTMENT_TARGETS[:EXECUTION_TARGETS]):
-        staff = users[f"{row['lead']}_staff"]
-        head = users[f"{row['lead']}_head"]
+    users = {u.username: u for u in User.objects.filter(memberships__isnull=False).distinct()}
+    office = users["office"]
+    for row in data.DEPARTMENT_TARGETS[::EXECUTION_TARGET_STEP]:
+        # One cooperating department each keeps the demo's year small and its reports readable.
+        row = {**row, "cooperating": row.get("cooperating", [])[:1], "responsible": []}
         target = services.target_create(
-            by=staff,
+            by=users[f"{row['lead']}_staff"],
             plan_year=year,
             data=_input(
-                row, year=year, aspects=aspects, depts=depts, users=users, level="department"
+                row,
+                year=year,
+                aspects=aspects,
+                depts=depts,
+                users=users,
+                level="department",
             ),
         )
-        _walk(target, to_state="executing", index=i, users=users, head=head, staff=staff)
-    year.status = PlanYear.Status.EXECUTING
-    year.save(update_fields=["status"])
+        services.target_submit(target=target, by=users[f"{row['lead']}_head"])
+        services.target_negotiate(target=target, by=office, comment="经协商，目标内容一致同意。")
+        services.target_confirm(
+            target=target,
+            by=office,
+            approval_reference=f"{EXECUTION_YEAR - 1}年市政府第31次常务会议",
+        )
+        services.target_start_execution(target=target, by=office, comment="下达年度目标任务书。")
+    PlanYear.objects.filter(pk=year.pk).update(status=PlanYear.Status.EXECUTING)
+    year.refresh_from_db()
     return year
 
 
@@ -549,7 +577,11 @@ def seed_demo() -> SeedReport:
     depts = _seed_departments(report)
     users = _seed_users(report, depts)
     year = _seed_years()
-    seed_execution_changes(seed_execution_year())
+    # The execution stage (issue 5): the 2026 year's targets, a year of progress, and the
+    # adjustments, coordination items and completion reviews on them.
+    execution_year = seed_execution_year()
+    report.reports_created = seed_execution_progress(execution_year)
+    seed_execution_changes(execution_year)
     if year.targets.exists():
         _seed_reminders(year)
         return report

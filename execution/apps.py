@@ -11,11 +11,46 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("目标执行")
 
     def ready(self):
-        from targets.extensions import register_target_section, register_timeline_labels
+        from targets.extensions import (
+            register_target_column,
+            register_target_filter,
+            register_target_section,
+            register_timeline_labels,
+        )
 
-        from .models import AdjustmentRequest, CompletionReport, CoordinationItem
+        from .models import AdjustmentRequest, CompletionReport, CoordinationItem, WarningSnapshot
+        from .selectors import progress as progress_selectors
         from .views import changes
+        from .views import progress as progress_views
 
+        # Progress, node targets and early warning on the target page (issue 5 item 7).
+        register_target_section(
+            key="progress",
+            template="execution/progress_section.html",
+            build=progress_views.progress_section,
+            order=10,
+        )
+        register_target_column(
+            key="warning",
+            label=_("预警"),
+            template="execution/warning_cell.html",
+            annotate=progress_selectors.annotate_warning_level,
+            order=10,
+        )
+        register_target_filter(
+            key="warning",
+            label=_("预警等级"),
+            choices=WarningSnapshot.Level.choices,
+            apply=progress_selectors.filter_by_warning_level,
+            order=10,
+        )
+        register_target_filter(
+            key="report",
+            label=_("进展报送"),
+            choices=[("due", _("本期待报送")), ("late", _("逾期未报送"))],
+            apply=progress_selectors.filter_by_report_status,
+            order=11,
+        )
         # The target page's sections for adjustments (Art. 12), coordination (Art. 16–17) and
         # completion review (Art. 14).
         register_target_section(

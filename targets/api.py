@@ -30,6 +30,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
+from .extensions import apply_target_filters
 from .models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -92,6 +93,9 @@ class PlanYearSerializer(serializers.ModelSerializer):
             "q2_report_due",
             "q3_report_due",
             "year_end_due",
+            "report_frequency",
+            "warning_green_percent",
+            "warning_yellow_percent",
         ]
 
 
@@ -452,6 +456,10 @@ class TargetFilter(filters.FilterSet):
         model = Target
         fields = ["plan_year", "plan_year__year", "state", "level", "kind", "aspect"]
         fields += ["lead_department", "parent", "is_key_work"]
+
+    def filter_queryset(self, queryset):
+        # Filters of later stages (early-warning level, report due / late): extensions.py.
+        return apply_target_filters(super().filter_queryset(queryset), self.data)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Where later stages add to the target page without formulation importing them.
+"""Where later stages add to the target page and the targets list without formulation importing
+them.
 
 The execution, supervision and evaluation apps register sections here from their
 ``AppConfig.ready()``; ``targets.views.target_detail`` renders every section that has something
@@ -68,3 +69,76 @@ def timeline_transition_label(name: str) -> str:
 
 def timeline_state_label(value: str) -> str:
     return _state_labels.get(value, value)
+
+
+# A list filter: ``apply(queryset, value)`` narrows the targets queryset to the chosen value.
+FilterApply = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class TargetFilter:
+    key: str
+    label: str
+    choices: tuple
+    apply: FilterApply
+    order: int = 100
+
+
+_filters: dict[str, TargetFilter] = {}
+
+
+def register_target_filter(
+    *, key: str, label, choices, apply: FilterApply, order: int = 100
+) -> None:
+    """Add a filter to the targets list (page and API): ``key`` is the query-string parameter,
+    ``choices`` its ``(value, label)`` pairs. Registering the same key again replaces it."""
+    _filters[key] = TargetFilter(
+        key=key, label=label, choices=tuple(choices), apply=apply, order=order
+    )
+
+
+def target_filters() -> list[TargetFilter]:
+    return sorted(_filters.values(), key=lambda f: (f.order, f.key))
+
+
+def apply_target_filters(qs, params):
+    """Narrow ``qs`` by every registered filter whose key has a valid value in ``params``."""
+    for item in target_filters():
+        value = params.get(item.key)
+        if value and value in {str(v) for v, _label in item.choices}:
+            qs = item.apply(qs, value)
+    return qs
+
+
+# A list column: ``annotate(queryset)`` adds what ``template`` shows for each ``target`` row (an
+# annotation, so the list's query count does not grow with the rows).
+@dataclass(frozen=True)
+class TargetColumn:
+    key: str
+    label: str
+    template: str
+    annotate: FilterApply
+    order: int = 100
+
+
+_columns: dict[str, TargetColumn] = {}
+
+
+def register_target_column(
+    *, key: str, label, template: str, annotate: FilterApply, order: int = 100
+) -> None:
+    """Add a column to the targets tables (list and review queue). Registering the same key
+    again replaces it."""
+    _columns[key] = TargetColumn(
+        key=key, label=label, template=template, annotate=annotate, order=order
+    )
+
+
+def target_columns() -> list[TargetColumn]:
+    return sorted(_columns.values(), key=lambda c: (c.order, c.key))
+
+
+def annotate_target_columns(qs):
+    for column in target_columns():
+        qs = column.annotate(qs)
+    return qs

@@ -14,6 +14,7 @@ from accounts.ids import IdModelChoiceField, IdModelMultipleChoiceField
 from accounts.models import Department, User
 
 from . import selectors, services
+from .extensions import apply_target_filters, target_filters
 from .models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -360,6 +361,11 @@ class TargetFilterForm(forms.Form):
         self.fields["aspect"].choices = everything + [(a.pk, str(a)) for a in aspects]
         self.fields["level"].choices = everything + list(Target.Level.choices)
         self.fields["lead_department"].choices = everything + [(d.pk, str(d)) for d in departments]
+        # Filters of later stages (early-warning level, report due / late), see extensions.py.
+        for item in target_filters():
+            self.fields[item.key] = forms.ChoiceField(
+                label=item.label, required=False, choices=everything + list(item.choices)
+            )
 
     def filter(self, qs):
         if not self.is_valid():
@@ -373,6 +379,7 @@ class TargetFilterForm(forms.Form):
             qs = qs.filter(level=data["level"])
         if data.get("lead_department"):
             qs = qs.filter(lead_department_id=data["lead_department"])
+        qs = apply_target_filters(qs, data)
         if data.get("q"):
             words = data["q"].strip()
             qs = qs.filter(

@@ -25,6 +25,9 @@ from accounts.models import Department
 from . import permissions as perms
 from . import selectors, services
 from .extensions import (
+    annotate_target_columns,
+    target_columns,
+    target_filters,
     target_sections,
     timeline_field_label,
     timeline_state_label,
@@ -102,6 +105,8 @@ def _safe_next(request, default):
 
 
 def _table_context(request, qs, *, user):
+    # Columns of later stages (the early-warning level…), see extensions.py.
+    qs = annotate_target_columns(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     offered = [ACTIONS[name] for name in BULK_ACTION_NAMES]
     rows = []
@@ -118,6 +123,7 @@ def _table_context(request, qs, *, user):
         "bulk_actions": [a for a in offered if any(a.name in allowed for _t, allowed in rows)],
         "selectable": any(allowed for _target, allowed in rows),
         "querystring": query.urlencode(),
+        "extra_columns": target_columns(),
     }
 
 
@@ -149,7 +155,15 @@ def target_list(request):
         plan_year=plan_year,
         filters=filters,
         filtered=any(
-            request.GET.get(k) for k in ("state", "aspect", "level", "lead_department", "q")
+            request.GET.get(k)
+            for k in (
+                "state",
+                "aspect",
+                "level",
+                "lead_department",
+                "q",
+                *(f.key for f in target_filters()),
+            )
         ),
         can_create=drafting and _may_draft(user, Target.Level.DEPARTMENT),
         can_create_city=drafting and _may_draft(user, Target.Level.CITY),
@@ -374,9 +388,9 @@ def target_edit(request, pk):
 # --- detail, transitions, thread ----------------------------------------------------------
 
 
-def _field_label(name):
+def _field_label(name, model=Target):
     try:
-        field = Target._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return timeline_field_label(name)
     if field.auto_created and not field.concrete:
@@ -384,14 +398,14 @@ def _field_label(name):
     return field.verbose_name
 
 
-def _display(name, value) -> list[str]:
+def _display(name, value, model=Target) -> list[str]:
     """A snapshot or audit value as a person reads it, as lines: choice labels, 是/否, one line
     per department or milestone row."""
-    shown = _display_one(name, value)
+    shown = _display_one(name, value, model)
     return shown if isinstance(shown, list) else [shown]
 
 
-def _display_one(name, value):
+def _display_one(name, value, model=Target):
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -427,7 +441,7 @@ def _display_one(name, value):
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     try:
-        field = Target._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return str(value)
     if getattr(field, "choices", None):
@@ -440,17 +454,24 @@ def _state_label(value):
 
 
 def _timeline(target):
-    states = dict(Target.State.choices)
     items = []
     target_type = ContentType.objects.get_for_model(Target)
     for event in selectors.target_history(target):
+        # An event of a record in the target's scope (a progress report, an adjustment…) is
+        # read with that record's field names, states and transition names.
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class() or Target
+        try:
+            states = dict(model._meta.get_field("state").choices or Target.State.choices)
+        except FieldDoesNotExist:
+            states = dict(Target.State.choices)
+        transitions = {**ACTIONS_BY_METHOD, **getattr(model, "TRANSITION_LABELS", {})}
         changes = [
             {
-                "label": _field_label(name),
-                "before": _display(name, pair[0]) if isinstance(pair, list) else ["—"],
-                "after": _display(name, pair[1])
+                "label": _field_label(name, model),
+                "before": _display(name, pair[0], model) if isinstance(pair, list) else ["—"],
+                "after": _display(name, pair[1], model)
                 if isinstance(pair, list)
-                else _display(name, pair),
+                else _display(name, pair, model),
             }
             for name, pair in (event.changes or {}).items()
         ]
@@ -461,7 +482,7 @@ def _timeline(target):
                 "from_state": states.get(event.from_state)
                 or timeline_state_label(event.from_state),
                 "to_state": states.get(event.to_state) or timeline_state_label(event.to_state),
-                "transition_label": ACTIONS_BY_METHOD.get(event.transition)
+                "transition_label": transitions.get(event.transition)
                 or timeline_transition_label(event.transition),
                 # An event of a related record (a report, an adjustment…) names that record.
                 "about": ""

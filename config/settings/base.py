@@ -8,7 +8,6 @@ memory). Production hardening lives in ``config/settings/production.py``.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -132,17 +131,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic work (celery beat). Kept here until the database scheduler (django-celery-beat)
-# arrives with the reminders.
-CELERY_BEAT_SCHEDULE = {
-    # Shanghai Art. 16: coordination items unresolved at their deadline go to the vice-mayor.
-    "escalate-overdue-coordination": {
-        "task": "execution.escalate_overdue_coordination",
-        "schedule": crontab(hour=1, minute=10),
-    },
-}
-
-
 # Several deployments (or test runs) may share one Redis: each names its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Schedules live in the database and are edited in /admin/ (django-celery-beat); the defaults
@@ -199,6 +187,11 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentStateEnum": "execution.models.AdjustmentRequest.State",
         "CoordinationStateEnum": "execution.models.CoordinationItem.State",
         "CompletionStateEnum": "execution.models.CompletionReport.State",
+        # Execution (issue 5): report states and warning levels beside the targets' own.
+        "ProgressReportStateEnum": "execution.models.ProgressReport.State",
+        "WarningLevelEnum": "execution.models.WarningSnapshot.Level",
+        "MilestoneStatusEnum": "targets.models.Milestone.Status",
+        "TargetLevelEnum": "targets.models.Target.Level",
     },
 }
 

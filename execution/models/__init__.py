@@ -6,6 +6,7 @@ Each topic's models live in their own module and are imported here so Django reg
 from .adjustments import AdjustmentRequest
 from .completion import CompletionReport
 from .coordination import CoordinationDuty, CoordinationItem, CoordinationMessage
+from .progress import ProgressReport, ReportEvidence, WarningExplanation, WarningSnapshot
 
 __all__ = [
     "AdjustmentRequest",
@@ -13,4 +14,8 @@ __all__ = [
     "CoordinationDuty",
     "CoordinationItem",
     "CoordinationMessage",
+    "ProgressReport",
+    "ReportEvidence",
+    "WarningExplanation",
+    "WarningSnapshot",
 ]

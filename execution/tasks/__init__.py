@@ -2,5 +2,10 @@
 autodiscovery of ``execution.tasks`` registers them)."""
 
 from .coordination import escalate_overdue_coordination, notify_coordination_escalated
+from .progress import recompute_early_warnings
 
-__all__ = ["escalate_overdue_coordination", "notify_coordination_escalated"]
+__all__ = [
+    "escalate_overdue_coordination",
+    "notify_coordination_escalated",
+    "recompute_early_warnings",
+]

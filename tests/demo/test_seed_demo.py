@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    # The demo's evidence files go to a temporary media folder, not the working tree's.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -136,3 +140,38 @@ def test_execution_year_shows_adjustments_coordination_and_completion(seeded):
     approved = AdjustmentRequest.objects.filter(state="approved").first()
     assert approved.changes and approved.result_version
     assert AuditEvent.objects.for_timeline(approved.target).filter(transition="approve").exists()
+
+
+def test_the_2026_year_is_in_execution_with_a_years_progress(seeded):
+    """Issue 5: the current year's executing targets have reports up to today's quarter (some
+    late, some returned, verified values differing for a few) and a mix of warning levels."""
+    from collections import Counter
+
+    from execution.models import ProgressReport, WarningExplanation, WarningSnapshot
+
+    year = PlanYear.objects.get(year=2026)
+    assert year.status == "executing"
+    targets = Target.objects.filter(plan_year=year, state="executing")
+    assert 50 <= targets.count() <= 100
+    reports = ProgressReport.objects.filter(target__plan_year=year)
+    assert set(reports.values_list("period_start__month", flat=True)) == {1, 4, 7, 10}
+    assert set(reports.values_list("kind", flat=True)) == {"main", "cooperating"}
+    assert reports.filter(is_late=True).exists()
+    assert reports.filter(state="returned").exists()
+    assert reports.filter(state="draft", period_start__month=10).exists()
+    differing = reports.filter(state="verified").exclude(verification_reason="")
+    assert differing.exists()
+    assert all(r.verified_percent != r.percent_complete for r in differing)
+    current = Counter(
+        WarningSnapshot.objects.filter(
+            target__plan_year=year, period_start=datetime.date(2026, 10, 1)
+        ).values_list("level", flat=True)
+    )
+    assert current["green"] > current["yellow"] > 0 and current["red"] > 0
+    assert current["green"] > targets.count() / 2
+    # A trend: one row per quarter so far, for every target of the year (a few have completed
+    # since, through the completion review).
+    year_targets = Target.objects.filter(plan_year=year).count()
+    assert WarningSnapshot.objects.filter(target__plan_year=year).count() == 4 * year_targets
+    assert WarningExplanation.objects.filter(target__plan_year=year).exists()
+    assert reports.filter(evidence__isnull=False).exists()

@@ -23,7 +23,7 @@ def file_request(target, by, **overrides):
         "kind": "change",
         "reason": "city_requirement",
         "explanation": "市政府提出新要求。",
-        "attachment": pdf(),
+        "attachment": pdf("调整申请.pdf"),
         "proposed": {"target_value": "7"},
     }
     values.update(overrides)

@@ -13,8 +13,10 @@ from execution.selectors.changes import visible_coordination_items
 from execution.services import coordination
 from execution.tasks import escalate_overdue_coordination
 from tests.conftest import Role, make_user
+from tests.execution.schedules import default_schedule, schedules
 
-from .conftest import TODAY, nothing_saved
+from .conftest import CHANGES_TODAY as TODAY
+from .conftest import nothing_saved
 
 
 def raise_item(target, by, departments=None, **overrides):
@@ -190,9 +192,10 @@ def test_beat_task_runs_a_fixed_number_of_queries(
             coordination.coordination_escalate_overdue(today=TODAY)
 
 
-def test_the_beat_task_is_scheduled_and_calls_the_service(settings, coordination_item):
-    entry = settings.CELERY_BEAT_SCHEDULE["escalate-overdue-coordination"]
-    assert entry["task"] == "execution.escalate_overdue_coordination"
+def test_the_beat_task_is_scheduled_and_calls_the_service(coordination_item):
+    entry = default_schedule(schedules.ESCALATION)
+    assert entry.task == escalate_overdue_coordination.name and entry.enabled
+    assert (entry.crontab.hour, entry.crontab.minute) == ("1", "10")
     CoordinationItem.objects.filter(pk=coordination_item.pk).update(
         due_date=datetime.date(2020, 1, 1)
     )

@@ -1,0 +1,232 @@
+"""Reads for progress reports and early warnings: querysets already joined and filtered to the
+reader. A report the reader may not see does not exist for them (404), never another
+department's data (Art. 14, 16)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from accounts.access import access_for
+from accounts.models import Department
+from targets.models import PlanYear, Target, TargetDepartment
+from targets.selectors import visible_targets
+
+from .. import clock, periods
+from ..models import ProgressReport, ReportEvidence, WarningExplanation, WarningSnapshot
+
+SHOWN_STATES = (
+    ProgressReport.State.SUBMITTED,
+    ProgressReport.State.RETURNED,
+    ProgressReport.State.VERIFIED,
+)
+FILED_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.VERIFIED)
+
+
+def visible_reports(user) -> QuerySet[ProgressReport]:
+    """Reports the user may read:
+
+    - the reporting department's staff and head: their department's reports, drafts included;
+    - the lead department: every report filed (not drafted) on the targets it leads (Art. 16:
+      it coordinates the cooperating departments);
+    - the general office, supervision office, auditors: every filed report;
+    - vice-mayors: the filed reports on the targets they may read (their portfolio, Art. 17).
+    A cooperating department never sees another department's report.
+    """
+    access = access_for(user)
+    qs = ProgressReport.objects.all()
+    if access.user_id is None:
+        return qs.none()
+    filed = Q(state__in=SHOWN_STATES)
+    members = access.member_departments
+    visible = Q(department_id__in=members) if members else Q(pk__in=[])
+    if access.reads_everything:
+        return qs.filter(visible | filed)
+    if members:
+        visible |= filed & Q(target__lead_department_id__in=members)
+    if access.portfolio or access.is_leader:
+        leader_targets = visible_targets(user).values("pk")
+        visible |= filed & Q(target_id__in=Subquery(leader_targets))
+    return qs.filter(visible)
+
+
+def report_detail_queryset(user) -> QuerySet[ProgressReport]:
+    return (
+        visible_reports(user)
+        .select_related(
+            "target__plan_year",
+            "target__lead_department",
+            "department",
+            "created_by",
+            "submitted_by",
+            "verified_by",
+        )
+        .prefetch_related(Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")))
+    )
+
+
+def report_list(user) -> QuerySet[ProgressReport]:
+    return report_detail_queryset(user).order_by("-period_start", "target__code", "kind", "id")
+
+
+def visible_evidence(user) -> QuerySet[ReportEvidence]:
+    return ReportEvidence.objects.filter(
+        report__in=Subquery(visible_reports(user).values("pk"))
+    ).select_related("report")
+
+
+def reports_of_target(user, target: Target) -> list[ProgressReport]:
+    return list(
+        report_detail_queryset(user).filter(target=target).order_by("-period_start", "kind", "id")
+    )
+
+
+def snapshots_of_target(target: Target) -> list[WarningSnapshot]:
+    return list(WarningSnapshot.objects.filter(target=target).order_by("period_start"))
+
+
+def latest_level_subquery():
+    return Subquery(
+        WarningSnapshot.objects.filter(target=OuterRef("pk"))
+        .order_by("-period_start")
+        .values("level")[:1]
+    )
+
+
+def cooperating_department_ids(target: Target) -> set[int]:
+    return set(
+        TargetDepartment.objects.filter(
+            target=target, role=TargetDepartment.Role.COOPERATING
+        ).values_list("department_id", flat=True)
+    )
+
+
+def explanation_required(target: Target, snapshot: WarningSnapshot | None = None) -> bool:
+    """Whether the target is red and its lead department has not yet explained this red streak."""
+    if snapshot is None:
+        snapshot = WarningSnapshot.objects.filter(target=target).order_by("-period_start").first()
+    if snapshot is None or snapshot.level != WarningSnapshot.Level.RED or not snapshot.red_since:
+        return False
+    return not WarningExplanation.objects.filter(
+        target=target, red_since=snapshot.red_since
+    ).exists()
+
+
+# --- the targets list's filters (registered in apps.py through targets.extensions) -------------
+
+
+def annotate_warning_level(qs: QuerySet[Target]) -> QuerySet[Target]:
+    """``warning_level``: the level of the target's latest period (None before execution)."""
+    return qs.annotate(warning_level=latest_level_subquery())
+
+
+def filter_by_warning_level(qs: QuerySet[Target], level: str) -> QuerySet[Target]:
+    return qs.annotate(_warning_level=latest_level_subquery()).filter(_warning_level=level)
+
+
+def _filed_main_report(period_starts):
+    return ProgressReport.objects.filter(
+        target=OuterRef("pk"),
+        department=OuterRef("lead_department"),
+        period_start__in=period_starts,
+        state__in=FILED_STATES,
+    )
+
+
+def filter_by_report_status(qs: QuerySet[Target], status: str) -> QuerySet[Target]:
+    """``due``: the lead department owes a report for a period whose deadline has not passed;
+    ``late``: a period's report is past its deadline and still not filed. Periods depend on the
+    year, so the condition is built per executing plan year (a handful), not per target."""
+    today = clock.today()
+    condition = Q(pk__in=[])
+    for plan_year in PlanYear.objects.filter(targets__in=qs.values("pk")).distinct():
+        wanted = (
+            periods.open_periods(plan_year, today)
+            if status == "due"
+            else periods.overdue_periods(plan_year, today)
+        )
+        for period in wanted:
+            missing = ~Exists(_filed_main_report([period.start]))
+            condition |= Q(plan_year=plan_year) & missing
+    return qs.filter(state=Target.State.EXECUTING).filter(condition)
+
+
+# --- the department's to-do list ---------------------------------------------------------------
+
+
+@dataclass
+class TodoRow:
+    target: Target
+    department_id: int
+    department_name: str
+    kind: str
+    period: periods.Period
+    due_date: object
+    report: ProgressReport | None
+    overdue: bool
+
+    @property
+    def status_label(self):
+        if self.report is None:
+            return _("未填报")
+        return self.report.get_state_display()
+
+
+def todo_rows(user) -> list[TodoRow]:
+    """Every report the user's departments owe now (Art. 14): for each executing target they
+    lead or cooperate on, each period that has started and whose report is not yet filed — the
+    overdue ones first. Three queries whatever the number of targets."""
+    access = access_for(user)
+    members = access.member_departments
+    if not members:
+        return []
+    today = clock.today()
+    coop_rows = list(
+        TargetDepartment.objects.filter(
+            department_id__in=members,
+            role=TargetDepartment.Role.COOPERATING,
+            target__state=Target.State.EXECUTING,
+        ).values_list("target_id", "department_id")
+    )
+    coop_by_target: dict[int, list[int]] = {}
+    for target_id, dept_id in coop_rows:
+        coop_by_target.setdefault(target_id, []).append(dept_id)
+    targets = list(
+        Target.objects.filter(state=Target.State.EXECUTING)
+        .filter(Q(lead_department_id__in=members) | Q(pk__in=list(coop_by_target)))
+        .select_related("plan_year", "lead_department")
+        .order_by("code")
+    )
+    reports = {
+        (r.target_id, r.department_id, r.period_start): r
+        for r in ProgressReport.objects.filter(
+            target__in=[t.pk for t in targets], department_id__in=members
+        ).select_related("department")
+    }
+    names = dict(Department.objects.filter(pk__in=members).values_list("pk", "name"))
+    rows = []
+    for target in targets:
+        owing = []
+        if target.lead_department_id in members:
+            owing.append((target.lead_department_id, ProgressReport.Kind.MAIN))
+        owing += [(d, ProgressReport.Kind.COOPERATING) for d in coop_by_target.get(target.pk, [])]
+        for period in periods.started_periods(target.plan_year, today):
+            due = periods.report_due_date(target.plan_year, period)
+            for dept_id, kind in owing:
+                report = reports.get((target.pk, dept_id, period.start))
+                if report is not None and report.state in FILED_STATES:
+                    continue
+                rows.append(
+                    TodoRow(
+                        target=target,
+                        department_id=dept_id,
+                        department_name=names.get(dept_id, ""),
+                        kind=kind,
+                        period=period,
+                        due_date=due,
+                        report=report,
+                        overdue=due < today,
+                    )
+                )
+    rows.sort(key=lambda r: (not r.overdue, r.due_date, r.target.code))
+    return rows

@@ -1,0 +1,432 @@
+"""Pages for progress reports, node-target status, red-warning explanations and the department's
+to-do list (Shanghai Art. 14–16). Thin: read through ``progress_selectors``, ask
+``progress_permissions`` what to offer, change things only through ``progress_services``.
+Objects the user may not read are 404; forbidden actions on readable ones are 403."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import access_for
+from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
+from targets.models import Milestone, Target
+from targets.selectors import visible_targets
+
+from .. import clock, early_warning, periods
+from ..files import attachment_response
+from ..forms.progress import (
+    ExplanationForm,
+    MilestoneStatusForm,
+    ReportForm,
+    ReturnForm,
+    VerifyForm,
+)
+from ..models import ProgressReport, WarningSnapshot
+from ..permissions import progress as perms
+from ..selectors import progress as selectors
+from ..services import progress as services
+
+PAGE_SIZE = 50
+LIVE_STATES = (
+    Target.State.EXECUTING,
+    Target.State.COMPLETED,
+    Target.State.EVALUATED,
+    Target.State.CANCELLED,
+)
+
+
+def _forbidden(request, message):
+    return render(request, "targets/forbidden.html", {"message": message}, status=403)
+
+
+# --- the progress section of the target page ---------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 320, 120, 130  # ratio axis up to 130% of expected
+
+
+def trend_chart(snapshots: list[WarningSnapshot], plan_year) -> dict:
+    """The warning trend as an inline SVG bar chart (no script, no CDN): one bar per period, its
+    height the actual progress as a share of the expected, its colour the level."""
+    n = max(len(snapshots), 1)
+    slot = CHART_WIDTH / n
+    bars = []
+    for i, s in enumerate(snapshots):
+        ratio = float(s.actual * 100 / s.expected) if s.actual is not None and s.expected else 0.0
+        shown = max(0.0, min(ratio, CHART_TOP))
+        height = CHART_HEIGHT * shown / CHART_TOP
+        bars.append(
+            {
+                "x": round(i * slot + slot * 0.2, 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "width": round(slot * 0.6, 1),
+                "height": round(max(height, 2), 1),
+                "label_x": round(i * slot + slot / 2, 1),
+                "snapshot": s,
+                "ratio": round(ratio, 1) if s.actual is not None else None,
+                "label": _short_label(plan_year, s.period_start),
+            }
+        )
+
+    def line(percent):
+        return round(CHART_HEIGHT - CHART_HEIGHT * percent / CHART_TOP, 1)
+
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "green_y": line(95),
+        "hundred_y": line(100),
+    }
+
+
+def _short_label(plan_year, start):
+    period = periods.period_starting(plan_year, start)
+    return period.short_label if period else start.isoformat()
+
+
+def _period_label(plan_year, start):
+    period = periods.period_starting(plan_year, start)
+    return period.label if period else start.isoformat()
+
+
+def progress_section(request, target):
+    """Context of the target page's progress section (registered in apps.py), or None before
+    execution."""
+    user = request.user
+    reports = selectors.reports_of_target(user, target)
+    if target.state not in LIVE_STATES and not reports:
+        return None
+    plan_year = target.plan_year
+    snapshots = selectors.snapshots_of_target(target)
+    latest = snapshots[-1] if snapshots else None
+    for report in reports:
+        report.period_label = _period_label(plan_year, report.period_start)
+        report.actions = perms.report_actions(report, user)
+        report.values_differ = report.state == ProgressReport.State.VERIFIED and (
+            (report.verified_value is not None and report.verified_value != report.actual_value)
+            or (
+                report.verified_percent is not None
+                and report.verified_percent != report.percent_complete
+            )
+        )
+    department = None
+    if target.state == Target.State.EXECUTING:
+        department = services.reporting_department_for(target, user)
+    filed = {(r.department_id, r.period_start) for r in reports}
+    fileable = []
+    if department is not None:
+        fileable = [
+            p
+            for p in periods.started_periods(plan_year, clock.today())
+            if (department.pk, p.start) not in filed
+        ]
+    needs_explanation = selectors.explanation_required(target, latest)
+    return {
+        "target": target,
+        "reports": reports,
+        "snapshot": latest,
+        "reasons": [early_warning.reason_label(c) for c in (latest.reasons if latest else [])],
+        "chart": trend_chart(snapshots, plan_year) if snapshots else None,
+        "fileable": fileable,
+        "reporting_department": department,
+        "needs_explanation": needs_explanation,
+        "may_explain": needs_explanation and perms.may_explain(target, user),
+        "explanation_form": ExplanationForm(),
+        "explanations": list(target.warning_explanations.select_related("filed_by")),
+        "may_set_milestones": perms.may_set_milestone_status(user)
+        and target.state == Target.State.EXECUTING,
+        "milestone_choices": Milestone.Status.choices,
+    }
+
+
+# --- filing and editing ---------------------------------------------------------------------
+
+
+def _form_page(request, form, *, target, report=None, status=200):
+    return render(
+        request,
+        "execution/report_form.html",
+        {"form": form, "target": target, "report": report},
+        status=status,
+    )
+
+
+@login_required
+def report_create(request, target_pk):
+    user = request.user
+    target = get_object_or_404(
+        visible_targets(user).select_related("plan_year", "lead_department"), pk=target_pk
+    )
+    department = services.reporting_department_for(target, user)
+    if department is None:
+        return _forbidden(request, _("只有牵头部门和配合部门可以填报该目标的进展。"))
+    if target.state != Target.State.EXECUTING:
+        return _forbidden(request, _("只有执行中的目标可以填报进展。"))
+    started = periods.started_periods(target.plan_year, clock.today())
+    quantitative = target.kind == Target.Kind.QUANTITATIVE
+    initial = {}
+    wanted = request.GET.get("period")
+    if wanted:
+        initial["period"] = wanted
+    elif started:
+        initial["period"] = started[-1].start.isoformat()
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        periods=started,
+        quantitative=quantitative,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.progress_report_create(
+                target=target,
+                by=user,
+                department=department,
+                period_start=parse_date(form.cleaned_data.get("period") or ""),
+                data=form.to_input(),
+                files=form.cleaned_data.get("files") or [],
+            )
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+            form.add_service_errors(exc.field_errors)
+        else:
+            messages.success(request, _("进展报告已保存，待部门主要负责人报送。"))
+            return redirect("execution:report_detail", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, form, target=target, status=status)
+
+
+@login_required
+def report_edit(request, pk):
+    user = request.user
+    report = get_object_or_404(selectors.report_detail_queryset(user), pk=pk)
+    if not perms.may_edit(report, user):
+        return _forbidden(request, _("该进展报告当前不能由您修改。"))
+    target = report.target
+    initial = {
+        "expected_version": report.version,
+        "actual_value": report.actual_value,
+        "percent_complete": report.percent_complete,
+        "narrative": report.narrative,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+    }
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        quantitative=target.kind == Target.Kind.QUANTITATIVE,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_report_update(
+                report=report,
+                by=user,
+                data=form.to_input(),
+                files=form.cleaned_data.get("files") or [],
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            form.add_service_errors(exc.field_errors)
+        else:
+            messages.success(request, _("进展报告已保存。"))
+            return redirect("execution:report_detail", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    report.period_label = _period_label(target.plan_year, report.period_start)
+    return _form_page(request, form, target=target, report=report, status=status)
+
+
+@login_required
+def report_detail(request, pk):
+    user = request.user
+    report = get_object_or_404(selectors.report_detail_queryset(user), pk=pk)
+    report.period_label = _period_label(report.target.plan_year, report.period_start)
+    actions = perms.report_actions(report, user)
+    milestone = None
+    period = periods.period_starting(report.target.plan_year, report.period_start)
+    if period is not None and period.ends_quarter and report.kind == ProgressReport.Kind.MAIN:
+        milestone = report.target.milestones.filter(quarter=period.quarter).first()
+    return render(
+        request,
+        "execution/report_detail.html",
+        {
+            "report": report,
+            "target": report.target,
+            "actions": actions,
+            "verify_form": VerifyForm(
+                initial={
+                    "verified_value": report.actual_value,
+                    "verified_percent": report.percent_complete,
+                }
+            ),
+            "return_form": ReturnForm(),
+            "milestone": milestone,
+            "needs_explanation": "submit" in actions
+            and report.kind == ProgressReport.Kind.MAIN
+            and selectors.explanation_required(report.target),
+        },
+    )
+
+
+def _act(request, pk, do, success):
+    user = request.user
+    report = get_object_or_404(selectors.visible_reports(user), pk=pk)
+    try:
+        do(report, user)
+    except NotPermitted as exc:
+        return _forbidden(request, exc.message)
+    except ApplicationError as exc:
+        details = [m for ms in exc.field_errors.values() for m in ms]
+        messages.error(request, " ".join([exc.message, *details]))
+    else:
+        messages.success(request, success)
+    return redirect("execution:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda report, user: services.progress_report_submit(
+            report=report, by=user, comment=request.POST.get("comment", "")
+        ),
+        _("进展报告已报送，等待目标办审核。"),
+    )
+
+
+def _decimal(value):
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except ArithmeticError:
+        raise ValidationFailed(_("请填写有效的数值。")) from None
+
+
+@login_required
+@require_POST
+def report_verify(request, pk):
+    form = VerifyForm(request.POST)
+    form.is_valid()
+
+    def do(report, user):
+        if form.errors:
+            raise ValidationFailed(
+                _("未审核，请更正标出的问题。"),
+                field_errors={k: list(v) for k, v in form.errors.items()},
+            )
+        data = form.cleaned_data
+        services.progress_report_verify(
+            report=report,
+            by=user,
+            verified_value=data.get("verified_value"),
+            verified_percent=data.get("verified_percent"),
+            reason=data.get("reason", ""),
+            comment=data.get("comment", ""),
+            milestone_status=data.get("milestone_status") or None,
+        )
+
+    return _act(request, pk, do, _("进展报告已审核。"))
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda report, user: services.progress_report_return(
+            report=report, by=user, comment=request.POST.get("comment", "")
+        ),
+        _("进展报告已退回。"),
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(selectors.visible_evidence(request.user), pk=pk)
+    return attachment_response(evidence.file, display_name=evidence.display_name)
+
+
+@login_required
+@require_POST
+def explanation_file(request, target_pk):
+    user = request.user
+    target = get_object_or_404(visible_targets(user), pk=target_pk)
+    form = ExplanationForm(request.POST)
+    form.is_valid()
+    try:
+        services.warning_explanation_file(
+            target=target,
+            by=user,
+            explanation=form.cleaned_data.get("explanation", ""),
+            remedy=form.cleaned_data.get("remedy", ""),
+        )
+    except NotPermitted as exc:
+        return _forbidden(request, exc.message)
+    except ApplicationError as exc:
+        details = [m for ms in exc.field_errors.values() for m in ms]
+        messages.error(request, " ".join([exc.message, *details]))
+    else:
+        messages.success(request, _("红色预警说明已填报。"))
+    return redirect(reverse("targets:target_detail", args=[target.pk]) + "#progress")
+
+
+@login_required
+@require_POST
+def milestone_status(request, pk):
+    user = request.user
+    milestone = get_object_or_404(
+        Milestone.objects.filter(target__in=visible_targets(user).values("pk")), pk=pk
+    )
+    form = MilestoneStatusForm(request.POST)
+    form.is_valid()
+    try:
+        services.milestone_set_status(
+            milestone=milestone,
+            by=user,
+            status=form.cleaned_data.get("status", request.POST.get("status", "")),
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except NotPermitted as exc:
+        return _forbidden(request, exc.message)
+    except ApplicationError as exc:
+        details = [m for ms in exc.field_errors.values() for m in ms]
+        messages.error(request, " ".join([exc.message, *details]))
+    else:
+        messages.success(request, _("节点目标完成情况已更新。"))
+    return redirect(reverse("targets:target_detail", args=[milestone.target_id]) + "#progress")
+
+
+# --- the department's to-do list --------------------------------------------------------------
+
+
+@login_required
+def todo(request):
+    """What the user's departments owe now: every started period's report not yet filed, the
+    overdue ones first (Art. 14)."""
+    rows = selectors.todo_rows(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "execution/todo.html",
+        {
+            "page_obj": page,
+            "rows": page.object_list,
+            "is_member": bool(access_for(request.user).member_departments),
+            "today": clock.today(),
+        },
+    )
