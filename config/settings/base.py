@@ -163,6 +163,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        "TargetStateEnum": "targets.models.Target.State",
+        "DepartmentCategoryEnum": "accounts.models.Department.Category",
+        "OrderKindEnum": "supervision.models.SupervisionOrder.Kind",
+        "OrderStateEnum": "supervision.models.SupervisionOrder.State",
+        "InspectionKindEnum": "supervision.models.Inspection.Kind",
+        "FindingSourceEnum": "supervision.models.Finding.Source",
+        "FindingStateEnum": "supervision.models.Finding.State",
+        "RectificationKindEnum": "supervision.models.Rectification.Kind",
+        "ExternalInputSourceEnum": "supervision.models.ExternalInput.Source",
+        "AccountabilityCategoryEnum": "supervision.models.AccountabilityRecord.Category",
     },
 }
 
