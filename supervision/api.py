@@ -30,6 +30,12 @@ from .models import (
 TAG = "督查督办"
 
 
+def offices_only(request, message) -> None:
+    """Permission before input, as in the targets API: a user who may not act is told so (403)
+    rather than asked to fill in a field (400). The service checks again."""
+    services.common.require_supervising(request.user, message)
+
+
 class TargetRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
@@ -257,6 +263,7 @@ class OrderViewSet(
         )
 
     def create(self, request, *args, **kwargs):
+        offices_only(request, services.orders._not_issuer())
         data = validated(OrderCreateSerializer(data=request.data, context={"request": request}))
         order = services.order_issue(
             by=request.user,
@@ -278,6 +285,7 @@ class OrderViewSet(
         pagination_class=None,
     )
     def bulk_issue(self, request):
+        offices_only(request, services.orders._not_issuer())
         data = validated(BulkIssueSerializer(data=request.data))
         targets, missing = visible_targets_by_ids(request.user, data.pop("ids"))
         if missing:
@@ -498,6 +506,7 @@ class FindingViewSet(
         return Response(FindingDetailSerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
+        offices_only(request, services.findings._not_supervising())
         data = validated(FindingCreateSerializer(data=request.data, context={"request": request}))
         finding = services.finding_record(
             by=request.user, **{**data, "targets": list(data["targets"])}
@@ -660,6 +669,7 @@ class InspectionViewSet(
         return Response(InspectionDetailSerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
+        offices_only(request, services.inspections._not_supervising())
         data = validated(
             InspectionCreateSerializer(data=request.data, context={"request": request})
         )
@@ -794,6 +804,7 @@ class ExternalInputViewSet(
         return selectors.input_list(self.request.user)
 
     def create(self, request, *args, **kwargs):
+        offices_only(request, services.inputs._not_supervising())
         data = validated(
             ExternalInputCreateSerializer(data=request.data, context={"request": request})
         )
@@ -841,9 +852,9 @@ class ExternalInputViewSet(
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_hotline(self, request):
+        offices_only(request, services.inputs._not_supervising())
         data = validated(HotlineImportInput(data=request.data))
         if data["dry_run"]:
-            services.common.require_supervising(request.user, services.inputs._not_supervising())
             batch = services.hotline_parse(plan_year=data["plan_year"], upload=data["file"])
             body = {
                 "imported": 0,
@@ -946,6 +957,7 @@ class AccountabilityViewSet(
         return selectors.accountability_list(self.request.user)
 
     def create(self, request, *args, **kwargs):
+        offices_only(request, services.accountability._not_supervising())
         record = services.accountability_record(
             by=request.user, **validated(AccountabilityInput(data=request.data))
         )
@@ -953,6 +965,7 @@ class AccountabilityViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
+        offices_only(request, services.accountability._not_supervising())
         data = validated(AccountabilityCorrectInput(data=request.data, partial=True))
         reason = data.pop("reason", "")
         record = services.accountability_correct(

@@ -3,6 +3,7 @@ topic). Each runs in one transaction, checks the permission, the input and the s
 row it changes, saves with ``update_fields`` and writes the audit trail (Art. 14), scoped to
 each target concerned so the step shows on the target's timeline."""
 
+from . import accountability, common, findings, inputs, inspections, orders
 from .accountability import accountability_correct, accountability_record
 from .findings import (
     finding_file_plan,
@@ -29,6 +30,12 @@ from .orders import (
 )
 
 __all__ = [
+    "accountability",
+    "common",
+    "findings",
+    "inputs",
+    "inspections",
+    "orders",
     "accountability_correct",
     "accountability_record",
     "external_input_record",
