@@ -60,15 +60,15 @@ def test_an_input_links_targets_and_departments_and_becomes_a_finding(
 
 
 def test_an_input_needs_a_department_and_a_unique_reference(supervisor, executing, dept_a):
-    values = dict(
-        by=supervisor,
-        plan_year=executing.plan_year,
-        source="hotline",
-        reference="12345-1",
-        received_on=today(),
-        summary="反映问题",
-        targets=[],
-    )
+    values = {
+        "by": supervisor,
+        "plan_year": executing.plan_year,
+        "source": "hotline",
+        "reference": "12345-1",
+        "received_on": today(),
+        "summary": "反映问题",
+        "targets": [],
+    }
     with nothing_written(), pytest.raises(ValidationFailed) as caught:
         services.external_input_record(departments=[], **values)
     assert "涉及部门" in caught.value.field_errors["departments"][0]
