@@ -11,13 +11,19 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督查督办")
 
     def ready(self):
-        from targets.extensions import register_target_section
+        from targets.extensions import register_target_section, register_timeline_labels
 
+        from .models import Finding, SupervisionOrder
         from .sections import target_section
+        from .views.common import TRANSITION_LABELS
 
         register_target_section(
             key="supervision",
             template="supervision/target_section.html",
             build=target_section,
             order=300,
+        )
+        register_timeline_labels(
+            transitions=TRANSITION_LABELS,
+            states={**dict(SupervisionOrder.State.choices), **dict(Finding.State.choices)},
         )

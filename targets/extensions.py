@@ -39,3 +39,24 @@ def target_sections(request, target) -> list[dict]:
         if context is not None:
             shown.append({"key": section.key, "template": section.template, "context": context})
     return shown
+
+
+# Labels for the transitions and states of later stages' records, so their steps read right on
+# the target's timeline (a supervision order's "close", a finding's "verified"…).
+_timeline_transitions: dict[str, str] = {}
+_timeline_states: dict[str, str] = {}
+
+
+def register_timeline_labels(*, transitions: dict | None = None, states: dict | None = None):
+    """Add labels (lazy translations) for transition and state names that appear in audit rows
+    recorded in a target's scope. Targets' own names take precedence."""
+    _timeline_transitions.update(transitions or {})
+    _timeline_states.update(states or {})
+
+
+def timeline_transition_label(name: str):
+    return _timeline_transitions.get(name, name)
+
+
+def timeline_state_label(name: str):
+    return _timeline_states.get(name, name)

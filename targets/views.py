@@ -24,7 +24,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import target_sections
+from .extensions import target_sections, timeline_state_label, timeline_transition_label
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
 from .models import PlanYear, Target, TargetDepartment
 
@@ -431,9 +431,11 @@ def _timeline(target):
             {
                 "event": event,
                 "changes": changes,
-                "from_state": states.get(event.from_state, event.from_state),
-                "to_state": states.get(event.to_state, event.to_state),
-                "transition_label": ACTIONS_BY_METHOD.get(event.transition, event.transition),
+                "from_state": states.get(event.from_state, timeline_state_label(event.from_state)),
+                "to_state": states.get(event.to_state, timeline_state_label(event.to_state)),
+                "transition_label": ACTIONS_BY_METHOD.get(
+                    event.transition, timeline_transition_label(event.transition)
+                ),
                 # An event of a related record (a report, an adjustment…) names that record.
                 "about": ""
                 if event.content_type_id == target_type.pk and event.object_id == str(target.pk)

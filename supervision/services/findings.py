@@ -122,11 +122,11 @@ def finding_record(
         targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "source": [None, finding.get_source_display()],
-            "title": [None, title],
-            "responsible_department": [None, str(responsible_department)],
-            "deadline": [None, deadline.isoformat()],
-            **({"responsible_leader": [None, responsible_leader]} if responsible_leader else {}),
+            "问题来源": [None, finding.get_source_display()],
+            "问题": [None, title],
+            "责任单位": [None, str(responsible_department)],
+            "整改时限": [None, deadline.isoformat()],
+            **({"牵头领导": [None, responsible_leader]} if responsible_leader else {}),
         },
     )
     return finding
@@ -161,7 +161,7 @@ def _department_step(finding, by, name, kind, body, evidence, *, label, body_lab
         from_state=from_state,
         to_state=finding.state,
         comment=body,
-        changes={"evidence": [None, record.evidence_name]} if record.evidence_name else {},
+        changes={"佐证材料": [None, record.evidence_name]} if record.evidence_name else {},
     )
     return record
 

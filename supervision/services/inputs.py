@@ -79,10 +79,10 @@ def _create(
         targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "source": [None, item.get_source_display()],
-            "reference": [None, reference],
-            "summary": [None, summary],
-            "departments": [None, [str(d) for d in departments]],
+            "来源": [None, item.get_source_display()],
+            "编号": [None, reference],
+            "内容摘要": [None, summary],
+            "涉及部门": [None, [str(d) for d in departments]],
         },
     )
     return item

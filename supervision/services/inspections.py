@@ -74,10 +74,10 @@ def inspection_open(
         targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "kind": [None, inspection.get_kind_display()],
-            "title": [None, title],
-            "departments": [None, [str(d) for d in departments]],
-            "inspectors": [None, inspectors],
+            "检查类别": [None, inspection.get_kind_display()],
+            "检查名称": [None, title],
+            "被检查部门": [None, [str(d) for d in departments]],
+            "检查人员": [None, inspectors],
         },
     )
     return inspection
@@ -95,12 +95,12 @@ def inspection_report(
     ended_on = ended_on or inspection.ended_on or timezone.localdate()
     _check_dates(errors, inspection.started_on, ended_on)
     errors.raise_if_any(_("检查报告未保存，请更正标出的问题。"))
-    before = {"report": inspection.report, "ended_on": str(inspection.ended_on or "")}
+    before = {"检查报告": inspection.report, "结束日期": str(inspection.ended_on or "")}
     inspection.report = report
     inspection.ended_on = ended_on
     inspection.reported_at = timezone.now()
     inspection.save(update_fields=["report", "ended_on", "reported_at", "updated_at"])
-    after = {"report": report, "ended_on": str(ended_on)}
+    after = {"检查报告": report, "结束日期": str(ended_on)}
     audit_on_targets(
         actor=by,
         obj=inspection,

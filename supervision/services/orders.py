@@ -123,12 +123,12 @@ def order_issue(
         targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "kind": [None, order.get_kind_display()],
-            "title": [None, title],
-            "requirement": [None, requirement],
-            "departments": [None, [str(d) for d in departments]],
-            "deadline": [None, deadline.isoformat()],
-            **({"responsible_leader": [None, responsible_leader]} if responsible_leader else {}),
+            "督办类别": [None, order.get_kind_display()],
+            "督办事项": [None, title],
+            "督办要求": [None, requirement],
+            "承办部门": [None, [str(d) for d in departments]],
+            "办理时限": [None, deadline.isoformat()],
+            **({"责任领导": [None, responsible_leader]} if responsible_leader else {}),
         },
     )
     return order
@@ -259,8 +259,8 @@ def order_reply(
         to_state=to_state,
         comment=body,
         changes={
-            "department": [None, str(addressee.department)],
-            **({"evidence": [None, reply.evidence_name]} if reply.evidence_name else {}),
+            "答复部门": [None, str(addressee.department)],
+            **({"佐证材料": [None, reply.evidence_name]} if reply.evidence_name else {}),
         },
     )
     return reply
@@ -360,6 +360,6 @@ def order_extend(
         action=AuditEvent.Action.UPDATE,
         transition="extend",
         comment=reason,
-        changes={"deadline": [old.isoformat(), new.isoformat()]},
+        changes={"办理时限": [old.isoformat(), new.isoformat()]},
     )
     return order

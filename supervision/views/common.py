@@ -107,25 +107,38 @@ def timeline(obj, states: dict):
     return items
 
 
+# Audit rows of supervision records name their items in Chinese (they also show on the
+# target's timeline, whose labels are the target's own fields); accountability rows use
+# field names.
 FIELD_LABELS = {
-    "kind": _("类别"),
-    "title": _("事项"),
-    "requirement": _("督办要求"),
-    "departments": _("部门"),
-    "department": _("部门"),
-    "deadline": _("时限"),
-    "responsible_leader": _("责任领导"),
-    "responsible_department": _("责任单位"),
-    "source": _("来源"),
-    "evidence": _("佐证材料"),
-    "reference": _("编号"),
-    "summary": _("内容摘要"),
-    "inspectors": _("检查人员"),
-    "report": _("检查报告"),
-    "ended_on": _("结束日期"),
+    "督办类别": _("督办类别"),
+    "督办事项": _("督办事项"),
+    "督办要求": _("督办要求"),
+    "承办部门": _("承办部门"),
+    "办理时限": _("办理时限"),
+    "责任领导": _("责任领导"),
+    "答复部门": _("答复部门"),
+    "佐证材料": _("佐证材料"),
+    "问题来源": _("问题来源"),
+    "问题": _("问题"),
+    "责任单位": _("责任单位"),
+    "牵头领导": _("牵头领导"),
+    "整改时限": _("整改时限"),
+    "检查类别": _("检查类别"),
+    "检查名称": _("检查名称"),
+    "被检查部门": _("被检查部门"),
+    "检查人员": _("检查人员"),
+    "检查报告": _("检查报告"),
+    "结束日期": _("结束日期"),
+    "来源": _("来源"),
+    "编号": _("编号"),
+    "内容摘要": _("内容摘要"),
+    "涉及部门": _("涉及部门"),
     "plan_year": _("考评年度"),
+    "department": _("被问责部门"),
     "category": _("问责类别"),
     "occurred_on": _("问责日期"),
+    "reference": _("文号"),
     "description": _("情况说明"),
 }
 

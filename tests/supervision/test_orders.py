@@ -211,7 +211,7 @@ def test_an_extension_needs_a_reason_and_a_later_date(order, supervisor):
     assert order.deadline == deadline_after(old, 5)
     event = AuditEvent.objects.for_object(order).get(transition="extend")
     assert event.comment == "需等待审计结果"
-    assert event.changes == {"deadline": [old.isoformat(), order.deadline.isoformat()]}
+    assert event.changes == {"办理时限": [old.isoformat(), order.deadline.isoformat()]}
 
 
 def test_a_closed_order_cannot_be_extended(replied, supervisor):
