@@ -81,7 +81,7 @@ def order_list(user, *, plan_year=None) -> QuerySet[SupervisionOrder]:
         visible_orders(user)
         .select_related("plan_year", "issuing_department")
         .prefetch_related(
-            _addressees(), Prefetch("targets", queryset=Target.objects.only("id", "code", "title"))
+            _addressees(), Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state"))
         )
         .annotate(is_overdue=_overdue(SupervisionOrder.AWAITING_REPLY))
     )
@@ -240,7 +240,7 @@ def input_list(user, *, plan_year=None) -> QuerySet[ExternalInput]:
         visible_inputs(user)
         .select_related("plan_year")
         .prefetch_related(
-            "departments", Prefetch("targets", queryset=Target.objects.only("id", "code", "title"))
+            "departments", Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state"))
         )
     )
     if plan_year is not None:
