@@ -81,7 +81,8 @@ def order_list(user, *, plan_year=None) -> QuerySet[SupervisionOrder]:
         visible_orders(user)
         .select_related("plan_year", "issuing_department")
         .prefetch_related(
-            _addressees(), Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state"))
+            _addressees(),
+            Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state")),
         )
         .annotate(is_overdue=_overdue(SupervisionOrder.AWAITING_REPLY))
     )
@@ -240,7 +241,8 @@ def input_list(user, *, plan_year=None) -> QuerySet[ExternalInput]:
         visible_inputs(user)
         .select_related("plan_year")
         .prefetch_related(
-            "departments", Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state"))
+            "departments",
+            Prefetch("targets", queryset=Target.objects.only("id", "code", "title", "state")),
         )
     )
     if plan_year is not None:
