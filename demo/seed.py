@@ -20,6 +20,7 @@ from targets import services
 from targets.models import Aspect, PlanYear, Target
 
 from . import data
+from .supervision import seed_supervision
 
 DEMO_PASSWORD = "demo12345"
 GOVERNMENT_CODE = "gov"
@@ -311,6 +312,7 @@ def seed_demo() -> SeedReport:
     users = _seed_users(report, depts)
     year = _seed_years()
     if year.targets.exists():
+        seed_supervision(year)
         return report
     aspects = {a.number: a for a in year.aspects.all()}
     office = users["office"]
@@ -354,4 +356,6 @@ def seed_demo() -> SeedReport:
             staff=staff,
         )
     report.targets_created = Target.objects.filter(plan_year=year).count()
+    # Supervision of the year's executing targets (Art. 18–22).
+    seed_supervision(year)
     return report

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from audit.models import AuditEvent
@@ -14,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo's evidence files go to a temporary media folder, not the working tree.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -78,3 +81,38 @@ def test_it_is_idempotent(seeded):
 def test_it_prints_the_demo_logins(seeded, client):
     assert "fgw_staff" in seeded and "office" in seeded and "demo12345" in seeded
     assert client.login(username="office", password="demo12345")
+
+
+def test_the_supervision_year_is_seeded(seeded):
+    """Issue 9: orders of each kind and state (some overdue), two inspections with findings in
+    every rectification state, hotline and deputies' inputs linked to targets, accountability
+    records for three departments."""
+    from supervision.models import (
+        AccountabilityRecord,
+        ExternalInput,
+        Finding,
+        Inspection,
+        SupervisionOrder,
+    )
+    from supervision.selectors import order_list
+
+    orders = SupervisionOrder.objects.all()
+    assert set(orders.values_list("kind", flat=True)) == {"routine", "special", "key"}
+    assert set(orders.values_list("state", flat=True)) == {
+        "issued",
+        "replied",
+        "closed",
+        "reopened",
+    }
+    supervisor = User.objects.get(username="supervisor")
+    assert order_list(supervisor).filter(is_overdue=True).count() >= 2
+    assert Inspection.objects.count() == 2
+    assert set(Finding.objects.exclude(inspection=None).values_list("state", flat=True)) == set(
+        Finding.State.values
+    )
+    sources = set(ExternalInput.objects.exclude(targets=None).values_list("source", flat=True))
+    assert {"hotline", "npc", "cppcc"} <= sources
+    assert AccountabilityRecord.objects.values("department").distinct().count() == 3
+    # Every order's department has someone to answer it.
+    staff = User.objects.get(username=f"{orders.first().departments.first().code}_staff")
+    assert order_list(staff).exists()
