@@ -127,6 +127,7 @@ def finding_create(request):
         {
             "form": form,
             "title": _("登记问题"),
+            "submit_label": _("登记"),
             "back": "supervision:finding_list",
             "tab": "findings",
         },

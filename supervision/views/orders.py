@@ -105,7 +105,13 @@ def order_create(request):
     return render(
         request,
         "supervision/simple_form.html",
-        {"form": form, "title": _("下发督办单"), "back": "supervision:order_list", "tab": "orders"},
+        {
+            "form": form,
+            "title": _("下发督办单"),
+            "submit_label": _("下发"),
+            "back": "supervision:order_list",
+            "tab": "orders",
+        },
         status=status,
     )
 
