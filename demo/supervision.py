@@ -52,7 +52,9 @@ def seed_supervision(year: PlanYear) -> int:
         .select_related("lead_department")
         .order_by("code")
     )
-    # One target per lead department, so every demo department's home shows something.
+    # One target per lead department, the demo's first login (市发展改革委) first, so its home
+    # has an order to answer and a problem to rectify.
+    targets.sort(key=lambda target: (target.lead_department.code != "fgw", target.code))
     seen, picked = set(), []
     for target in targets:
         if target.lead_department_id not in seen and target.lead_department.code != "dcs":
@@ -118,7 +120,12 @@ def seed_supervision(year: PlanYear) -> int:
         title="市政府常务会议议定事项落实情况",
         matter="第35次常务会议议定：加快推进重大项目审批提速。",
         requirement="请各承办部门报送落实情况。",
-        departments=[t[4].lead_department, t[5].lead_department],
+        departments=[
+            t[4].lead_department,
+            t[5].lead_department,
+            # The demo's first login (市发展改革委) has an order to answer too.
+            *Department.objects.filter(code="fgw"),
+        ],
         days=20,
     )
     services.order_reply(order=o5, by=_staff(t[4].lead_department), body="已压减审批时限30%。")
@@ -206,6 +213,19 @@ def seed_supervision(year: PlanYear) -> int:
     services.finding_reject(
         finding=f_no, by=supervisor, comment="复查发现仍有栏目未更新，请继续整改。"
     )
+
+    fgw = Department.objects.filter(code="fgw").first()
+    if fgw is not None:
+        services.finding_record(
+            by=office,
+            plan_year=year,
+            source=Finding.Source.LEADER,
+            title="重大项目审批提速措施落实不到位",
+            description="市领导调研指出：部分项目审批仍超过承诺时限。",
+            responsible_department=fgw,
+            responsible_leader="分管副主任",
+            days=20,
+        )
 
     # External inputs (Art. 22; 七.5): hotline work orders and deputies' proposals.
     inputs = [
