@@ -57,7 +57,9 @@ def home(request):
         "problems_to_rectify": list(selectors.problems_to_rectify(user)[:HOME_ROWS]),
         "is_department": bool(access_for(user).member_departments),
     }
-    if access_for(user).reads_everything:
+    access = access_for(user)
+    # The offices, auditors and vice-mayors (for their portfolio) watch what lags.
+    if access.reads_everything or access.portfolio:
         context["overdue_orders"] = list(
             selectors.order_list(user)
             .filter(is_overdue=True)

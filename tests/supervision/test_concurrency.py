@@ -29,17 +29,28 @@ def test_two_supervisors_closing_the_same_order_at_once(replied, supervisor, sup
     assert "已办结" in loser.message
 
 
-def test_closing_and_sending_back_at_once(replied, supervisor, supervisor2):
+def test_two_send_backs_of_the_same_reply_at_once(replied, supervisor, supervisor2):
+    """One new round, not two: the second is told the order was already sent back. (Closing and
+    sending back may both succeed, one after the other: a closed order can be reopened.)"""
     outcomes = run_together(
-        lambda: services.order_close(order=replied, by=supervisor),
-        lambda: services.order_send_back(order=replied, by=supervisor2, comment="补充"),
+        lambda: services.order_send_back(order=replied, by=supervisor, comment="补充甲"),
+        lambda: services.order_send_back(order=replied, by=supervisor2, comment="补充乙"),
     )
-    winner, _ = one_won(outcomes)
-    assert SupervisionOrder.objects.get(pk=replied.pk).state == winner.state
-    assert (
-        AuditEvent.objects.for_object(replied).filter(transition__in=["close", "send_back"]).count()
-        == 1
+    one_won(outcomes)
+    order = SupervisionOrder.objects.get(pk=replied.pk)
+    assert (order.state, order.round) == ("reopened", 2)
+    assert AuditEvent.objects.for_object(replied).filter(transition="send_back").count() == 1
+
+
+def test_two_replies_of_the_same_department_at_once(order, staff_a, head_a):
+    """A department answers once per round even if two of its people press the button."""
+    outcomes = run_together(
+        lambda: services.order_reply(order=order, by=staff_a, body="甲答复"),
+        lambda: services.order_reply(order=order, by=head_a, body="乙答复"),
     )
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
+    assert order.replies.count() == 1
+    assert SupervisionOrder.objects.get(pk=order.pk).state == "replied"
 
 
 def test_two_verifications_of_the_same_finding_at_once(finding, staff_a, supervisor, supervisor2):

@@ -376,3 +376,15 @@ def test_bulk_issue_from_the_page(login, supervisor, executing):
     )
     assert response.status_code == 302
     assert SupervisionOrder.objects.get().kind == "key"
+
+
+def test_a_vice_mayor_home_shows_overdue_orders_of_the_portfolio_only(
+    login, order, vice_mayor, other_vice_mayor
+):
+    SupervisionOrder.objects.filter(pk=order.pk).update(
+        deadline=today() - datetime.timedelta(days=1)
+    )
+    page = login(vice_mayor).get(reverse("supervision:home")).content.decode()
+    assert 'id="overdue-orders"' in page and order.title in page
+    page = login(other_vice_mayor).get(reverse("supervision:home")).content.decode()
+    assert 'id="overdue-orders"' in page and order.title not in page
