@@ -190,3 +190,42 @@ def test_the_overdue_filter_finds_half(client, rows, supervisor):
     assert (
         api.get("/api/v1/supervision/findings/", {"overdue": "true"}).json()["count"] == rows // 2
     )
+
+
+# The bulk-issue page lists the year's targets in execution: session, user, access (2), the
+# year with executing targets, count, page; the header's memberships.
+BULK_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_the_bulk_issue_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, executing, supervisor, n
+):
+    from targets.models import Target
+
+    base = Target.objects.filter(pk=executing.pk).values().get()
+    base.pop("id")
+    Target.objects.bulk_create(
+        Target(**{**base, "code": f"{executing.plan_year.year}-{i + 100:04d}", "title": f"目标{i}"})
+        for i in range(n - 1)
+    )
+    client.force_login(supervisor)
+    with django_assert_num_queries(BULK_PAGE_QUERIES):
+        response = client.get(reverse("supervision:order_bulk"))
+    assert response.context["page_obj"].paginator.count == n
+
+
+# The target page with its supervision section (orders, findings, inputs about the target):
+# the target page's own queries plus three lists and their prefetches.
+TARGET_PAGE_QUERIES = 25
+
+
+@pytest.mark.parametrize("rows", [10, 300], indirect=True)
+def test_the_target_page_section_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, rows, executing, supervisor
+):
+    client.force_login(supervisor)
+    with django_assert_num_queries(TARGET_PAGE_QUERIES):
+        response = client.get(reverse("targets:target_detail", args=[executing.pk]))
+    section = next(s for s in response.context["sections"] if s["key"] == "supervision")["context"]
+    assert len(section["orders"]) == len(section["findings"]) == len(section["inputs"]) == rows
