@@ -388,3 +388,25 @@ def test_a_vice_mayor_home_shows_overdue_orders_of_the_portfolio_only(
     assert 'id="overdue-orders"' in page and order.title in page
     page = login(other_vice_mayor).get(reverse("supervision:home")).content.decode()
     assert 'id="overdue-orders"' in page and order.title not in page
+
+
+def test_the_order_page_reads_in_english_after_switching(login, order, supervisor):
+    from tests.i18n.test_translations import switch_to_english
+
+    client = login(supervisor)
+    url = reverse("supervision:order_detail", args=[order.pk])
+    switch_to_english(client, url)
+    html = client.get(url).content.decode()
+    for english in [
+        "Supervision order",
+        "Key",
+        "Issued",
+        "Requirement",
+        "Addressed departments",
+        "Supervision",
+    ]:
+        assert english in html, english
+    # Labels are English; what was written (the order, its audit record) stays as written.
+    for chinese in ["督办要求", "承办部门", "已下发", "办理记录"]:
+        assert chinese not in html, chinese
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
