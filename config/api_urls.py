@@ -17,6 +17,13 @@ from execution.api.progress import (
     WarningSnapshotViewSet,
 )
 from notifications.api import NotificationViewSet
+from supervision.api import (
+    AccountabilityViewSet,
+    ExternalInputViewSet,
+    FindingViewSet,
+    InspectionViewSet,
+    OrderViewSet,
+)
 from targets.api import AspectViewSet, PlanYearViewSet, TargetViewSet
 
 router = DefaultRouter()
@@ -27,6 +34,15 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
 router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
+
+
+router.register("supervision/orders", OrderViewSet, basename="supervision-order")
+router.register("supervision/findings", FindingViewSet, basename="supervision-finding")
+router.register("supervision/inspections", InspectionViewSet, basename="supervision-inspection")
+router.register("supervision/external-inputs", ExternalInputViewSet, basename="supervision-input")
+router.register(
+    "supervision/accountability", AccountabilityViewSet, basename="supervision-accountability"
+)
 
 
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("execution/", include("execution.urls")),
     path("notifications/", include("notifications.urls")),
+    path("supervision/", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -26,6 +26,7 @@ from workdays.calendar import add_working_days
 
 from . import data
 from .execution_progress import seed_execution_progress
+from .supervision import seed_supervision
 
 DEMO_PASSWORD = "demo12345"
 GOVERNMENT_CODE = "gov"
@@ -582,6 +583,8 @@ def seed_demo() -> SeedReport:
     execution_year = seed_execution_year()
     report.reports_created = seed_execution_progress(execution_year)
     seed_execution_changes(execution_year)
+    # Supervision of the execution year's targets (Art. 18–22).
+    seed_supervision(execution_year)
     if year.targets.exists():
         _seed_reminders(year)
         return report

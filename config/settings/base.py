@@ -192,6 +192,15 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "execution.models.WarningSnapshot.Level",
         "MilestoneStatusEnum": "targets.models.Milestone.Status",
         "TargetLevelEnum": "targets.models.Target.Level",
+        "DepartmentCategoryEnum": "accounts.models.Department.Category",
+        "OrderKindEnum": "supervision.models.SupervisionOrder.Kind",
+        "OrderStateEnum": "supervision.models.SupervisionOrder.State",
+        "InspectionKindEnum": "supervision.models.Inspection.Kind",
+        "FindingSourceEnum": "supervision.models.Finding.Source",
+        "FindingStateEnum": "supervision.models.Finding.State",
+        "RectificationKindEnum": "supervision.models.Rectification.Kind",
+        "ExternalInputSourceEnum": "supervision.models.ExternalInput.Source",
+        "AccountabilityCategoryEnum": "supervision.models.AccountabilityRecord.Category",
     },
 }
 

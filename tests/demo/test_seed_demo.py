@@ -175,3 +175,38 @@ def test_the_2026_year_is_in_execution_with_a_years_progress(seeded):
     assert WarningSnapshot.objects.filter(target__plan_year=year).count() == 4 * year_targets
     assert WarningExplanation.objects.filter(target__plan_year=year).exists()
     assert reports.filter(evidence__isnull=False).exists()
+
+
+def test_the_supervision_year_is_seeded(seeded):
+    """Issue 9: orders of each kind and state (some overdue), two inspections with findings in
+    every rectification state, hotline and deputies' inputs linked to targets, accountability
+    records for three departments."""
+    from supervision.models import (
+        AccountabilityRecord,
+        ExternalInput,
+        Finding,
+        Inspection,
+        SupervisionOrder,
+    )
+    from supervision.selectors import order_list
+
+    orders = SupervisionOrder.objects.all()
+    assert set(orders.values_list("kind", flat=True)) == {"routine", "special", "key"}
+    assert set(orders.values_list("state", flat=True)) == {
+        "issued",
+        "replied",
+        "closed",
+        "reopened",
+    }
+    supervisor = User.objects.get(username="supervisor")
+    assert order_list(supervisor).filter(is_overdue=True).count() >= 2
+    assert Inspection.objects.count() == 2
+    assert set(Finding.objects.exclude(inspection=None).values_list("state", flat=True)) == set(
+        Finding.State.values
+    )
+    sources = set(ExternalInput.objects.exclude(targets=None).values_list("source", flat=True))
+    assert {"hotline", "npc", "cppcc"} <= sources
+    assert AccountabilityRecord.objects.values("department").distinct().count() == 3
+    # Every order's department has someone to answer it.
+    staff = User.objects.get(username=f"{orders.first().departments.first().code}_staff")
+    assert order_list(staff).exists()

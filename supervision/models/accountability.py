@@ -1,4 +1,4 @@
-"""Supervision records (Shanghai Art. 18–22; efficiency opinions 六)."""
+"""问责: accountability records (Zhongshan Art. 20)."""
 
 from django.conf import settings
 from django.db import models

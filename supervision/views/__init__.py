@@ -1,0 +1,1 @@
+"""Supervision pages, one module per topic; thin over selectors and services."""

@@ -1,0 +1,331 @@
+"""Pages for supervision orders (督办单, Shanghai Art. 18; 六.1). Thin: read through the selectors,
+change through the services; unreadable orders are 404, forbidden steps 403."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.errors import ApplicationError, NotPermitted
+from execution.files import attachment_response
+from targets.models import Target
+from targets.selectors import visible_targets
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..forms import BulkOrderForm, CommentForm, ExtendForm, ListFilterForm, OrderForm, ReplyForm
+from ..models import OrderReply, SupervisionOrder
+from .common import apply_filters, default_plan_year, forbidden, label_changes, page_of, timeline
+
+
+@login_required
+def order_list(request):
+    user = request.user
+    filters = ListFilterForm(
+        request.GET,
+        states=SupervisionOrder.State.choices,
+        kinds=SupervisionOrder.Kind.choices,
+        kind_label=_("督办类别"),
+    )
+    filters.kind_field = "kind"
+    qs = apply_filters(
+        selectors.order_list(user),
+        filters,
+        department_field="addressees__department_id",
+        search_fields=("code", "title"),
+    )
+    page, querystring = page_of(request, qs)
+    return render(
+        request,
+        "supervision/order_list.html",
+        {
+            "page_obj": page,
+            "querystring": querystring,
+            "filters": filters,
+            "may_issue": perms.may_issue(user),
+        },
+    )
+
+
+def _prefill(request, user):
+    ids = [int(i) for i in request.GET.getlist("target") if i.isdigit()]
+    targets = list(
+        visible_targets(user).filter(pk__in=ids).select_related("plan_year", "lead_department")
+    )
+    if not targets:
+        year = default_plan_year()
+        return {"plan_year": year.pk if year else None, "kind": SupervisionOrder.Kind.ROUTINE}
+    first = targets[0]
+    return {
+        "plan_year": first.plan_year_id,
+        "kind": SupervisionOrder.Kind.KEY,
+        "targets": "、".join(t.code for t in targets),
+        "departments": list({t.lead_department_id for t in targets}),
+        "title": _("关于“%(title)s”的督办") % {"title": first.title},
+    }
+
+
+@login_required
+def order_create(request):
+    user = request.user
+    if not perms.may_issue(user):
+        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
+    form = OrderForm(
+        request.POST or None,
+        initial=_prefill(request, user),
+        readable_targets=visible_targets(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_issue(
+                by=user,
+                plan_year=data["plan_year"],
+                kind=data["kind"],
+                title=data["title"],
+                requirement=data["requirement"],
+                departments=list(data["departments"]),
+                targets=data["targets"],
+                matter=data["matter"],
+                deadline=data["deadline"],
+                days=data["days"],
+                responsible_leader=data["responsible_leader"],
+            )
+        except ApplicationError as exc:
+            form.add_service_errors(exc.field_errors)
+            if not exc.field_errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("督办单“%(code)s”已下发。") % {"code": order.code})
+            return redirect("supervision:order_detail", pk=order.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/simple_form.html",
+        {
+            "form": form,
+            "title": _("下发督办单"),
+            "submit_label": _("下发"),
+            "back": "supervision:order_list",
+            "tab": "orders",
+        },
+        status=status,
+    )
+
+
+@login_required
+def order_bulk(request):
+    """Bulk issue from a selection of targets: one order per lead department. (The red list —
+    targets whose early warning is red — comes with the execution stage; it will link here
+    with its targets ticked: ``?ids=1&ids=2``.)"""
+    user = request.user
+    if not perms.may_issue(user):
+        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
+    year = default_plan_year()
+    form = BulkOrderForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            ids = {int(i) for i in request.POST.getlist("ids")}
+        except ValueError as exc:
+            raise Http404 from exc
+        targets = list(
+            visible_targets(user).filter(pk__in=ids).select_related("plan_year", "lead_department")
+        )
+        if len(targets) != len(ids):
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                orders = services.orders_issue_for_targets(
+                    by=user,
+                    targets=targets,
+                    kind=data["kind"],
+                    requirement=data["requirement"],
+                    deadline=data["deadline"],
+                    days=data["days"],
+                    responsible_leader=data["responsible_leader"],
+                )
+            except ApplicationError as exc:
+                form.add_service_errors({k: v for k, v in exc.field_errors.items() if k != "ids"})
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已按牵头部门下发%(n)s份督办单。") % {"n": len(orders)})
+                return redirect("supervision:order_list")
+    ticked = {
+        int(i)
+        for i in (request.POST.getlist("ids") or request.GET.getlist("ids"))
+        if str(i).isdigit()
+    }
+    qs = (
+        visible_targets(user)
+        .filter(state__in=[Target.State.CONFIRMED, Target.State.EXECUTING])
+        .select_related("lead_department", "aspect")
+        .order_by("lead_department__sort_order", "code")
+    )
+    if year is not None:
+        qs = qs.filter(plan_year=year)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
+    page, querystring = page_of(request, qs)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "supervision/order_bulk.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring": querystring,
+            "ticked": ticked,
+            "plan_year": year,
+            "q": q,
+        },
+        status=status,
+    )
+
+
+def _order_context(request, order, *, reply_form=None, comment_form=None, extend_form=None):
+    user = request.user
+    mine = perms.answering_departments(user)
+    my_addressees = [a for a in order.addressees.all() if a.department_id in mine]
+    may_reply = (
+        bool(my_addressees)
+        and order.state in SupervisionOrder.AWAITING_REPLY
+        and any(not a.answered for a in my_addressees)
+    )
+    issuer = perms.may_act_as_issuer(order, user)
+    rounds = {}
+    for reply in order.replies.all():
+        rounds.setdefault(reply.round, []).append(reply)
+    reply_form = reply_form or ReplyForm()
+    unanswered = [a.department for a in my_addressees if not a.answered]
+    if len(unanswered) > 1:
+        reply_form.fields["department"].queryset = type(unanswered[0]).objects.filter(
+            pk__in=[d.pk for d in unanswered]
+        )
+    else:
+        del reply_form.fields["department"]
+    return {
+        "order": order,
+        "rounds": sorted(rounds.items()),
+        "may_reply": may_reply,
+        "may_close": issuer and order.state == SupervisionOrder.State.REPLIED,
+        "may_send_back": issuer
+        and order.state in (SupervisionOrder.State.REPLIED, SupervisionOrder.State.CLOSED),
+        "may_extend": issuer and order.state in SupervisionOrder.OPEN_STATES,
+        "may_record_finding": perms.is_supervising(user),
+        "reply_form": reply_form,
+        "comment_form": comment_form or CommentForm(),
+        "extend_form": extend_form or ExtendForm(),
+        "timeline": label_changes(timeline(order, dict(SupervisionOrder.State.choices))),
+    }
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(selectors.order_detail_queryset(request.user), pk=pk)
+    return render(request, "supervision/order_detail.html", _order_context(request, order))
+
+
+def _failed(request, order, exc, **forms):
+    for form in forms.values():
+        form.add_service_errors(exc.field_errors)
+        if not exc.field_errors:
+            form.add_error(None, exc.message)
+    messages.error(request, exc.message)
+    fresh = selectors.order_detail_queryset(request.user).get(pk=order.pk)
+    return render(
+        request,
+        "supervision/order_detail.html",
+        _order_context(request, fresh, **forms),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def order_reply(request, pk):
+    user = request.user
+    order = get_object_or_404(selectors.order_detail_queryset(user), pk=pk)
+    form = ReplyForm(request.POST, request.FILES)
+    form.fields["department"].queryset = order.departments.all()
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        services.order_reply(
+            order=order,
+            by=user,
+            body=data.get("body", ""),
+            evidence=data.get("evidence"),
+            department=data.get("department"),
+        )
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    except ApplicationError as exc:
+        return _failed(request, order, exc, reply_form=form)
+    messages.success(request, _("答复已提交。"))
+    return redirect("supervision:order_detail", pk=order.pk)
+
+
+ISSUER_STEPS = {
+    "close": (services.order_close, _("督办单已办结。")),
+    "send_back": (services.order_send_back, _("督办单已退回承办部门重办。")),
+}
+
+
+@login_required
+@require_POST
+def order_action(request, pk, action):
+    user = request.user
+    if action not in ISSUER_STEPS:
+        raise Http404
+    order = get_object_or_404(selectors.order_detail_queryset(user), pk=pk)
+    form = CommentForm(request.POST)
+    form.is_valid()
+    service, done = ISSUER_STEPS[action]
+    try:
+        service(order=order, by=user, comment=form.cleaned_data.get("comment", ""))
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    except ApplicationError as exc:
+        return _failed(request, order, exc, comment_form=form)
+    messages.success(request, done)
+    return redirect("supervision:order_detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def order_extend(request, pk):
+    user = request.user
+    order = get_object_or_404(selectors.order_detail_queryset(user), pk=pk)
+    form = ExtendForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        order = services.order_extend(
+            order=order,
+            by=user,
+            reason=data.get("reason", ""),
+            deadline=data.get("deadline"),
+            days=data.get("days"),
+        )
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    except ApplicationError as exc:
+        return _failed(request, order, exc, extend_form=form)
+    messages.success(request, _("办理时限已延至%(date)s。") % {"date": order.deadline})
+    return redirect("supervision:order_detail", pk=order.pk)
+
+
+@login_required
+def reply_evidence(request, pk):
+    reply = get_object_or_404(
+        OrderReply.objects.filter(order__in=selectors.visible_orders(request.user)).exclude(
+            evidence=""
+        ),
+        pk=pk,
+    )
+    return attachment_response(reply.evidence, display_name=reply.evidence_name)
