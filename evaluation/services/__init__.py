@@ -1,0 +1,60 @@
+"""Every write of the evaluation stage, by topic: ``schemes`` (build, edit, open scoring),
+``sheets`` (save, submit, remind, lock), ``results`` (deductions, publish, feedback)."""
+
+from .results import (
+    feedback_acknowledge,
+    feedback_file_plan,
+    feedback_link_target,
+    feedback_write,
+    missing_sheets,
+    scheme_publish,
+    target_deduction_add,
+)
+from .schemes import (
+    body_update,
+    compute_objective_sheets,
+    indicator_delete,
+    indicator_save,
+    participants_set,
+    scheme_create,
+    scheme_errors,
+    scheme_new_version,
+    scheme_open_scoring,
+    scheme_update,
+    sheet_add,
+)
+from .sheets import (
+    EntryInput,
+    scheme_lock,
+    scheme_remind,
+    send_sheet_reminder,
+    sheet_leaves,
+    sheet_save,
+)
+
+__all__ = [
+    "EntryInput",
+    "body_update",
+    "compute_objective_sheets",
+    "feedback_acknowledge",
+    "feedback_file_plan",
+    "feedback_link_target",
+    "feedback_write",
+    "indicator_delete",
+    "indicator_save",
+    "missing_sheets",
+    "participants_set",
+    "scheme_create",
+    "scheme_errors",
+    "scheme_lock",
+    "scheme_new_version",
+    "scheme_open_scoring",
+    "scheme_publish",
+    "scheme_remind",
+    "scheme_update",
+    "send_sheet_reminder",
+    "sheet_add",
+    "sheet_leaves",
+    "sheet_save",
+    "target_deduction_add",
+]
