@@ -141,7 +141,6 @@ def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
     """Every participant's result under ``scheme``, from the stored sheets (a fixed number of
     queries whatever the number of departments)."""
     indicators = list(scheme.indicators.all())
-    by_id = {i.pk: i for i in indicators}
     children, leaves = _tree(indicators)
     bodies = {b.pk: b for b in scheme.bodies.all()}
     body_max = defaultdict(lambda: ZERO)
@@ -284,6 +283,26 @@ def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
     if not scheme.is_pass_fail:
         _rank_and_grade(scheme, results)
     return results
+
+
+def as_result(scheme: EvaluationScheme, r: DepartmentResult):
+    """A computed result as the row publication stores (unsaved): what the preview shows before
+    publication is exactly what will be stored."""
+    from .models import EvaluationResult
+
+    return EvaluationResult(
+        scheme=scheme,
+        department_id=r.department_id,
+        category=r.category,
+        base_score=round2(r.base),
+        deductions=round2(r.deductions),
+        final_score=r.final_rounded,
+        rank=r.rank,
+        category_size=r.category_size,
+        grade=r.grade,
+        passed=r.passed,
+        detail=r.detail(),
+    )
 
 
 def _rank_and_grade(scheme: EvaluationScheme, results: list[DepartmentResult]) -> None:

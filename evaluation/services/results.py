@@ -15,7 +15,7 @@ from targets.models import Target
 
 from .. import permissions
 from ..models import EvaluationResult, EvaluationScheme, Feedback, ScoreSheet, TargetDeduction
-from ..scoring import compute_results, round2
+from ..scoring import as_result, compute_results
 from .schemes import lock_scheme, require_office
 
 TEXT_MAX = 20000
@@ -126,22 +126,7 @@ def scheme_publish(*, scheme: EvaluationScheme, by, reason: str = "") -> Evaluat
     if len(reason) > TEXT_MAX:
         raise ValidationFailed(_("发布说明过长。"))
     computed = compute_results(scheme)
-    EvaluationResult.objects.bulk_create(
-        EvaluationResult(
-            scheme=scheme,
-            department_id=r.department_id,
-            category=r.category,
-            base_score=round2(r.base),
-            deductions=round2(r.deductions),
-            final_score=r.final_rounded,
-            rank=r.rank,
-            category_size=r.category_size,
-            grade=r.grade,
-            passed=r.passed,
-            detail=r.detail(),
-        )
-        for r in computed
-    )
+    EvaluationResult.objects.bulk_create(as_result(scheme, r) for r in computed)
     scheme.state = EvaluationScheme.State.PUBLISHED
     scheme.published_at = timezone.now()
     scheme.publish_reason = reason
