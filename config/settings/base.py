@@ -163,6 +163,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        # Targets, schemes, sheets and feedback all have a "state".
+        "TargetStateEnum": "targets.models.Target.State",
+        "EvaluationSchemeStateEnum": "evaluation.models.EvaluationScheme.State",
+        "ScoreSheetStateEnum": "evaluation.models.ScoreSheet.State",
+        "FeedbackStateEnum": "evaluation.models.Feedback.State",
     },
 }
 
