@@ -17,7 +17,8 @@ Arithmetic rule (documented in the README):
   sub-totals are rounded the same way for display only;
 - rank within category by the rounded final score, ties ranked equal (1, 1, 3);
 - grade: bands from best to worst; a department gets the first band whose minimum it reaches
-  while fewer than ``floor(share% × category size)`` departments already hold it;
+  while fewer than ``floor(share% × category size)`` departments already hold it; departments
+  tied on the rounded score get the same grade (a capped band takes them only if all fit);
 - pass/fail mode (Wuhan): a department passes only if every item passes (an objective item
   passes at 100%); no rank.
 A sheet not submitted when the scheme is published contributes nothing, and the result says so
@@ -316,18 +317,26 @@ def _rank_and_grade(scheme: EvaluationScheme, results: list[DepartmentResult]) -
         for i, r in enumerate(group):
             r.category_size = size
             # Ties ranked equal (1, 1, 3): the rank is one more than those strictly ahead.
-            r.rank = 1 + sum(1 for o in group[:i] if o.final_rounded > r.final_rounded)
+            same = i and group[i - 1].final_rounded == r.final_rounded
+            r.rank = group[i - 1].rank if same else i + 1
         own = [b for b in bands if b.category == category]
         applicable = sorted(own or [b for b in bands if not b.category], key=lambda b: b.order)
         held = defaultdict(int)
+        # Departments with the same (rounded) score get the same grade: a band with a share
+        # cap takes a group of equals only if there is room for all of them.
+        ties = defaultdict(list)
         for r in group:
+            ties[r.final_rounded].append(r)
+        for score in sorted(ties, reverse=True):
+            equals = ties[score]
             for band in applicable:
-                if band.min_score is not None and r.final_rounded < band.min_score:
+                if band.min_score is not None and score < band.min_score:
                     continue
                 if band.max_percent is not None:
                     room = (band.max_percent * size / HUNDRED).to_integral_value(ROUND_FLOOR)
-                    if held[band.pk] >= room:
+                    if held[band.pk] + len(equals) > room:
                         continue
-                held[band.pk] += 1
-                r.grade = band.name
+                held[band.pk] += len(equals)
+                for r in equals:
+                    r.grade = band.name
                 break

@@ -203,3 +203,54 @@ def test_joint_liability_deduction_reaches_lead_responsible_and_cooperating(
     )
     finals = {r.department_id: r.final_rounded for r in compute_results(scheme)}
     assert finals == {A.pk: D(96), B.pk: D(98), C.pk: D(98), Dd.pk: D(100)}
+
+
+def _five(office):
+    from accounts.models import Department
+
+    depts = []
+    for i in range(5):
+        dept = Department.objects.create(code=f"e{i}", name=f"经济部门{i}", category="economic")
+        make_user(f"staff_e{i}", department=dept, role=Role.STAFF)
+        depts.append(dept)
+    return depts
+
+
+def test_grade_bands_by_score_and_share_of_category(plan_year, office, vice_mayor):
+    """Template bands: 优秀 ≥ 90 for at most 20% of the category, 良好 ≥ 80, 合格 ≥ 60, else
+    不合格. Five departments: floor(20% × 5) = 1 place for 优秀.
+    Scores (full marks except 服务对象满意度 and 创新创优): 100−0−5 = 95; 100−2−5 = 93;
+    100−4−5 = 91; 100−15−0 = 85; 100−15−10 = 75 →
+    优秀 (95, the one place), 良好 (93: ≥ 90 but no room; ≥ 80), 良好 (91), 良好 (85), 合格 (75)."""
+    depts = _five(office)
+    scheme = make_scheme("zhongshan_2012", year=plan_year, by=office, departments=depts)
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    cuts = [(15, 5), (13, 5), (11, 5), (0, 10), (0, 0)]
+    for dept, (public, innovation) in zip(depts, cuts, strict=True):
+        fill(
+            scheme,
+            dept,
+            {"服务对象满意度": D(public), "重大工作创新成果及受表彰奖励情况": D(innovation)},
+            comment="说明",
+        )
+    results = {r.department_id: r for r in compute_results(scheme)}
+    got = [(results[d.pk].final_rounded, results[d.pk].rank, results[d.pk].grade) for d in depts]
+    assert got == [
+        (D(95), 1, "优秀"),
+        (D(93), 2, "良好"),
+        (D(91), 3, "良好"),
+        (D(85), 4, "良好"),
+        (D(75), 5, "合格"),
+    ]
+
+
+def test_departments_tied_for_the_top_share_the_lower_grade(plan_year, office, vice_mayor):
+    """Two departments tied at 95 with one 优秀 place: the place cannot be split, so both are
+    良好 (the cap "at most 20%" is never exceeded); ranks 1, 1."""
+    depts = _five(office)
+    scheme = make_scheme("zhongshan_2012", year=plan_year, by=office, departments=depts)
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    for dept in depts:
+        fill(scheme, dept, {"重大工作创新成果及受表彰奖励情况": D(5)}, comment="说明")
+    results = list(compute_results(scheme))
+    assert {(r.rank, r.grade) for r in results} == {(1, "良好")}
