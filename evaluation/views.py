@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from targets.models import PlanYear
 from . import builtin, permissions, selectors, services
 from .metrics import get_metric, metric_choices
 from .models import EvaluationScheme, Indicator, ScoreSheet
+
+PAGE_SIZE = 50
 
 
 def _forbidden(request, message):
@@ -110,7 +113,7 @@ def scheme_detail(request, pk):
             if scheme.state == EvaluationScheme.State.LOCKED
             else 0,
             "versions": list(scheme.plan_year.schemes.order_by("version")),
-            "departments": list(Department.objects.filter(is_active=True)),
+            "template_label": builtin.TEMPLATES.get(scheme.template_key, {}).get("label", ""),
         },
     )
 
@@ -251,10 +254,19 @@ def sheet_list(request):
     state = request.GET.get("state")
     if state in ScoreSheet.State.values:
         sheets = sheets.filter(state=state)
+    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "evaluation/sheet_list.html",
-        {"sheets": sheets[:500], "states": ScoreSheet.State.choices, "state": state},
+        {
+            "sheets": page.object_list,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "states": ScoreSheet.State.choices,
+            "state": state,
+        },
     )
 
 

@@ -185,3 +185,111 @@ def test_publishing_moves_targets_to_evaluated_and_results_are_frozen(
     # Frozen: a record entered after publication does not change the stored result.
     accountability(plan_year, city["A"], "discipline", 1, by=office)
     assert EvaluationResult.objects.get(scheme=scheme).final_score == Decimal("100.00")
+
+
+def test_office_copies_last_years_scheme(client, published, office, city):
+    from targets.models import PlanYear
+
+    next_year = PlanYear.objects.create(year=2028, status="preparing")
+    client.force_login(office)
+    response = client.post(
+        "/evaluation/schemes/new/", {"plan_year": next_year.pk, "source": published.pk}
+    )
+    copy = EvaluationScheme.objects.get(plan_year=next_year)
+    assert response.status_code == 302
+    assert copy.based_on == published and copy.state == "draft"
+    assert copy.indicators.count() == 28 and copy.participants.count() == 4
+
+
+def test_office_edits_an_indicator_of_a_draft_and_not_after_opening(
+    client, plan_year, city, office, government
+):
+    scheme = make_scheme("zhongshan_2012", year=plan_year, by=office, departments=[city["A"]])
+    leaf = scheme.indicators.get(name="行政成本")
+    client.force_login(office)
+    url = f"/evaluation/schemes/{scheme.pk}/indicators/{leaf.pk}/"
+    bad = client.post(url, {"name": "行政成本", "max_points": "abc", "parent": leaf.parent_id})
+    assert bad.status_code == 400 and "分值须为数字" in bad.content.decode()
+    ok = client.post(
+        url,
+        {"name": "行政成本控制", "max_points": "5", "parent": leaf.parent_id, "body": leaf.body_id},
+    )
+    assert ok.status_code == 302
+    leaf.refresh_from_db()
+    assert leaf.name == "行政成本控制"
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    frozen = client.post(url, {"name": "x", "max_points": "5", "parent": leaf.parent_id})
+    assert "不能再修改" in frozen.content.decode()
+    leaf.refresh_from_db()
+    assert leaf.name == "行政成本控制"
+
+
+def test_admin_shows_a_scoring_scheme_read_only(client, scoring):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.gov.cn", "pass-1234")
+    client.force_login(admin)
+    url = f"/admin/evaluation/evaluationscheme/{scoring.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    client.post(url, {"name": "改名"})
+    scoring.refresh_from_db()
+    assert scoring.name != "改名"
+
+
+def test_objective_indicators_show_their_inputs(
+    client, plan_year, aspect, city, office, staff_a, head_a, government
+):
+    target = executing_target(
+        plan_year, aspect, city["A"], staff=staff_a, head=head_a, office=office
+    )
+    scheme = make_scheme("baoshan", year=plan_year, by=office, departments=[city["A"]])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    sheet = ScoreSheet.objects.get(scheme=scheme, body__kind="objective")
+    client.force_login(office)
+    page = client.get(f"/evaluation/sheets/{sheet.pk}/").content.decode()
+    assert "目标办结率：0 / 1" in page and target.code in page
+    assert f"/targets/{target.pk}/" in page
+
+
+def test_target_page_shows_the_improvement_it_carries(
+    client, published, office, staff_a, city, aspect, plan_year
+):
+    from targets import services as target_services
+    from targets.models import PlanYear
+    from tests.conftest import quantitative_input
+
+    later = PlanYear.objects.create(year=2028, status="drafting")
+    later_aspect = later.aspects.create(number=1, name="经济")
+    target = target_services.target_create(
+        by=staff_a, plan_year=later, data=quantitative_input(later_aspect, city["A"])
+    )
+    feedback = services.feedback_write(
+        scheme=published, department=city["A"], by=office, suggestions="提升公众满意度。"
+    )
+    services.feedback_acknowledge(feedback=feedback, by=staff_a)
+    services.feedback_link_target(feedback=feedback, target=target, by=staff_a)
+    client.force_login(staff_a)
+    page = client.get(f"/targets/{target.pk}/").content.decode()
+    assert "落实的绩效改进建议" in page and "提升公众满意度。" in page
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_sheet_list_page_query_count_is_fixed(
+    n, client, plan_year, office, government, django_assert_num_queries
+):
+    from accounts.models import Department
+
+    departments = Department.objects.bulk_create(
+        Department(code=f"d{i}", name=f"部门{i}", category="economic") for i in range(n)
+    )
+    scheme = make_scheme("zhongshan_2012", year=plan_year, by=office, departments=departments)
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    client.force_login(office)
+    with django_assert_num_queries(7):
+        response = client.get("/evaluation/sheets/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="badge badge--') == 50
+    assert f"共 {13 * n} 张评分表" in html
