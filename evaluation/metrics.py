@@ -12,8 +12,10 @@ them; the points are ``max_points × numerator / denominator``, computed in
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
 from targets.models import Milestone, Target
 
 
@@ -67,16 +69,33 @@ def targets_completed_share(*, plan_year, department) -> MetricValue:
         .order_by("code")
         .values_list("pk", "code", "state")
     )
-    done = [r for r in rows if r[2] != Target.State.EXECUTING]
-    # A target evaluated without passing its completion review stays "not completed": the audit
-    # trail would tell; here we count what reached completed before the year's publication.
+    # A target already evaluated counts as completed only if it was evaluated from 已办结 (the
+    # audit trail of the evaluate transition says from which state): publication moves executing
+    # targets to evaluated too, and they did not pass the completion review.
+    evaluated = [pk for pk, _code, state in rows if state == Target.State.EVALUATED]
+    from_completed = set()
+    if evaluated:
+        from_completed = set(
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(Target),
+                object_id__in=[str(pk) for pk in evaluated],
+                transition="evaluate",
+                from_state=Target.State.COMPLETED,
+            ).values_list("object_id", flat=True)
+        )
+
+    def completed(pk, state):
+        if state == Target.State.EVALUATED:
+            return str(pk) in from_completed
+        return state == Target.State.COMPLETED
+
+    lines = [
+        {"code": code, "target": pk, "completed": completed(pk, state)} for pk, code, state in rows
+    ]
     return MetricValue(
-        numerator=len(done),
+        numerator=sum(1 for line in lines if line["completed"]),
         denominator=len(rows),
-        lines=[
-            {"code": code, "target": pk, "completed": state != Target.State.EXECUTING}
-            for pk, code, state in rows
-        ],
+        lines=lines,
     )
 
 

@@ -254,3 +254,26 @@ def test_departments_tied_for_the_top_share_the_lower_grade(plan_year, office, v
         fill(scheme, dept, {"重大工作创新成果及受表彰奖励情况": D(5)}, comment="说明")
     results = list(compute_results(scheme))
     assert {(r.rank, r.grade) for r in results} == {(1, "良好")}
+
+
+def test_a_target_evaluated_from_execution_is_not_counted_as_completed(
+    plan_year, aspect, city, office, government, head_a
+):
+    """Publication moves executing targets to 已评估 as well; the completion share still counts
+    only those that passed the completion review first (1 of 2 here)."""
+    from evaluation.metrics import targets_completed_share
+
+    A = city["A"]
+    done = executing_target(plan_year, aspect, A, staff=city_staff(A), head=head_a, office=office)
+    executing_target(
+        plan_year, aspect, A, staff=city_staff(A), head=head_a, office=office, title="未办结"
+    )
+    Target.objects.filter(pk=done.pk).update(state="completed")
+    scheme = make_scheme("wuhan", year=plan_year, by=office, departments=[A])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    fill(scheme, A, {})
+    services.scheme_lock(scheme=scheme, by=office)
+    services.scheme_publish(scheme=scheme, by=office)
+    assert set(Target.objects.values_list("state", flat=True)) == {"evaluated"}
+    value = targets_completed_share(plan_year=plan_year, department=A)
+    assert (value.numerator, value.denominator) == (1, 2)
