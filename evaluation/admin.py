@@ -4,6 +4,8 @@ scheme and its rows are read-only here as everywhere (a change needs a new versi
 results and feedback change only through the services."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from audit.admin import AuditedAdmin
 
@@ -96,6 +98,26 @@ class EvaluationSchemeAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        self._require_draft(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        self._require_draft(form.instance)
+        super().save_formset(request, form, formset, change)
+
+    @staticmethod
+    def _require_draft(scheme):
+        # The page was opened while drafting; someone may have opened scoring since. The admin
+        # view runs in one transaction: lock the row and refuse, so nothing is half-saved.
+        state = (
+            EvaluationScheme.objects.select_for_update()
+            .values_list("state", flat=True)
+            .get(pk=scheme.pk)
+        )
+        if state != EvaluationScheme.State.DRAFT:
+            raise PermissionDenied(_("考评方案已开始评分，不能再修改；如需调整，请建立新版本。"))
 
 
 @admin.register(ScoreSheet)

@@ -8,6 +8,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.models import Department
+from targets import selectors as target_selectors
 from targets.api import ERRORS, PlainDecimalModelSerializer, validated
 from targets.models import PlanYear
 
@@ -101,6 +103,27 @@ class SchemeCreateSerializer(serializers.Serializer):
     source = serializers.IntegerField(
         required=False, allow_null=True, help_text=gettext_lazy("要复制的往年方案")
     )
+
+
+class TargetDeductionSerializer(serializers.Serializer):
+    target = serializers.IntegerField()
+    points = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TargetDeductionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    target = serializers.IntegerField(source="target_id")
+    points = serializers.DecimalField(max_digits=9, decimal_places=2)
+    reason = serializers.CharField()
+    reference = serializers.CharField()
+
+
+class FeedbackWriteSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField()
+    department = serializers.IntegerField()
+    suggestions = serializers.CharField(allow_blank=True)
 
 
 class PublishSerializer(serializers.Serializer):
@@ -308,6 +331,31 @@ class SchemeViewSet(
         scheme = services.scheme_new_version(scheme=self.get_object(), by=request.user)
         return self._detail(scheme, status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary=gettext_lazy("录入目标扣分（条块连坐，目标办）"),
+        tags=[TAG],
+        request=TargetDeductionSerializer,
+        responses={201: TargetDeductionResultSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="target-deductions", filter_backends=[])
+    def target_deductions(self, request, pk=None):
+        scheme = self.get_object()
+        data = validated(TargetDeductionSerializer(data=request.data))
+        target = get_object_or_404(
+            target_selectors.visible_targets(request.user), pk=data["target"]
+        )
+        deduction = services.target_deduction_add(
+            scheme=scheme,
+            target=target,
+            by=request.user,
+            points=data["points"],
+            reason=data["reason"],
+            reference=data["reference"],
+        )
+        return Response(
+            TargetDeductionResultSerializer(deduction).data, status=status.HTTP_201_CREATED
+        )
+
     @_schema(gettext_lazy("催办未提交的评分表（目标办）"), RemindSerializer, RemindResultSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def remind(self, request, pk=None):
@@ -395,8 +443,9 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary=gettext_lazy("改进建议列表"), tags=[TAG]),
     retrieve=extend_schema(summary=gettext_lazy("改进建议详情"), tags=[TAG]),
 )
-class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
-    """绩效改进建议 (Zhongshan Art. 25): the department acknowledges and files its plan."""
+class FeedbackViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """绩效改进建议 (Zhongshan Art. 25): the office writes, the department acknowledges and
+    files its plan."""
 
     queryset = Feedback.objects.none()
     serializer_class = FeedbackSerializer
@@ -405,8 +454,24 @@ class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.visible_feedback(self.request.user).prefetch_related("linked_targets")
 
-    def _fresh(self, feedback):
-        return Response(FeedbackSerializer(self.get_queryset().get(pk=feedback.pk)).data)
+    def _fresh(self, feedback, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=feedback.pk)
+        return Response(FeedbackSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        summary=gettext_lazy("反馈改进建议（目标办；部门签收前可改写）"),
+        tags=[TAG],
+        request=FeedbackWriteSerializer,
+        responses={201: FeedbackSerializer, **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        data = validated(FeedbackWriteSerializer(data=request.data))
+        scheme = get_object_or_404(selectors.visible_schemes(request.user), pk=data["scheme"])
+        department = get_object_or_404(Department, pk=data["department"])
+        feedback = services.feedback_write(
+            scheme=scheme, department=department, by=request.user, suggestions=data["suggestions"]
+        )
+        return self._fresh(feedback, status.HTTP_201_CREATED)
 
     @_schema(gettext_lazy("签收改进建议（被反馈部门）"), None, FeedbackSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])

@@ -26,6 +26,11 @@ urlpatterns = [
         views.indicator_edit,
         name="indicator_edit",
     ),
+    path(
+        "schemes/<int:pk>/target-deductions/",
+        views.target_deduction_add,
+        name="target_deduction_add",
+    ),
     path("schemes/<int:pk>/<str:action>/", views.scheme_action, name="scheme_action"),
     path("sheets/", views.sheet_list, name="sheet_list"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),

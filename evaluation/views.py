@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from accounts.errors import ApplicationError, NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
+from targets import selectors as target_selectors
 from targets.models import PlanYear
 
 from . import builtin, permissions, selectors, services
@@ -114,6 +115,9 @@ def scheme_detail(request, pk):
             else 0,
             "versions": list(scheme.plan_year.schemes.order_by("version")),
             "template_label": builtin.TEMPLATES.get(scheme.template_key, {}).get("label", ""),
+            "target_deductions": list(
+                scheme.target_deductions.select_related("target", "created_by")
+            ),
         },
     )
 
@@ -161,6 +165,36 @@ def scheme_action(request, pk, action):
         return redirect("evaluation:results", pk=scheme.pk)
     target = outcome if isinstance(outcome, EvaluationScheme) else scheme
     return redirect("evaluation:scheme_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def target_deduction_add(request, pk):
+    """目标扣分 (条块连坐): the office names the target by its code."""
+    user = request.user
+    scheme = _scheme(request, pk)
+    code = (request.POST.get("target") or "").strip()
+    target = (
+        target_selectors.visible_targets(user).filter(plan_year=scheme.plan_year, code=code).first()
+    )
+    try:
+        if target is None:
+            raise ValidationFailed(_("本考评年度没有编号为“%(code)s”的目标。") % {"code": code})
+        services.target_deduction_add(
+            scheme=scheme,
+            target=target,
+            by=user,
+            points=request.POST.get("points", ""),
+            reason=request.POST.get("reason", ""),
+            reference=request.POST.get("reference", ""),
+        )
+    except NotPermitted as exc:
+        return _forbidden(request, exc.message)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("目标扣分已录入。"))
+    return redirect(reverse("evaluation:scheme_detail", args=[scheme.pk]) + "#target-deductions")
 
 
 @login_required

@@ -141,3 +141,49 @@ def test_results_page_query_count_is_fixed(
     with django_assert_num_queries(7):
         response = client.get(f"/evaluation/schemes/{scheme.pk}/results/")
     assert response.content.decode().count("/evaluation/schemes/") >= n
+
+
+def test_office_enters_a_joint_liability_deduction_and_writes_feedback(
+    plan_year, aspect, city, office, staff_a, head_a, government
+):
+    from tests.evaluation.conftest import executing_target
+
+    target = executing_target(
+        plan_year, aspect, city["A"], staff=staff_a, head=head_a, office=office
+    )
+    scheme = make_scheme("baoshan", year=plan_year, by=office, departments=[city["A"]])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    api = as_user(office)
+    url = f"/api/v1/evaluation/schemes/{scheme.pk}/target-deductions/"
+    bad = api.post(url, {"target": target.pk, "points": "0", "reason": ""}, format="json")
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"points", "reason"}
+    ok = api.post(url, {"target": target.pk, "points": "3", "reason": "整治不力"}, format="json")
+    assert ok.status_code == 201
+    assert (
+        as_user(staff_a)
+        .post(url, {"target": target.pk, "points": "3", "reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    fill(scheme, city["A"], {})
+    services.scheme_lock(scheme=scheme, by=office)
+    services.scheme_publish(scheme=scheme, by=office)
+    written = api.post(
+        "/api/v1/evaluation/feedback/",
+        {"scheme": scheme.pk, "department": city["A"].pk, "suggestions": "加强统筹。"},
+        format="json",
+    )
+    assert written.status_code == 201
+    feedback_id = written.json()["id"]
+    staff = as_user(staff_a)
+    assert (
+        staff.post(
+            f"/api/v1/evaluation/feedback/{feedback_id}/plan/", {"plan": "x"}, format="json"
+        ).status_code
+        == 409
+    )
+    assert staff.post(f"/api/v1/evaluation/feedback/{feedback_id}/acknowledge/").status_code == 200
+    filed = staff.post(
+        f"/api/v1/evaluation/feedback/{feedback_id}/plan/", {"plan": "按季度整改。"}, format="json"
+    )
+    assert filed.json()["state"] == "plan_filed"

@@ -293,3 +293,20 @@ def test_sheet_list_page_query_count_is_fixed(
     html = response.content.decode()
     assert html.count('class="badge badge--') == 50
     assert f"共 {13 * n} 张评分表" in html
+
+
+def test_office_enters_a_target_deduction_on_the_scheme_page(
+    client, plan_year, aspect, city, office, staff_a, head_a, government
+):
+    target = executing_target(
+        plan_year, aspect, city["A"], staff=staff_a, head=head_a, office=office
+    )
+    scheme = make_scheme("baoshan", year=plan_year, by=office, departments=[city["A"]])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    client.force_login(office)
+    url = f"/evaluation/schemes/{scheme.pk}/target-deductions/"
+    client.post(url, {"target": "nope", "points": "2", "reason": "x"})
+    assert not scheme.target_deductions.exists()
+    client.post(url, {"target": target.code, "points": "2", "reason": "“治五违”整治不力"})
+    page = client.get(f"/evaluation/schemes/{scheme.pk}/").content.decode()
+    assert scheme.target_deductions.count() == 1 and "“治五违”整治不力" in page
