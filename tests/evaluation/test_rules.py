@@ -236,3 +236,20 @@ def test_objective_bodies_have_no_rater(plan_year, city, office, government):
     assert sheet.state == "submitted"
     with pytest.raises((NotFoundForUser, NotPermitted)):
         services.sheet_save(sheet=sheet, by=office, entries={})
+
+
+def test_reminders_mail_the_raters_of_unsubmitted_sheets_after_commit(
+    scoring, city, office, staff_a, staff_b, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Shanghai 002 五.6 到期提醒: one reminder per unsubmitted sheet, to its raters, sent only
+    once the transaction commits (through the one function send_sheet_reminder)."""
+    fill(scoring, city["A"], {})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reminded = services.scheme_remind(scheme=scoring, by=office, department_id=city["B"].pk)
+    assert reminded == 13 and len(callbacks) == 13
+    assert len(mailoutbox) == 13
+    self_mail = [m for m in mailoutbox if "部门自评" in m.subject]
+    assert len(self_mail) == 1 and self_mail[0].to == [staff_b.email]
+    assert all("/evaluation/sheets/" in m.body for m in mailoutbox)
+    with pytest.raises(NotPermitted):
+        services.scheme_remind(scheme=scoring, by=staff_a)
