@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("schemes/new/", views.scheme_create, name="scheme_create"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<int:pk>/progress/", views.scheme_progress, name="scheme_progress"),
     path("schemes/<int:pk>/results/", views.results, name="results"),
     path(

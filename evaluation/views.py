@@ -168,6 +168,84 @@ def scheme_action(request, pk, action):
 
 
 @login_required
+def scheme_edit(request, pk):
+    """The office edits a draft scheme's settings, its scoring bodies (weight, rating
+    department) and the departments evaluated with their categories (Zhongshan Art. 21)."""
+    user = request.user
+    scheme = _scheme(request, pk)
+    if not permissions.may_manage(user):
+        return _forbidden(request, _("只有绩效管理办公室（目标办）可以管理考评方案。"))
+    departments = list(Department.objects.filter(is_active=True).exclude(kind="division"))
+    error, field_errors = None, {}
+    if request.method == "POST":
+        part = request.POST.get("part")
+        try:
+            if part == "settings":
+                services.scheme_update(
+                    scheme=scheme,
+                    by=user,
+                    name=request.POST.get("name", ""),
+                    mode=request.POST.get("mode", ""),
+                    comment_below_percent=request.POST.get("comment_below_percent", ""),
+                    deduction_cap=request.POST.get("deduction_cap", ""),
+                    joint_lead_percent=request.POST.get("joint_lead_percent", ""),
+                    joint_responsible_percent=request.POST.get("joint_responsible_percent", ""),
+                    joint_cooperating_percent=request.POST.get("joint_cooperating_percent", ""),
+                    self_evaluation=request.POST.get("self_evaluation") == "on",
+                )
+            elif part == "body":
+                body = get_object_or_404(scheme.bodies, pk=request.POST.get("body") or 0)
+                rater = Department.objects.filter(pk=request.POST.get("rater_department") or 0)
+                services.body_update(
+                    body=body,
+                    by=user,
+                    weight=request.POST.get("weight", ""),
+                    rater_department=rater.first(),
+                )
+            elif part == "participants":
+                by_id = {d.pk: d for d in departments}
+                rows = []
+                for value in request.POST.getlist("department"):
+                    dept = by_id.get(int(value)) if value.isdigit() else None
+                    if dept is not None:
+                        rows.append((dept, request.POST.get(f"category-{dept.pk}", "")))
+                services.participants_set(scheme=scheme, by=user, rows=rows)
+            else:
+                raise Http404
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            error, field_errors = exc.message, exc.field_errors
+        else:
+            messages.success(request, _("考评方案已保存。"))
+            return redirect(reverse("evaluation:scheme_edit", args=[scheme.pk]) + f"#{part}")
+        scheme.refresh_from_db()
+    chosen = {p.department_id: p.category for p in scheme.participants.all()}
+    return render(
+        request,
+        "evaluation/scheme_edit.html",
+        {
+            "scheme": scheme,
+            "bodies": list(scheme.bodies.select_related("rater_department")),
+            "departments": [
+                {
+                    "department": d,
+                    "chosen": d.pk in chosen,
+                    "category": chosen.get(d.pk, d.category),
+                }
+                for d in departments
+            ],
+            "categories": Department.Category.choices,
+            "modes": EvaluationScheme.Mode.choices,
+            "all_departments": departments,
+            "error": error,
+            "field_errors": field_errors,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
 @require_POST
 def target_deduction_add(request, pk):
     """目标扣分 (条块连坐): the office names the target by its code."""

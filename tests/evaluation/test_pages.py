@@ -310,3 +310,49 @@ def test_office_enters_a_target_deduction_on_the_scheme_page(
     client.post(url, {"target": target.code, "points": "2", "reason": "“治五违”整治不力"})
     page = client.get(f"/evaluation/schemes/{scheme.pk}/").content.decode()
     assert scheme.target_deductions.count() == 1 and "“治五违”整治不力" in page
+
+
+def test_office_sets_weights_raters_and_departments_on_the_edit_page(
+    client, plan_year, city, office, government
+):
+    scheme = make_scheme("baoshan", year=plan_year, by=office, departments=[city["A"]])
+    body = scheme.bodies.get(name="第三方评估")
+    client.force_login(office)
+    url = f"/evaluation/schemes/{scheme.pk}/edit/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"part": "body", "body": body.pk, "weight": "120"})
+    assert bad.status_code == 400 and "权重须在0至100之间" in bad.content.decode()
+    client.post(
+        url,
+        {"part": "body", "body": body.pk, "weight": "20", "rater_department": city["C"].pk},
+    )
+    body.refresh_from_db()
+    assert body.rater_department == city["C"]
+    client.post(
+        url,
+        {
+            "part": "participants",
+            "department": [city["A"].pk, city["C"].pk],
+            f"category-{city['A'].pk}": "economic",
+            f"category-{city['C'].pk}": "general",
+        },
+    )
+    assert dict(scheme.participants.values_list("department_id", "category")) == {
+        city["A"].pk: "economic",
+        city["C"].pk: "general",
+    }
+    client.post(
+        url,
+        {
+            "part": "settings",
+            "name": "宝山方案",
+            "mode": "weighted",
+            "comment_below_percent": "50",
+            "deduction_cap": "",
+            "joint_lead_percent": "100",
+            "joint_responsible_percent": "40",
+            "joint_cooperating_percent": "40",
+        },
+    )
+    scheme.refresh_from_db()
+    assert scheme.joint_responsible_percent == Decimal(40) and not scheme.self_evaluation
