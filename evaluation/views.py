@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from accounts.errors import ApplicationError, NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
+from supervision.models import AccountabilityRecord
 from targets import selectors as target_selectors
 from targets.models import PlanYear
 
@@ -202,6 +203,29 @@ def scheme_edit(request, pk):
                     weight=request.POST.get("weight", ""),
                     rater_department=rater.first(),
                 )
+            elif part == "rule":
+                services.deduction_rule_save(
+                    scheme=scheme,
+                    by=user,
+                    category=request.POST.get("category", ""),
+                    label=request.POST.get("label", ""),
+                    points_each=request.POST.get("points_each", ""),
+                    cap=request.POST.get("cap", ""),
+                )
+            elif part == "band":
+                band = None
+                if request.POST.get("band"):
+                    band = get_object_or_404(scheme.grade_bands, pk=request.POST["band"])
+                services.grade_band_save(
+                    scheme=scheme,
+                    by=user,
+                    band=band,
+                    name=request.POST.get("name", ""),
+                    order=request.POST.get("order", ""),
+                    category=request.POST.get("category", ""),
+                    min_score=request.POST.get("min_score", ""),
+                    max_percent=request.POST.get("max_percent", ""),
+                )
             elif part == "participants":
                 by_id = {d.pk: d for d in departments}
                 rows = []
@@ -227,6 +251,9 @@ def scheme_edit(request, pk):
         {
             "scheme": scheme,
             "bodies": list(scheme.bodies.select_related("rater_department")),
+            "rules": list(scheme.deduction_rules.all()),
+            "bands": list(scheme.grade_bands.all()),
+            "accountability_categories": AccountabilityRecord.Category.choices,
             "departments": [
                 {
                     "department": d,

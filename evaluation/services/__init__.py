@@ -1,6 +1,16 @@
-"""Every write of the evaluation stage, by topic: ``schemes`` (build, edit, open scoring),
+"""Every write of the evaluation stage, by topic: ``schemes`` (build, clone, open scoring),
+``editing`` (a draft scheme's rows),
 ``sheets`` (save, submit, remind, lock), ``results`` (deductions, publish, feedback)."""
 
+from .editing import (
+    body_update,
+    deduction_rule_save,
+    grade_band_save,
+    indicator_delete,
+    indicator_save,
+    participants_set,
+    scheme_update,
+)
 from .results import (
     feedback_acknowledge,
     feedback_file_plan,
@@ -11,16 +21,11 @@ from .results import (
     target_deduction_add,
 )
 from .schemes import (
-    body_update,
     compute_objective_sheets,
-    indicator_delete,
-    indicator_save,
-    participants_set,
     scheme_create,
     scheme_errors,
     scheme_new_version,
     scheme_open_scoring,
-    scheme_update,
     sheet_add,
 )
 from .sheets import (
@@ -36,6 +41,8 @@ __all__ = [
     "EntryInput",
     "body_update",
     "compute_objective_sheets",
+    "deduction_rule_save",
+    "grade_band_save",
     "feedback_acknowledge",
     "feedback_file_plan",
     "feedback_link_target",

@@ -5,7 +5,7 @@ Every function: keyword-only arguments, ``by=user``, one transaction, permission
 check on the locked row, ``audit_record`` in the same transaction.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,7 +16,7 @@ from accounts.access import Role, access_for
 from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
-from audit.services import audit_diff, audit_record
+from audit.services import audit_record
 from targets.models import PlanYear
 
 from .. import builtin, permissions
@@ -299,189 +299,6 @@ def scheme_new_version(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
     return copy
 
 
-def _decimal(value, label) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(
-            _("%(label)s须为数字。") % {"label": label}, field_errors={"value": [str(label)]}
-        ) from exc
-    if not number.is_finite():
-        raise ValidationFailed(_("%(label)s须为数字。") % {"label": label})
-    return number
-
-
-@transaction.atomic
-def scheme_update(*, scheme: EvaluationScheme, by, **changes) -> EvaluationScheme:
-    """Change the scheme's settings while it is being drafted."""
-    require_office(by)
-    scheme = lock_scheme(scheme)
-    require_editable(scheme)
-    before = _settings_of(scheme)
-    errors = {}
-    for name, value in changes.items():
-        if name not in SETTINGS_FIELDS:
-            raise ValidationFailed(_("不能修改该项。"))
-        field = EvaluationScheme._meta.get_field(name)
-        if name in ("name",):
-            value = (value or "").strip()
-            if not value:
-                errors.setdefault(name, []).append(_("请填写方案名称。"))
-        elif name == "mode":
-            if value not in EvaluationScheme.Mode.values:
-                errors.setdefault(name, []).append(_("请选择计分方式。"))
-        elif name == "self_evaluation":
-            value = bool(value)
-        else:
-            value = _decimal(value, field.verbose_name)
-            if value is None and not field.null:
-                errors.setdefault(name, []).append(_("请填写数值。"))
-            elif value is not None and (value < 0 or (name != "deduction_cap" and value > 100)):
-                errors.setdefault(name, []).append(_("须在0至100之间。"))
-        setattr(scheme, name, value)
-    if errors:
-        raise ValidationFailed(_("方案未保存，请更正标出的问题。"), field_errors=errors)
-    scheme.save(update_fields=list(changes))
-    diff = audit_diff(before, _settings_of(scheme))
-    if diff:
-        audit_record(actor=by, obj=scheme, action=AuditEvent.Action.UPDATE, changes=diff)
-    return scheme
-
-
-def _indicator_values(ind: Indicator) -> dict:
-    return {
-        "parent": str(ind.parent) if ind.parent_id else None,
-        "name": ind.name,
-        "max_points": format(ind.max_points.normalize(), "f")
-        if ind.max_points is not None
-        else None,
-        "content": ind.content,
-        "body": str(ind.body) if ind.body_id else None,
-        "body_text": ind.body_text,
-        "responsible_text": ind.responsible_text,
-        "metric": ind.metric,
-        "order": ind.order,
-    }
-
-
-@transaction.atomic
-def indicator_save(
-    *,
-    scheme: EvaluationScheme,
-    by,
-    indicator: Indicator | None = None,
-    name: str,
-    max_points,
-    parent: Indicator | None = None,
-    content: str = "",
-    body: ScoringBody | None = None,
-    body_text: str = "",
-    responsible_text: str = "",
-    metric: str = "",
-    order: int | None = None,
-) -> Indicator:
-    """Add or change an indicator of a scheme being drafted. Whether the tree adds up is checked
-    when scoring opens (a tree is edited a row at a time)."""
-    require_office(by)
-    scheme = lock_scheme(scheme)
-    require_editable(scheme)
-    errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = [_("请填写指标名称。")]
-    points = _decimal(max_points, _("分值"))
-    if points is None or points < 0:
-        errors["max_points"] = [_("分值须为不小于0的数字。")]
-    elif points.normalize().as_tuple().exponent < -2:
-        errors["max_points"] = [_("分值最多两位小数。")]
-    if parent is not None and parent.scheme_id != scheme.pk:
-        errors["parent"] = [_("上级指标须属于本方案。")]
-    if body is not None and body.scheme_id != scheme.pk:
-        errors["body"] = [_("考评主体须属于本方案。")]
-    if metric and get_metric(metric) is None:
-        errors["metric"] = [_("没有该客观数据指标。")]
-    if indicator is not None and parent is not None:
-        node = parent
-        while node is not None:
-            if node.pk == indicator.pk:
-                errors["parent"] = [_("指标不能成为自己的下级。")]
-                break
-            node = node.parent
-    if errors:
-        raise ValidationFailed(_("指标未保存，请更正标出的问题。"), field_errors=errors)
-    created = indicator is None
-    if created:
-        indicator = Indicator(scheme=scheme)
-        if order is None:
-            order = (scheme.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
-    before = {} if created else _indicator_values(indicator)
-    indicator.parent = parent
-    indicator.name = name
-    indicator.max_points = points
-    indicator.content = (content or "").strip()
-    indicator.body = body
-    indicator.body_text = (body_text or "").strip()
-    indicator.responsible_text = (responsible_text or "").strip()
-    indicator.metric = metric or ""
-    if order is not None:
-        indicator.order = order
-    indicator.save()
-    audit_record(
-        actor=by,
-        obj=indicator,
-        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-        changes=audit_diff(before, _indicator_values(indicator)),
-        scope=scheme,
-    )
-    return indicator
-
-
-@transaction.atomic
-def indicator_delete(*, indicator: Indicator, by) -> None:
-    require_office(by)
-    scheme = lock_scheme(indicator.scheme)
-    require_editable(scheme)
-    audit_record(
-        actor=by,
-        obj=indicator,
-        action=AuditEvent.Action.DELETE,
-        changes={k: [v, None] for k, v in _indicator_values(indicator).items()},
-        scope=scheme,
-    )
-    indicator.delete()
-
-
-@transaction.atomic
-def body_update(
-    *, body: ScoringBody, by, weight=None, rater_department: Department | None = None
-) -> ScoringBody:
-    """Set a scoring body's weight (weighted mode) and who fills its sheets."""
-    require_office(by)
-    scheme = lock_scheme(body.scheme)
-    require_editable(scheme)
-    before = {"weight": str(body.weight), "rater_department": str(body.rater_department)}
-    value = _decimal(weight, _("权重"))
-    if value is not None and not (0 <= value <= 100):
-        raise ValidationFailed(
-            _("权重须在0至100之间。"), field_errors={"weight": [_("权重须在0至100之间。")]}
-        )
-    body.weight = value
-    body.rater_department = rater_department
-    body.save(update_fields=["weight", "rater_department"])
-    audit_record(
-        actor=by,
-        obj=body,
-        action=AuditEvent.Action.UPDATE,
-        changes=audit_diff(
-            before, {"weight": str(body.weight), "rater_department": str(body.rater_department)}
-        ),
-        scope=scheme,
-    )
-    return body
-
-
 def scheme_errors(scheme: EvaluationScheme) -> list[str]:
     """Everything that must hold before scoring can open, as Chinese sentences (empty if
     none): the tree adds up (each level sums to its parent; points mode totals 100), every leaf
@@ -685,34 +502,3 @@ def sheet_add(*, scheme: EvaluationScheme, body: ScoringBody, department: Depart
         _objective_entries(sheet, leaves)
     audit_record(actor=by, obj=sheet, action=AuditEvent.Action.CREATE, scope=scheme)
     return sheet
-
-
-@transaction.atomic
-def participants_set(*, scheme: EvaluationScheme, by, rows) -> list[Participant]:
-    """考评对象: the departments the scheme evaluates, each with its ranking category (Zhongshan
-    Art. 21). ``rows``: ``[(department, category or None for the department's own)]``."""
-    require_office(by)
-    scheme = lock_scheme(scheme)
-    require_editable(scheme)
-    seen = set()
-    new = []
-    for department, category in rows:
-        if department.pk in seen:
-            raise ValidationFailed(_("“%(dept)s”重复列出。") % {"dept": department})
-        seen.add(department.pk)
-        category = department.category if category is None else category
-        if category and category not in Department.Category.values:
-            raise ValidationFailed(_("请选择有效的考评类别。"))
-        new.append(Participant(scheme=scheme, department=department, category=category))
-    if not new:
-        raise ValidationFailed(_("至少须有一个考评对象。"))
-    before = sorted(str(p.department) for p in scheme.participants.select_related("department"))
-    scheme.participants.all().delete()
-    created = Participant.objects.bulk_create(new)
-    audit_record(
-        actor=by,
-        obj=scheme,
-        action=AuditEvent.Action.UPDATE,
-        changes={"participants": [before, sorted(str(p.department) for p in created)]},
-    )
-    return created

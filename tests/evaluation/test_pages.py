@@ -356,3 +356,43 @@ def test_office_sets_weights_raters_and_departments_on_the_edit_page(
     )
     scheme.refresh_from_db()
     assert scheme.joint_responsible_percent == Decimal(40) and not scheme.self_evaluation
+
+
+def test_office_sets_deduction_rules_and_grade_bands(client, plan_year, city, office, government):
+    scheme = make_scheme("baoshan", year=plan_year, by=office, departments=[city["A"]])
+    client.force_login(office)
+    url = f"/evaluation/schemes/{scheme.pk}/edit/"
+    client.post(
+        url,
+        {"part": "rule", "category": "audit", "label": "审计结果", "points_each": "3", "cap": "6"},
+    )
+    rule = scheme.deduction_rules.get()
+    assert (rule.points_each, rule.cap) == (Decimal(3), Decimal(6))
+    bad = client.post(url, {"part": "band", "name": "优秀", "order": "1", "max_percent": "150"})
+    assert bad.status_code == 400 and scheme.grade_bands.count() == 4
+    excellent = scheme.grade_bands.get(name="优秀")
+    client.post(
+        url,
+        {
+            "part": "band",
+            "band": excellent.pk,
+            "name": "优秀",
+            "order": "1",
+            "category": "economic",
+            "min_score": "95",
+            "max_percent": "15",
+        },
+    )
+    excellent.refresh_from_db()
+    assert (excellent.category, excellent.min_score, excellent.max_percent) == (
+        "economic",
+        Decimal(95),
+        Decimal(15),
+    )
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    frozen = client.post(
+        url, {"part": "rule", "category": "audit", "label": "x", "points_each": "9"}
+    )
+    assert frozen.status_code == 400
+    rule.refresh_from_db()
+    assert rule.points_each == Decimal(3)
