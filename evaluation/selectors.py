@@ -43,20 +43,41 @@ def visible_sheets(user) -> QuerySet[ScoreSheet]:
         return qs
     if access.user_id is None:
         return qs.none()
+    visible = _rater_of(access)
+    readers = access.member_departments | access.portfolio
+    if readers:
+        visible |= Q(scheme__state=EvaluationScheme.State.PUBLISHED, department_id__in=readers)
+    return qs.filter(visible)
+
+
+def _rater_of(access) -> Q:
+    """The sheets a user fills, as a condition (the SQL twin of permissions.is_rater_of)."""
     own = access.departments_with(Role.STAFF, Role.HEAD)
-    visible = Q(is_self=True, department_id__in=own)
+    condition = Q(is_self=True, department_id__in=own)
     filling = access.departments_with(*permissions.FILLING_ROLES)
-    visible |= Q(is_self=False, body__rater_department_id__in=filling) & ~Q(
+    condition |= Q(is_self=False, body__rater_department_id__in=filling) & ~Q(
         body__kind=ScoringBody.Kind.OBJECTIVE
     )
     named = ScoringBody.raters.through.objects.filter(
         scoringbody_id=OuterRef("body_id"), user_id=access.user_id
     )
-    visible |= Q(is_self=False) & Exists(named)
-    readers = access.member_departments | access.portfolio
-    if readers:
-        visible |= Q(scheme__state=EvaluationScheme.State.PUBLISHED, department_id__in=readers)
-    return qs.filter(visible)
+    return condition | (Q(is_self=False) & Exists(named))
+
+
+def sheets_to_fill(user) -> QuerySet[ScoreSheet]:
+    """The user's own sheets still to be filled while scoring is open ("待我填写")."""
+    access = access_for(user)
+    if access.user_id is None:
+        return ScoreSheet.objects.none()
+    return (
+        ScoreSheet.objects.filter(
+            _rater_of(access),
+            state__in=[ScoreSheet.State.ASSIGNED, ScoreSheet.State.DRAFT],
+            scheme__state=EvaluationScheme.State.SCORING,
+        )
+        .select_related("scheme", "scheme__plan_year", "body", "department")
+        .order_by("scheme__plan_year__year", "-is_self", "body__order", "department__sort_order")
+    )
 
 
 def sheet_list(user) -> QuerySet[ScoreSheet]:

@@ -20,25 +20,25 @@ from targets.models import PlanYear
 
 from .. import builtin, permissions, selectors, services
 from ..metrics import metric_choices
-from ..models import EvaluationScheme, Indicator, ScoreSheet
+from ..models import EvaluationScheme, Indicator
 from ._common import _forbidden, _scheme
+
+INDEX_SHEETS = 20
 
 
 @login_required
 def index(request):
     user = request.user
     schemes = list(selectors.visible_schemes(user).order_by("-plan_year__year", "-version"))
-    my_sheets = selectors.sheet_list(user).filter(
-        state__in=[ScoreSheet.State.ASSIGNED, ScoreSheet.State.DRAFT],
-        scheme__state=EvaluationScheme.State.SCORING,
-    )
+    to_fill = selectors.sheets_to_fill(user)
     access = access_for(user)
     return render(
         request,
         "evaluation/index.html",
         {
             "schemes": schemes,
-            "open_sheets": [s for s in my_sheets if permissions.is_rater_of(s, user)],
+            "open_sheets": to_fill[:INDEX_SHEETS],
+            "open_count": to_fill.count(),
             "is_office": permissions.may_manage(user),
             "years": list(PlanYear.objects.order_by("-year")),
             "templates": builtin.template_choices(),

@@ -396,3 +396,26 @@ def test_office_sets_deduction_rules_and_grade_bands(client, plan_year, city, of
     assert frozen.status_code == 400
     rule.refresh_from_db()
     assert rule.points_each == Decimal(3)
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_index_query_count_is_fixed(
+    n, client, plan_year, office, government, django_assert_num_queries
+):
+    """The office is the rater of most Zhongshan bodies in a city without those departments:
+    13 × n − n (self) − n (leaders) sheets wait for it; the index shows 20 and the count."""
+    from accounts.models import Department
+
+    departments = Department.objects.bulk_create(
+        Department(code=f"d{i}", name=f"部门{i}", category="economic") for i in range(n)
+    )
+    scheme = make_scheme("zhongshan_2012", year=plan_year, by=office, departments=departments)
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    client.force_login(office)
+    with django_assert_num_queries(9):
+        response = client.get("/evaluation/")
+    html = response.content.decode()
+    import re
+
+    assert len(re.findall(r'href="/evaluation/sheets/\d+/"', html)) == 20
+    assert f"<small>{11 * n}</small>" in html
