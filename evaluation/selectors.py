@@ -126,6 +126,13 @@ def result_list(user, scheme: EvaluationScheme) -> list[EvaluationResult]:
 def result_for(user, scheme: EvaluationScheme, department_id: int) -> EvaluationResult | None:
     if not permissions.may_read_results(scheme, department_id, user):
         return None
+    if scheme.state == EvaluationScheme.State.PUBLISHED:
+        return (
+            visible_results(user)
+            .filter(scheme=scheme, department_id=department_id)
+            .select_related("department")
+            .first()
+        )
     return next((r for r in result_list(user, scheme) if r.department_id == department_id), None)
 
 

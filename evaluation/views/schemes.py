@@ -24,6 +24,7 @@ from ..models import EvaluationScheme, Indicator
 from ._common import _forbidden, _scheme
 
 INDEX_SHEETS = 20
+PENDING_SHOWN = 200
 
 
 @login_required
@@ -356,7 +357,8 @@ def scheme_progress(request, pk):
         {
             "scheme": scheme,
             "progress": selectors.collection_progress(scheme),
-            "pending": list(pending),
+            "pending": list(pending[:PENDING_SHOWN]),
+            "pending_count": pending.count(),
             "is_office": permissions.may_manage(user),
         },
     )

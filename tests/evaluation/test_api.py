@@ -187,3 +187,17 @@ def test_office_enters_a_joint_liability_deduction_and_writes_feedback(
         f"/api/v1/evaluation/feedback/{feedback_id}/plan/", {"plan": "按季度整改。"}, format="json"
     )
     assert filed.json()["state"] == "plan_filed"
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_result_detail_page_query_count_is_fixed(
+    n, client, plan_year, office, government, django_assert_num_queries
+):
+    scheme = _many_departments(n, office, plan_year)
+    services.scheme_lock(scheme=scheme, by=office)
+    services.scheme_publish(scheme=scheme, by=office, reason="测试")
+    department = scheme.participants.first().department
+    client.force_login(office)
+    with django_assert_num_queries(14):
+        response = client.get(f"/evaluation/schemes/{scheme.pk}/results/{department.pk}/")
+    assert response.status_code == 200
