@@ -39,7 +39,7 @@ class FrozenInline(admin.TabularInline):
 
 class BodyInline(FrozenInline):
     model = ScoringBody
-    fields = ["order", "name", "kind", "rater_department", "weight"]
+    fields = ["order", "name", "kind", "rater_department", "raters", "weight"]
 
 
 class IndicatorInline(FrozenInline):

@@ -419,3 +419,26 @@ def test_index_query_count_is_fixed(
 
     assert len(re.findall(r'href="/evaluation/sheets/\d+/"', html)) == 20
     assert f"<small>{11 * n}</small>" in html
+
+
+def test_pass_fail_sheet_on_the_page(client, plan_year, city, office, staff_a, government):
+    """Wuhan 达标: the rater marks each item passed or failed; a failed item needs a reason."""
+    scheme = make_scheme("wuhan", year=plan_year, by=office, departments=[city["A"]])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    own = ScoreSheet.objects.get(scheme=scheme, department=city["A"], is_self=True)
+    services.sheet_save(  # the self-evaluation comes first
+        sheet=own,
+        by=staff_a,
+        entries={leaf.pk: services.EntryInput(passed=True) for leaf in services.sheet_leaves(own)},
+        summary="自评",
+        submit=True,
+    )
+    sheet = ScoreSheet.objects.get(scheme=scheme, department=city["A"], body__name="市目标办")
+    leaf = scheme.indicators.get(name="必达目标结硬账")
+    client.force_login(office)
+    url = f"/evaluation/sheets/{sheet.pk}/"
+    refused = client.post(url, {"submit": "1", f"passed-{leaf.pk}": "no"})
+    assert refused.status_code == 400 and "评为不达标，须填写说明" in refused.content.decode()
+    client.post(url, {"submit": "1", f"passed-{leaf.pk}": "no", f"comment-{leaf.pk}": "未达确定值"})
+    entry = ScoreSheet.objects.get(pk=sheet.pk).entries.get()
+    assert entry.passed is False and entry.comment == "未达确定值"
