@@ -443,7 +443,11 @@ def _timeline(target):
     return items
 
 
-ACTIONS_BY_METHOD = {a.method: a.label for a in ACTIONS.values()}
+ACTIONS_BY_METHOD = {
+    **{a.method: a.label for a in ACTIONS.values()},
+    # Transitions later stages perform through their own services (not offered here).
+    "evaluate": gettext_lazy("考评结果发布"),
+}
 
 
 def _thread_context(target, user, *, form=None, error=None):

@@ -201,3 +201,18 @@ def test_result_detail_page_query_count_is_fixed(
     with django_assert_num_queries(14):
         response = client.get(f"/evaluation/schemes/{scheme.pk}/results/{department.pk}/")
     assert response.status_code == 200
+
+
+def test_the_evaluation_api_is_in_the_schema(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for path in [
+        "/api/v1/evaluation/schemes/",
+        "/api/v1/evaluation/schemes/{id}/open-scoring/",
+        "/api/v1/evaluation/schemes/{id}/lock/",
+        "/api/v1/evaluation/schemes/{id}/publish/",
+        "/api/v1/evaluation/schemes/{id}/target-deductions/",
+        "/api/v1/evaluation/sheets/{id}/save/",
+        "/api/v1/evaluation/results/{id}/",
+        "/api/v1/evaluation/feedback/{id}/acknowledge/",
+    ]:
+        assert path in schema["paths"], path

@@ -442,3 +442,19 @@ def test_pass_fail_sheet_on_the_page(client, plan_year, city, office, staff_a, g
     client.post(url, {"submit": "1", f"passed-{leaf.pk}": "no", f"comment-{leaf.pk}": "未达确定值"})
     entry = ScoreSheet.objects.get(pk=sheet.pk).entries.get()
     assert entry.passed is False and entry.comment == "未达确定值"
+
+
+def test_the_targets_timeline_names_the_evaluation(
+    client, plan_year, aspect, city, office, staff_a, head_a, government
+):
+    target = executing_target(
+        plan_year, aspect, city["A"], staff=staff_a, head=head_a, office=office
+    )
+    scheme = make_scheme("wuhan", year=plan_year, by=office, departments=[city["A"]])
+    services.scheme_open_scoring(scheme=scheme, by=office)
+    fill(scheme, city["A"], {})
+    services.scheme_lock(scheme=scheme, by=office)
+    services.scheme_publish(scheme=scheme, by=office)
+    client.force_login(staff_a)
+    timeline = client.get(f"/targets/{target.pk}/").content.decode().split('id="timeline"')[1]
+    assert "考评结果发布" in timeline and "已评估" in timeline
