@@ -3,7 +3,7 @@ four-source weighting; Wuhan's pass/fail (达标) mode; Fujian 五–六 (self-e
 
 A scheme is data, not code: the indicator tree, the scoring bodies and their weights, the
 deduction rules, the department categories and the grade bands are rows, built from a built-in
-template (``evaluation.templates``) or cloned from last year's. Every change goes through
+template (``evaluation.builtin``) or cloned from last year's. Every change goes through
 ``evaluation.services``; the one computation is ``evaluation.scoring.compute_results``.
 """
 

@@ -204,6 +204,22 @@ def year_on_year(user, department_id: int) -> list[EvaluationResult]:
     )
 
 
+def previous_results(user, scheme: EvaluationScheme) -> dict[int, EvaluationResult]:
+    """Last year's published results (the newest published version), by department: the
+    year-on-year column of the results page."""
+    previous = (
+        EvaluationScheme.objects.filter(
+            plan_year__year=scheme.plan_year.year - 1,
+            state=EvaluationScheme.State.PUBLISHED,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return {r.department_id: r for r in visible_results(user).filter(scheme=previous)}
+
+
 def visible_feedback(user) -> QuerySet[Feedback]:
     access = access_for(user)
     qs = Feedback.objects.select_related("scheme", "scheme__plan_year", "department")

@@ -24,8 +24,13 @@ def results(request, pk):
     user = request.user
     scheme = _scheme(request, pk)
     rows = selectors.result_list(user, scheme)
+    last_year = selectors.previous_results(user, scheme) if rows else {}
     groups = {}
     for row in rows:
+        row.previous = last_year.get(row.department_id)
+        row.change = None
+        if row.previous is not None and not scheme.is_pass_fail:
+            row.change = row.final_score - row.previous.final_score
         groups.setdefault(row.get_category_display() or _("未分类"), []).append(row)
     return render(
         request,

@@ -138,7 +138,7 @@ def test_results_page_query_count_is_fixed(
     services.scheme_lock(scheme=scheme, by=office)
     services.scheme_publish(scheme=scheme, by=office, reason="测试")
     client.force_login(office)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(f"/evaluation/schemes/{scheme.pk}/results/")
     assert response.content.decode().count("/evaluation/schemes/") >= n
 

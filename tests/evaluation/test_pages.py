@@ -458,3 +458,21 @@ def test_the_targets_timeline_names_the_evaluation(
     client.force_login(staff_a)
     timeline = client.get(f"/targets/{target.pk}/").content.decode().split('id="timeline"')[1]
     assert "考评结果发布" in timeline and "已评估" in timeline
+
+
+def test_results_page_compares_with_last_year(
+    client, plan_year, city, office, government, vice_mayor
+):
+    from targets.models import PlanYear
+
+    last = PlanYear.objects.create(year=plan_year.year - 1, status="closed")
+    for year, public in [(last, Decimal(10)), (plan_year, Decimal(15))]:
+        scheme = make_scheme("zhongshan_2012", year=year, by=office, departments=[city["A"]])
+        services.scheme_open_scoring(scheme=scheme, by=office)
+        fill(scheme, city["A"], {"服务对象满意度": public}, comment="说明")
+        services.scheme_lock(scheme=scheme, by=office)
+        services.scheme_publish(scheme=scheme, by=office)
+    client.force_login(office)
+    html = client.get(f"/evaluation/schemes/{scheme.pk}/results/").content.decode()
+    # 2026: 100 − 5 = 95.00 (rank 1); 2027: 100.00 → +5.00.
+    assert "95.00（1）" in html and "+5.00" in html
