@@ -2,7 +2,6 @@
 through the services, and helpers that fill sheets the way raters would."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
@@ -11,7 +10,6 @@ from evaluation import services
 from evaluation.models import EvaluationScheme, ScoreSheet
 from supervision.models import AccountabilityRecord
 from targets import services as target_services
-from targets.models import PlanYear
 from tests.conftest import Role, make_user, quantitative_input
 
 
@@ -37,12 +35,6 @@ def city(dept_a, dept_b, dept_c, dept_d, staff_a, staff_b, staff_c, staff_d, off
     """Four departments in two categories (A, B economic; C, D social), each with a staff member
     for its self-evaluation; the office (rater for most bodies), a vice-mayor (市领导)."""
     return {"A": dept_a, "B": dept_b, "C": dept_c, "D": dept_d}
-
-
-@pytest.fixture
-def eval_year(db):
-    """The year being evaluated (its targets are in execution)."""
-    return PlanYear.objects.create(year=2026, status=PlanYear.Status.EXECUTING)
 
 
 def make_scheme(template_key, *, year, by, departments):
@@ -113,6 +105,3 @@ def executing_target(plan_year, aspect, department, *, staff, head, office, **ov
     target = target_services.target_negotiate(target=target, by=office)
     target = target_services.target_confirm(target=target, by=office, approval_reference="常务会议")
     return target_services.target_start_execution(target=target, by=office)
-
-
-D = Decimal
