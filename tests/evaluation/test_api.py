@@ -216,3 +216,17 @@ def test_the_evaluation_api_is_in_the_schema(client):
         "/api/v1/evaluation/feedback/{id}/acknowledge/",
     ]:
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("action", ["open-scoring", "lock", "publish", "new-version", "remind"])
+def test_department_staff_may_not_run_a_scheme_through_the_api(
+    action, plan_year, city, office, staff_a, government
+):
+    scheme = make_scheme("wuhan", year=plan_year, by=office, departments=[city["A"]])
+    response = as_user(staff_a).post(
+        f"/api/v1/evaluation/schemes/{scheme.pk}/{action}/", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert "目标办" in response.json()["detail"]
+    scheme.refresh_from_db()
+    assert scheme.state == "draft"

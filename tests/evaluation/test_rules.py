@@ -253,3 +253,31 @@ def test_reminders_mail_the_raters_of_unsubmitted_sheets_after_commit(
     assert all("/evaluation/sheets/" in m.body for m in mailoutbox)
     with pytest.raises(NotPermitted):
         services.scheme_remind(scheme=scoring, by=staff_a)
+
+
+def test_a_rater_named_on_a_body_fills_its_sheets(scoring, city, office, staff_a):
+    """A third party (评估人) named on the public-survey body fills its sheets, sees no others."""
+    from accounts.models import Department
+    from evaluation.selectors import sheets_to_fill, visible_sheets
+    from tests.conftest import Role, make_user
+
+    firm = Department.objects.create(code="dcjg", name="某调查机构", kind="external")
+    surveyor = make_user("surveyor", department=firm, role=Role.EVALUATOR)
+    body = scoring.bodies.get(kind="public")
+    body.raters.add(surveyor)
+    sheets = ScoreSheet.objects.filter(scheme=scoring, body=body)
+    assert set(visible_sheets(surveyor)) == set(sheets)
+    assert set(sheets_to_fill(surveyor)) == set(sheets)
+    services.sheet_save(
+        sheet=self_sheet(scoring, city["A"]),
+        by=staff_a,
+        entries=entries_for(self_sheet(scoring, city["A"])),
+        summary="总结",
+        submit=True,
+    )
+    sheet = sheets.get(department=city["A"])
+    services.sheet_save(sheet=sheet, by=surveyor, entries=entries_for(sheet), submit=True)
+    assert ScoreSheet.objects.get(pk=sheet.pk).submitted_by == surveyor
+    other = ScoreSheet.objects.filter(scheme=scoring, department=city["A"], body__kind="leaders")
+    with pytest.raises(NotFoundForUser):
+        services.sheet_save(sheet=other.get(), by=surveyor, entries={})
