@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from evaluation.api import FeedbackViewSet, ResultViewSet, SchemeViewSet, SheetViewSet
 from execution.api.changes import (
     AdjustmentViewSet,
     CompletionReportViewSet,
@@ -34,6 +35,12 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
 router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
+
+
+router.register("evaluation/schemes", SchemeViewSet, basename="evaluation-scheme")
+router.register("evaluation/sheets", SheetViewSet, basename="evaluation-sheet")
+router.register("evaluation/results", ResultViewSet, basename="evaluation-result")
+router.register("evaluation/feedback", FeedbackViewSet, basename="evaluation-feedback")
 
 
 router.register("supervision/orders", OrderViewSet, basename="supervision-order")

@@ -587,6 +587,7 @@ def seed_demo() -> SeedReport:
     seed_supervision(execution_year)
     if year.targets.exists():
         _seed_reminders(year)
+        seed_evaluation()
         return report
     aspects = {a.number: a for a in year.aspects.all()}
     office = users["office"]
@@ -632,6 +633,7 @@ def seed_demo() -> SeedReport:
         )
     report.targets_created = Target.objects.filter(plan_year=year).count()
     _seed_reminders(year)
+    seed_evaluation()
     return report
 
 
@@ -650,3 +652,158 @@ def _seed_reminders(year: PlanYear) -> None:
     Notification.objects.filter(
         email_status=Notification.EmailStatus.PENDING, recipient__email__endswith="@demo.gov.cn"
     ).update(email_status=Notification.EmailStatus.NONE)
+
+
+# --- evaluation (考核评估): 2025 published, 2026 scoring ---------------------------------
+
+EVAL_PARTICIPANTS = [
+    "fgw", "jxw", "sww", "kw", "czj",  # 经济管理服务
+    "jw", "mzj", "rsj", "wjw", "sfj",  # 社会管理服务
+    "tjj", "dsj", "xfb", "sjj", "jgj",  # 综合管理服务
+]  # fmt: skip
+# Who fills the sheets of each rater department in the demo.
+EVAL_RATERS = {"bgt": "office", "dcs": "supervisor", GOVERNMENT_CODE: "vm_wang"}
+FEEDBACK_TEXTS = [
+    "公众评价得分偏低，建议建立服务对象定期回访制度，及时回应群众诉求。",
+    "重点工作任务个别节点滞后，建议加强季度调度，提前研判风险。",
+    "行政成本控制较好，建议进一步推进预算绩效管理全覆盖。",
+    "部门互评反映协同配合有待加强，建议完善跨部门会商机制。",
+]
+
+
+def _demo_rater(sheet):
+    from evaluation.permissions import is_rater_of
+
+    if sheet.is_self:
+        username = f"{sheet.department.code}_staff"
+    else:
+        code = sheet.body.rater_department.code
+        username = EVAL_RATERS.get(code, f"{code}_staff")
+    user = User.objects.get(username=username)
+    assert is_rater_of(sheet, user), (sheet, user)
+    return user
+
+
+def _demo_points(leaf, seed: int) -> Decimal:
+    """Plausible points: 80–100% of the maximum in quarter steps, varying by department."""
+    share = Decimal(76 + (seed * 5) % 13 + (leaf.order * (seed + 3)) % 11) / 100
+    return (leaf.max_points * share * 4).quantize(Decimal(1)) / 4
+
+
+def _demo_fill(sheet, seed: int, *, submit: bool):
+    from evaluation import services as evaluation_services
+
+    entries = {}
+    for leaf in evaluation_services.sheet_leaves(sheet):
+        points = _demo_points(leaf, seed)
+        low = points < leaf.max_points * sheet.scheme.comment_below_percent / 100
+        entries[leaf.pk] = evaluation_services.EntryInput(
+            points=points, comment="依据年度考评细则评定。" if low or seed % 3 == 0 else ""
+        )
+    evaluation_services.sheet_save(
+        sheet=sheet,
+        by=_demo_rater(sheet),
+        entries=entries,
+        summary=(
+            f"{sheet.department.name}{sheet.scheme.plan_year.year}年度绩效自评报告：年度目标任务"
+            "总体完成，重点工作按节点推进，存在的问题已列入整改清单。"
+        )
+        if sheet.is_self
+        else None,
+        submit=submit,
+    )
+
+
+def seed_evaluation() -> None:
+    """The evaluation in the demo city (Zhongshan Art. 19–25): 2025 evaluated under the Zhongshan
+    template and published, with ranks, grades and feedback (some acknowledged, some with an
+    improvement plan); 2026's scheme cloned from it, scoring open, sheets in every state.
+    Idempotent: does nothing once 2025 has a scheme. The years are created only if missing (the
+    execution stage's demo creates 2026 too)."""
+    from evaluation import services as evaluation_services
+    from evaluation.models import EvaluationScheme, ScoreSheet
+    from supervision.models import AccountabilityRecord
+
+    last, _created = PlanYear.objects.get_or_create(
+        year=2025, defaults={"status": PlanYear.Status.CLOSED}
+    )
+    this, _created = PlanYear.objects.get_or_create(
+        year=2026, defaults={"status": PlanYear.Status.EXECUTING}
+    )
+    if EvaluationScheme.objects.filter(plan_year=last).exists():
+        return
+    office = User.objects.get(username="office")
+    supervisor = User.objects.get(username="supervisor")
+    depts = {d.code: d for d in Department.objects.filter(code__in=EVAL_PARTICIPANTS)}
+    rows = [(depts[c], None) for c in EVAL_PARTICIPANTS]
+    seeds = {d.pk: i for i, d in enumerate(depts[c] for c in EVAL_PARTICIPANTS)}
+
+    scheme = evaluation_services.scheme_create(
+        plan_year=last, by=office, template_key="zhongshan_2012"
+    )
+    evaluation_services.participants_set(scheme=scheme, by=office, rows=rows)
+    evaluation_services.scheme_open_scoring(scheme=scheme, by=office)
+    for sheet in scheme.sheets.select_related("body__rater_department", "department").order_by(
+        "-is_self", "pk"
+    ):
+        _demo_fill(sheet, seeds[sheet.department_id], submit=True)
+    for code, category, n in [("sww", "discipline", 1), ("rsj", "safety_accident", 1),
+                              ("xfb", "social_impact", 2), ("kw", "audit", 1)]:  # fmt: skip
+        for i in range(n):
+            AccountabilityRecord.objects.get_or_create(
+                plan_year=last,
+                department=depts[code],
+                category=category,
+                reference=f"示监问〔2025〕{10 + i}号",
+                defaults={
+                    "occurred_on": datetime.date(2025, 6 + i, 12),
+                    "description": "经市监察局调查核实，予以行政问责。",
+                    "created_by": supervisor,
+                },
+            )
+    evaluation_services.scheme_lock(scheme=scheme, by=office)
+    evaluation_services.scheme_publish(scheme=scheme, by=office)
+    for i, code in enumerate(EVAL_PARTICIPANTS):
+        feedback = evaluation_services.feedback_write(
+            scheme=scheme,
+            department=depts[code],
+            by=office,
+            suggestions=FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)],
+        )
+        if i % 3 == 0:
+            continue  # left for the department to acknowledge in the demo
+        head = User.objects.get(username=f"{code}_head")
+        feedback = evaluation_services.feedback_acknowledge(feedback=feedback, by=head)
+        if i % 3 == 2:
+            evaluation_services.feedback_file_plan(
+                feedback=feedback,
+                by=head,
+                plan="一、建立问题清单，明确责任人和完成时限；二、每季度向目标办报送整改进展。",
+            )
+            later = Target.objects.filter(
+                lead_department=depts[code], plan_year__year__gt=last.year
+            ).order_by("plan_year__year", "code")
+            if later.exists():
+                evaluation_services.feedback_link_target(
+                    feedback=feedback, target=later.first(), by=head
+                )
+
+    # 2026: the same scheme carried over, scoring open, sheets in every state.
+    current = evaluation_services.scheme_create(plan_year=this, by=office, source=scheme)
+    evaluation_services.scheme_open_scoring(scheme=current, by=office)
+    sheets = list(
+        current.sheets.exclude(state=ScoreSheet.State.SUBMITTED)
+        .select_related("body__rater_department", "department")
+        .order_by("-is_self", "pk")
+    )
+    for i, sheet in enumerate(sheets):
+        seed = seeds[sheet.department_id]
+        if sheet.is_self:
+            if seed % 5 != 4:  # most departments have evaluated themselves
+                _demo_fill(sheet, seed, submit=seed % 5 != 3)
+            continue
+        self_done = current.sheets.get(department=sheet.department, is_self=True).is_done
+        if i % 3 == 0 and self_done:
+            _demo_fill(sheet, seed, submit=True)
+        elif i % 3 == 1:
+            _demo_fill(sheet, seed, submit=False)

@@ -315,6 +315,18 @@ class Target(ConcurrentTransitionMixin, models.Model):
     def cancel(self):
         """Art. 12: the general office approved a request to cancel the target."""
 
+    # Art. 23–25: the year-end result is published. The hook of the evaluation stage: only
+    # ``evaluation.services.scheme_publish`` calls it (with the row locked and an audit row),
+    # never a page or the targets API.
+    @transition(
+        field=state,
+        source=[State.EXECUTING, State.COMPLETED],
+        target=State.EVALUATED,
+        permission=perms.may_evaluate,
+    )
+    def evaluate(self):
+        pass
+
 
 class TargetDepartment(models.Model):
     """A responsible (责任) or cooperating (配合) department of a target, with its own task

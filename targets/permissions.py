@@ -68,6 +68,13 @@ def may_comment(target, user) -> bool:
     return target.level == "department" and target.lead_department_id in access.member_departments
 
 
+def may_evaluate(target, user) -> bool:
+    """Marking a target evaluated (已评估) comes with publishing the year's results, which the
+    general office (目标办, the performance office) does (Art. 23–25; Zhongshan Art. 22). It is
+    not among ``TRANSITION_METHODS``: no page or targets API offers it on its own."""
+    return access_for(user).is_general_office
+
+
 # The transitions as pages and API name them, and the model method that declares each one's
 # source states and permission (targets.models.Target).
 TRANSITION_METHODS = {

@@ -498,6 +498,8 @@ ACTIONS_BY_METHOD = {
     # Transitions made by the execution stage's reviews (Art. 12, 14).
     "complete": gettext_lazy("办结"),
     "cancel": gettext_lazy("撤销"),
+    # Transitions later stages perform through their own services (not offered here).
+    "evaluate": gettext_lazy("考评结果发布"),
 }
 # For later stages' sections that show snapshot values and diffs the way this page does.
 field_label = _field_label

@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
         "RectificationKindEnum": "supervision.models.Rectification.Kind",
         "ExternalInputSourceEnum": "supervision.models.ExternalInput.Source",
         "AccountabilityCategoryEnum": "supervision.models.AccountabilityRecord.Category",
+        # Targets, schemes, sheets and feedback all have a "state".
+        "EvaluationSchemeStateEnum": "evaluation.models.EvaluationScheme.State",
+        "ScoreSheetStateEnum": "evaluation.models.ScoreSheet.State",
+        "FeedbackStateEnum": "evaluation.models.Feedback.State",
     },
 }
 

@@ -12,8 +12,8 @@ from targets.models import Target, TargetComment
 # Session, user, access (2), the target with its joins and prefetches (4), children, revisions,
 # history, thread, header memberships, the header's unread count, and one query for each later
 # stage's section (progress, adjustments, coordination, completion; supervision's orders,
-# findings and external inputs): the same however long the history is.
-DETAIL_QUERIES = 21
+# findings and external inputs; the evaluation's section): the same however long the history is.
+DETAIL_QUERIES = 23
 
 
 def detail(target):

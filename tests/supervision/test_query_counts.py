@@ -219,7 +219,7 @@ def test_the_bulk_issue_page_runs_a_fixed_number_of_queries(
 # The target page with its supervision section (orders, findings, inputs about the target):
 # the target page's own queries (tests/pages/test_target_detail.py, with the other stages'
 # sections) plus the prefetches of the three lists.
-TARGET_PAGE_QUERIES = 28
+TARGET_PAGE_QUERIES = 30
 
 
 @pytest.mark.parametrize("rows", [10, 300], indirect=True)
