@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "execution",
     "supervision",
     "evaluation",
+    "documents",
     "demo",
 ]
 
@@ -128,6 +129,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Documents (PDF and Excel, generated in the background): how long a generated file is kept,
+# when a job that never finished is given up (a lost worker), the import limits, and the fonts
+# (Debian's fonts-noto-cjk; fontconfig finds them by these names).
+DOCUMENTS_TTL_HOURS = env.int("DOCUMENTS_TTL_HOURS", default=24)
+DOCUMENTS_STUCK_AFTER_MINUTES = env.int("DOCUMENTS_STUCK_AFTER_MINUTES", default=120)
+DOCUMENTS_IMPORT_MAX_BYTES = env.int("DOCUMENTS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+DOCUMENTS_IMPORT_MAX_ROWS = env.int("DOCUMENTS_IMPORT_MAX_ROWS", default=3000)
+DOCUMENTS_ISSUING_BODY = env("DOCUMENTS_ISSUING_BODY", default="")
+DOCUMENTS_PDF_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-documents": {
+        "task": "documents.tasks.purge_expired_documents",
+        "schedule": 3600.0,
+    },
+}
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -175,5 +192,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Eager mode logs every task at INFO; only problems are worth a line.
         "celery": {"level": "WARNING"},
+        # WeasyPrint narrates every layout step at INFO; font subsetting logs at INFO too.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -19,6 +19,7 @@ ORDER = [
     "execution",
     "supervision",
     "evaluation",
+    "documents",
     "demo",
 ]
 

@@ -1,0 +1,141 @@
+"""Helpers for the documents tests: text and pictures of generated PDFs, spreadsheets built
+with openpyxl as an office would fill them in."""
+
+import datetime
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from documents import excel
+from documents.models import DocumentJob
+from targets import services
+from tests.conftest import quantitative_input
+
+# Rendered pages are kept here so a person can look at them (Chinese text, no boxes, tables
+# inside the margins).
+RENDER_DIR = Path(__file__).resolve().parent.parent.parent / "test-results" / "pdf-pages"
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def render_page(content: bytes, name: str, page: int = 1) -> Path:
+    """Page ``page`` of the PDF as a PNG (poppler's pdftoppm), returned for inspection."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "poppler-utils (pdftoppm) is needed"
+    RENDER_DIR.mkdir(parents=True, exist_ok=True)
+    source = RENDER_DIR / f"{name}.pdf"
+    source.write_bytes(content)
+    prefix = RENDER_DIR / name
+    subprocess.run(  # noqa: S603
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(source),
+            str(prefix),
+        ],
+        check=True,
+    )
+    return prefix.with_suffix(".png")
+
+
+def job_file(job: DocumentJob) -> bytes:
+    job.refresh_from_db()
+    assert job.state == DocumentJob.State.DONE, job.error
+    with job.file.open("rb") as f:
+        return f.read()
+
+
+HEADERS = [str(c.header) for c in excel.COLUMNS]
+
+
+def sheet(rows: list[dict], *, title_row: bool = False) -> bytes:
+    """An .xlsx with the template's header and ``rows`` (dicts keyed by column key)."""
+    wb = Workbook()
+    ws = wb.active
+    if title_row:
+        ws.append(["2027年度目标清单"])
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append([row.get(c.key) for c in excel.COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def good_row(n: int, *, department="市发展改革委", **overrides) -> dict:
+    row = {
+        "seq": n,
+        "code": f"HP-{n:03d}",
+        "aspect": "经济发展与结构调整",
+        "title": f"导入目标{n}：全市地区生产总值增长",
+        "content": "全年地区生产总值增速达到6.5%左右。",
+        "measures": "加快重大项目建设。",
+        "kind": "定量目标",
+        "indicator": "地区生产总值增速",
+        "unit": "%",
+        "baseline": 6.0,
+        "target_value": 6.5,
+        "direction": "越高越好",
+        "weight": 2,
+        "q1": "一季度增速达到6%",
+        "q1_due": datetime.datetime(2027, 3, 31),
+        "q2": "上半年增速达到6.2%",
+        "q3": "前三季度增速达到6.4%",
+        "q4": "全年增速达到6.5%",
+        "lead_department": department,
+        "dept_head_name": "李主任",
+        "is_key_work": "否",
+    }
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def history(draft, staff_a, head_a, office, aspect, dept_a, dept_b):
+    """A target with two revisions, a return with a comment, and a resubmission: its last audit
+    entry is the office's negotiation with a known comment."""
+    services.target_update(
+        target=draft,
+        by=staff_a,
+        data=quantitative_input(
+            aspect,
+            dept_a,
+            target_value=6.8,
+            departments=[
+                services.DepartmentInput(department=dept_b, role="cooperating", task="资金保障")
+            ],
+        ),
+    )
+    services.target_submit(target=draft, by=head_a)
+    services.target_return(target=draft, by=office, comment="请细化一季度节点目标。")
+    services.target_submit(target=draft, by=head_a)
+    services.target_negotiate(target=draft, by=office, comment="协商一致，同意按6.8%安排。")
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def generate(django_capture_on_commit_callbacks):
+    """``generate(user, kind, **params)``: request a document and run its task (eager Celery,
+    queued on commit as in production)."""
+    from documents import services as document_services
+
+    def _generate(by, kind, **params):
+        with django_capture_on_commit_callbacks(execute=True):
+            return document_services.document_request(by=by, kind=kind, params=params)
+
+    return _generate
