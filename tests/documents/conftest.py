@@ -139,3 +139,41 @@ def generate(django_capture_on_commit_callbacks):
             return document_services.document_request(by=by, kind=kind, params=params)
 
     return _generate
+
+
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """``upload(user, content, name=...)``: upload a list and run its check; the checked job."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as document_services
+
+    def _upload(by, content: bytes, name="2027年度目标清单.xlsx"):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = document_services.import_upload(by=by, upload=SimpleUploadedFile(name, content))
+        job.refresh_from_db()
+        return job
+
+    return _upload
+
+
+@pytest.fixture
+def confirm(django_capture_on_commit_callbacks):
+    from documents import services as document_services
+
+    def _confirm(by, job):
+        with django_capture_on_commit_callbacks(execute=True):
+            apply = document_services.import_confirm(by=by, job=job)
+        apply.refresh_from_db()
+        return apply
+
+    return _confirm
+
+
+def errors_of(job) -> list[tuple[int, str, str]]:
+    """(row, column header, message) of every problem the check found."""
+    return [
+        (row["number"], e["header"], e["message"])
+        for row in job.result["rows"]
+        for e in row["errors"]
+    ]
