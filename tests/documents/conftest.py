@@ -177,3 +177,10 @@ def errors_of(job) -> list[tuple[int, str, str]]:
         for row in job.result["rows"]
         for e in row["errors"]
     ]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Generated documents and uploads go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
