@@ -87,6 +87,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def LABELS() -> dict:  # noqa: N802 — read like a constant, translated when called
+    """The choice labels the sheet uses, as the messages name them."""
+    return {
+        "quantitative": Target.Kind.QUANTITATIVE.label,
+        "qualitative": Target.Kind.QUALITATIVE.label,
+        "higher": Target.Direction.HIGHER.label,
+        "lower": Target.Direction.LOWER.label,
+    }
+
+
 def _yes_no(value: bool) -> str:
     return _("是") if value else _("否")
 
@@ -198,8 +208,9 @@ def import_template(plan_year: PlanYear | None) -> bytes:
         _("一、每行一个目标，只读取第一个工作表“目标清单”；请勿合并单元格，请勿使用公式。"),
         _("二、带*的列必填：方面、目标名称、目标内容、目标类型、牵头部门。"),
         _(
-            "三、目标类型填“定量目标”或“定性目标”；定量目标须填指标名称、计量单位、目标值、指标方向（越高越好/越低越好）。"
-        ),
+            "三、目标类型填“%(quantitative)s”或“%(qualitative)s”；定量目标须填指标名称、计量单位、目标值、指标方向（%(higher)s/%(lower)s）。"
+        )
+        % LABELS(),
         _(
             "四、节点目标按季度填写；完成时限须为Excel日期格式，且在%(year)s年该季度内（不填则为季度末）。"
         )
@@ -527,11 +538,11 @@ def _read_row(ws, r, positions, headers, lookups: _Lookups, *, user, plan_year) 
     kind_label = text("kind")
     kind = lookups.kinds.get(kind_label, "")
     if kind_label and not kind:
-        error("kind", _("目标类型须为“定量目标”或“定性目标”。"))
+        error("kind", _("目标类型须为“%(quantitative)s”或“%(qualitative)s”。") % LABELS())
     direction_label = text("direction")
     direction = lookups.directions.get(direction_label, "")
     if direction_label and not direction:
-        error("direction", _("指标方向须为“越高越好”或“越低越好”。"))
+        error("direction", _("指标方向须为“%(higher)s”或“%(lower)s”。") % LABELS())
 
     lead = department(row.lead_department, "lead_department") if row.lead_department else None
     if lead is not None and not target_perms.may_create(

@@ -50,9 +50,19 @@ def issuing_body() -> str:
     return getattr(settings, "DOCUMENTS_ISSUING_BODY", "") or _("市人民政府办公厅")
 
 
+def page_counter_css() -> str:
+    """The footer's "第 N 页 共 M 页" as a CSS ``content`` value, from one translatable string
+    whose {page} and {pages} become the page counters."""
+    label = _("第 {page} 页 共 {pages} 页").replace("\\", "").replace('"', "")
+    css = '"' + label + '"'
+    css = css.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')
+    return css
+
+
 def _common(user, title: str) -> dict:
     now = timezone.localtime()
     return {
+        "page_counter": page_counter_css(),
         "title": title,
         "issuing_body": issuing_body(),
         "issued_on": now.date(),
