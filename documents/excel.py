@@ -97,60 +97,66 @@ def LABELS() -> dict:  # noqa: N802 — read like a constant, translated when ca
     }
 
 
-def _yes_no(value: bool) -> str:
-    return _("是") if value else _("否")
-
-
 # --- export -------------------------------------------------------------------------------
 
 
-def target_row(seq: int, target: Target) -> list:
-    by_quarter = {m.quarter: m for m in target.milestones.all()}
-    departments = list(target.departments.all())
-    values = {
-        "seq": seq,
-        "code": target.code,
-        "aspect": target.aspect.name,
-        "title": target.title,
-        "content": target.content,
-        "measures": target.measures,
-        "kind": target.get_kind_display(),
-        "indicator": target.indicator,
-        "unit": target.unit,
-        "baseline": target.baseline,
-        "target_value": target.target_value,
-        "direction": target.get_direction_display() if target.direction else "",
-        "weight": target.weight,
-        "lead_department": target.lead_department.name,
-        "responsible": "、".join(
-            d.department.name for d in departments if d.role == TargetDepartment.Role.RESPONSIBLE
-        ),
-        "cooperating": "\n".join(
-            f"{d.department.name}：{d.task}" if d.task else d.department.name
-            for d in departments
-            if d.role == TargetDepartment.Role.COOPERATING
-        ),
-        "lead_leader": str(target.lead_leader) if target.lead_leader_id else "",
-        "cooperating_leaders": "、".join(str(u) for u in target.cooperating_leaders.all()),
-        "assisting_secretary": str(target.assisting_secretary)
-        if target.assisting_secretary_id
-        else "",
-        "dept_head_name": target.dept_head_name,
-        "dept_leader_in_charge": target.dept_leader_in_charge,
-        "dept_responsible_person": target.dept_responsible_person,
-        "is_key_work": _yes_no(target.is_key_work),
-        "state": target.get_state_display(),
-    }
-    for q in (1, 2, 3, 4):
-        milestone = by_quarter.get(q)
-        values[f"q{q}"] = milestone.description if milestone else ""
-        values[f"q{q}_due"] = milestone.due_date if milestone else None
-    row = []
-    for column in [*COLUMNS, STATE_COLUMN]:
-        value = values[column.key]
-        # Excel holds numbers as doubles: four decimal places survive the round trip.
-        row.append(float(value) if isinstance(value, Decimal) else value)
-    return row
+class RowWriter:
+    """Turns targets into sheet rows. The choice labels are translated once per export, not
+    once per cell: a city's list has 10,000 rows."""
+
+    def __init__(self):
+        self.kinds = {k: str(v) for k, v in Target.Kind.choices}
+        self.directions = {k: str(v) for k, v in Target.Direction.choices}
+        self.states = {k: str(v) for k, v in Target.State.choices}
+        self.yes, self.no = _("是"), _("否")
+        self.keys = [c.key for c in (*COLUMNS, STATE_COLUMN)]
+
+    def row(self, seq: int, target: Target) -> list:
+        by_quarter = {m.quarter: m for m in target.milestones.all()}
+        departments = list(target.departments.all())
+        values = {
+            "seq": seq,
+            "code": target.code,
+            "aspect": target.aspect.name,
+            "title": target.title,
+            "content": target.content,
+            "measures": target.measures,
+            "kind": self.kinds.get(target.kind, target.kind),
+            "indicator": target.indicator,
+            "unit": target.unit,
+            # Excel holds numbers as doubles: four decimal places survive the round trip.
+            "baseline": float(target.baseline) if target.baseline is not None else None,
+            "target_value": float(target.target_value) if target.target_value is not None else None,
+            "direction": self.directions.get(target.direction, ""),
+            "weight": float(target.weight),
+            "lead_department": target.lead_department.name,
+            "responsible": "、".join(
+                d.department.name
+                for d in departments
+                if d.role == TargetDepartment.Role.RESPONSIBLE
+            ),
+            "cooperating": "\n".join(
+                f"{d.department.name}：{d.task}" if d.task else d.department.name
+                for d in departments
+                if d.role == TargetDepartment.Role.COOPERATING
+            ),
+            "lead_leader": str(target.lead_leader) if target.lead_leader_id else "",
+            "cooperating_leaders": "、".join(str(u) for u in target.cooperating_leaders.all()),
+            "assisting_secretary": str(target.assisting_secretary)
+            if target.assisting_secretary_id
+            else "",
+            "dept_head_name": target.dept_head_name,
+            "dept_leader_in_charge": target.dept_leader_in_charge,
+            "dept_responsible_person": target.dept_responsible_person,
+            "is_key_work": self.yes if target.is_key_work else self.no,
+            "state": self.states.get(target.state, target.state),
+        }
+        for q in (1, 2, 3, 4):
+            milestone = by_quarter.get(q)
+            values[f"q{q}"] = milestone.description if milestone else ""
+            # A date (not a datetime): openpyxl writes it with the yyyy-mm-dd format.
+            values[f"q{q}_due"] = milestone.due_date if milestone else None
+        return [values[key] for key in self.keys]
 
 
 def _header_cells(ws, columns):
@@ -174,15 +180,9 @@ def write_target_list(targets, *, title: str, progress=None, total: int | None =
     ws.freeze_panes = "E3"
     ws.append([title])
     ws.append(_header_cells(ws, columns))
-    date_columns = {i for i, c in enumerate(columns) if c.key.endswith("_due")}
+    writer = RowWriter()
     for seq, target in enumerate(targets, start=1):
-        row = target_row(seq, target)
-        for i in date_columns:
-            if row[i] is not None:
-                cell = WriteOnlyCell(ws, value=row[i])
-                cell.number_format = "yyyy-mm-dd"
-                row[i] = cell
-        ws.append(row)
+        ws.append(writer.row(seq, target))
         if progress and total and seq % 500 == 0:
             progress(10 + 80 * seq // total)
     out = io.BytesIO()
