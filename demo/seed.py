@@ -354,4 +354,22 @@ def seed_demo() -> SeedReport:
             staff=staff,
         )
     report.targets_created = Target.objects.filter(plan_year=year).count()
+    _seed_documents(users, year)
     return report
+
+
+def _seed_documents(users, year: PlanYear) -> None:
+    """The auditor finds one target's dossier (卷宗) already asked for on the 文档 page; it is
+    generated when the seed commits (eagerly without Redis, by the worker with it). Every
+    other document is one click away for each user (target page, list, 文档)."""
+    from documents import services as document_services
+
+    target = (
+        Target.objects.filter(plan_year=year, state="executing", level="department")
+        .order_by("code")
+        .first()
+    )
+    if target is not None:
+        document_services.document_request(
+            by=users["auditor"], kind="target_dossier", params={"target": target.pk}
+        )

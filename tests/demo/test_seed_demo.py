@@ -78,3 +78,12 @@ def test_it_is_idempotent(seeded):
 def test_it_prints_the_demo_logins(seeded, client):
     assert "fgw_staff" in seeded and "office" in seeded and "demo12345" in seeded
     assert client.login(username="office", password="demo12345")
+
+
+def test_the_auditor_finds_a_dossier_ready(seeded):
+    """Issue 8: the auditor's 文档 page lists a finished dossier of an executing target."""
+    from documents.models import DocumentJob
+
+    job = DocumentJob.objects.get(requested_by__username="auditor")
+    assert (job.kind, job.state) == ("target_dossier", "done")
+    assert job.result["pages"] >= 2
