@@ -2,6 +2,8 @@
 the target's scope, so the page reads as one history of the target (Shanghai Art. 14) while
 formulation never imports a later app."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -14,7 +16,11 @@ def section(tmp_path, settings):
     (tmp_path / "section.html").write_text(
         '<section id="extra">{{ section.note }}</section>', encoding="utf-8"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assigned whole (not edited in place) so Django rebuilds its template engines: once a page
+    # has been rendered in the process, an in-place edit of DIRS goes unseen.
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = templates
     shown_for = []
 
     def build(request, target):
