@@ -340,10 +340,15 @@ def _apply_input(target: Target, data: TargetInput) -> None:
     target.dept_responsible_person = data.dept_responsible_person.strip()
 
 
-def _write_rows(target: Target, data: TargetInput) -> None:
+def _write_rows(target: Target, data: TargetInput, *, new: bool = False) -> None:
+    """Replace the target's rows with ``data``'s. A ``new`` target has none to clear (three
+    queries fewer per target: an imported list creates hundreds at once)."""
     quantitative = data.kind == Target.Kind.QUANTITATIVE
-    target.cooperating_leaders.set(data.cooperating_leaders)
-    target.departments.all().delete()
+    if not new:
+        target.cooperating_leaders.set(data.cooperating_leaders)
+        target.departments.all().delete()
+    elif data.cooperating_leaders:
+        target.cooperating_leaders.add(*data.cooperating_leaders)
     TargetDepartment.objects.bulk_create(
         TargetDepartment(
             target=target,
@@ -354,7 +359,8 @@ def _write_rows(target: Target, data: TargetInput) -> None:
         )
         for row in data.departments
     )
-    target.milestones.all().delete()
+    if not new:
+        target.milestones.all().delete()
     Milestone.objects.bulk_create(
         Milestone(
             target=target,
@@ -422,7 +428,7 @@ def target_create(
     target = Target(plan_year=plan_year, code=code, created_by=by)
     _apply_input(target, data)
     target.save()
-    _write_rows(target, data)
+    _write_rows(target, data, new=True)
     snapshot = target_snapshot(target)
     _save_revision(target, by, snapshot)
     audit_record(
