@@ -138,6 +138,9 @@ DOCUMENTS_IMPORT_MAX_BYTES = env.int("DOCUMENTS_IMPORT_MAX_BYTES", default=5 * 1
 DOCUMENTS_IMPORT_MAX_ROWS = env.int("DOCUMENTS_IMPORT_MAX_ROWS", default=3000)
 DOCUMENTS_ISSUING_BODY = env("DOCUMENTS_ISSUING_BODY", default="")
 DOCUMENTS_PDF_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
+# A year's ledger of a few hundred pages takes several hundred MB while WeasyPrint lays it out;
+# a worker process that grew past this (KB) is replaced after its task, returning the memory.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=800_000)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-documents": {
         "task": "documents.tasks.purge_expired_documents",

@@ -184,3 +184,43 @@ def media_root(settings, tmp_path):
     """Generated documents and uploads go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def tables_outside_margins(html: str) -> list[str]:
+    """Tables and cells that reach past the page's right margin, from WeasyPrint's own layout of
+    ``html`` (a table wider than the page pushes its last columns off the paper). Empty when
+    every table is inside."""
+    from django.conf import settings
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    outside = []
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            if isinstance(box, (boxes.TableBox, boxes.TableCellBox)):
+                end = box.position_x + box.margin_width()
+                if end > right + 0.5:
+                    outside.append(
+                        f"page {number}: {type(box).__name__} ends at {end:.0f} > {right:.0f}"
+                    )
+    return outside
+
+
+@pytest.fixture
+def rendered_html(monkeypatch):
+    """The HTML of every PDF generated in the test, in order."""
+    from documents import pdf
+
+    pages = []
+    original = pdf.render_to_string
+
+    def keep(template, context=None, *args, **kwargs):
+        html = original(template, context, *args, **kwargs)
+        pages.append(html)
+        return html
+
+    monkeypatch.setattr(pdf, "render_to_string", keep)
+    return pages

@@ -7,12 +7,14 @@ import pytest
 
 from audit.models import AuditEvent
 from documents.models import DocumentJob
-from tests.documents.conftest import job_file, pdf_text, render_page
+from tests.documents.conftest import job_file, pdf_text, render_page, tables_outside_margins
 
 pytestmark = pytest.mark.django_db
 
 
-def test_target_dossier_holds_title_revisions_and_last_audit_entry(history, auditor, generate):
+def test_target_dossier_holds_title_revisions_and_last_audit_entry(
+    history, auditor, generate, rendered_html
+):
     job = generate(auditor, "target_dossier", target=history.pk)
     content = job_file(job)
     text = pdf_text(content)
@@ -34,6 +36,7 @@ def test_target_dossier_holds_title_revisions_and_last_audit_entry(history, audi
     assert job.result["target_ids"] == [history.pk]
     png = render_page(content, "target-dossier", page=1)
     assert png.stat().st_size > 5000
+    assert tables_outside_margins(rendered_html[-1]) == []
 
 
 def test_dossier_shows_request_ids_of_the_audit_trail(history, auditor, generate):
@@ -44,7 +47,7 @@ def test_dossier_shows_request_ids_of_the_audit_trail(history, auditor, generate
 
 
 def test_department_dossier_has_every_target_of_the_department(
-    history, office, staff_a, plan_year, aspect, dept_a, dept_b, staff_b, generate
+    history, office, staff_a, plan_year, aspect, dept_a, dept_b, staff_b, generate, rendered_html
 ):
     from targets import services as target_services
     from tests.conftest import qualitative_input
@@ -67,9 +70,12 @@ def test_department_dossier_has_every_target_of_the_department(
     job.refresh_from_db()
     assert sorted(job.result["target_ids"]) == sorted([history.pk, other.pk])
     render_page(content, "department-dossier", page=2)
+    assert tables_outside_margins(rendered_html[-1]) == []
 
 
-def test_year_ledger_lists_targets_by_aspect_with_node_targets(history, office, generate, dept_b):
+def test_year_ledger_lists_targets_by_aspect_with_node_targets(
+    history, office, generate, rendered_html, dept_b
+):
     job = generate(office, "year_ledger", year=2027)
     content = job_file(job)
     text = pdf_text(content)
@@ -79,6 +85,8 @@ def test_year_ledger_lists_targets_by_aspect_with_node_targets(history, office, 
     # Narrow cells wrap: compare without the line breaks.
     assert "第1季度累计增速达到目标进度" in "".join(text.split())
     render_page(content, "year-ledger", page=1)
+    # A4 landscape with 11 columns: the last column stays on the paper.
+    assert tables_outside_margins(rendered_html[-1]) == []
 
 
 def test_dossier_sections_are_pluggable(history, auditor, generate):
@@ -114,3 +122,13 @@ def test_a_failing_generation_leaves_a_message_not_a_spinner(
     job.refresh_from_db()
     assert job.state == DocumentJob.State.FAILED
     assert "生成失败" in job.error
+
+
+def test_the_requester_is_told_when_the_document_is_ready(history, auditor, generate, mailoutbox):
+    """The one "document ready" notice (documents.services.document_ready_notice)."""
+    job = generate(auditor, "target_dossier", target=history.pk)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [auditor.email]
+    assert "文档已生成" in message.subject
+    assert f"/documents/jobs/{job.pk}/" in message.body
