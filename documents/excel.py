@@ -82,6 +82,8 @@ STATE_COLUMN = Column("state", gettext_lazy("状态"), 10)
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 TASK_SEPARATOR = re.compile(r"[:：]")
 
+# How lists mark 市政府重点工作: 是 / √ / Y / 1 (and the English export's "Yes").
+YES = {"是", "√", "y", "yes", "1", "true"}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -603,7 +605,7 @@ def _read_row(ws, r, positions, headers, lookups: _Lookups, *, user, plan_year) 
         aspect=aspect,
         lead_department=lead,
         level=Target.Level.DEPARTMENT,
-        is_key_work=text("is_key_work") in ("是", "Y", "y", "yes", "1", "√"),
+        is_key_work=text("is_key_work").lower() in YES,
         indicator=text("indicator"),
         unit=text("unit"),
         baseline=decimal("baseline"),

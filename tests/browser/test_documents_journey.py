@@ -21,7 +21,7 @@ from documents.tasks import run_document_job
 from targets import services
 from targets.models import Target
 from tests.conftest import quantitative_input
-from tests.documents.conftest import good_row, pdf_text
+from tests.documents.conftest import good_row, pdf_text, set_task_routes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +34,12 @@ def worker_later(settings, tmp_path):
     progress bar; the test then plays the worker."""
     settings.MEDIA_ROOT = tmp_path / "media"
     app.conf.task_always_eager = False
-    app.conf.task_routes = {"documents.tasks.run_document_job": {"queue": QUEUE}}
+    set_task_routes({"documents.tasks.run_document_job": {"queue": QUEUE}})
     try:
         yield
     finally:
         app.conf.task_always_eager = True
-        app.conf.task_routes = None
+        set_task_routes(None)
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(QUEUE)
 

@@ -35,6 +35,9 @@ def test_returning_a_target_queues_the_notification_in_redis(
 ):
     app.conf.task_always_eager = False
     app.conf.task_routes = {"targets.tasks.notify_target_returned": {"queue": QUEUE}}
+    # The router is built at the first message sent in the process: rebuild it with these routes.
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
     try:
         with (
             override_settings(CELERY_TASK_ALWAYS_EAGER=False),
@@ -45,3 +48,5 @@ def test_returning_a_target_queues_the_notification_in_redis(
     finally:
         app.conf.task_always_eager = True
         app.conf.task_routes = None
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)

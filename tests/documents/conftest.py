@@ -224,3 +224,13 @@ def rendered_html(monkeypatch):
 
     monkeypatch.setattr(pdf, "render_to_string", keep)
     return pages
+
+
+def set_task_routes(routes) -> None:
+    """Change Celery's routes for real: the router is built once, at the first message sent in
+    the process, so it is rebuilt here (otherwise an earlier test's routes would still apply)."""
+    from config.celery import app
+
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)

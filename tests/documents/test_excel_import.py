@@ -64,6 +64,7 @@ def test_office_imports_a_list_as_drafts_of_each_department(
     assert first.milestones.count() == 4
     assert first.milestones.get(quarter=1).due_date == datetime.date(2027, 3, 31)
     assert first.lead_leader.display_name == "王副市长"
+    assert first.is_key_work and not second.is_key_work
     assert [d.department.name for d in first.departments.all()] == ["市教委"]
     assert second.lead_department == dept_b and second.kind == "qualitative"
     assert {d.task for d in second.departments.all()} == {"提供项目清单", "配合开展调研"}

@@ -18,7 +18,7 @@ from django.test import override_settings
 from config.celery import app
 from documents import services
 from documents.models import DocumentJob
-from tests.documents.conftest import job_file, pdf_text
+from tests.documents.conftest import job_file, pdf_text, set_task_routes
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def to_broker():
     """Send document tasks to a queue of their own on the real broker."""
     app.conf.task_always_eager = False
-    app.conf.task_routes = {"documents.tasks.run_document_job": {"queue": QUEUE}}
+    set_task_routes({"documents.tasks.run_document_job": {"queue": QUEUE}})
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(QUEUE)
         try:
@@ -39,7 +39,7 @@ def to_broker():
         finally:
             conn.default_channel.queue_purge(QUEUE)
             app.conf.task_always_eager = True
-            app.conf.task_routes = None
+            set_task_routes(None)
 
 
 @pytest.mark.django_db
