@@ -34,7 +34,11 @@ def test_office_imports_a_list_as_drafts_of_each_department(
     content = sheet(
         [
             good_row(
-                1, lead_department="市发展改革委", responsible="市教委", lead_leader="王副市长"
+                1,
+                lead_department="市发展改革委",
+                responsible="市教委",
+                lead_leader="王副市长",
+                is_key_work="是",
             ),
             good_row(
                 2,
