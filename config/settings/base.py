@@ -183,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
+        # Targets' state keeps the name it had before documents brought a second "state".
+        "StateEnum": "targets.models.Target.State",
+        "DocumentJobStateEnum": "documents.models.DocumentJob.State",
+        "DocumentJobKindEnum": "documents.models.DocumentJob.Kind",
     },
 }
 
