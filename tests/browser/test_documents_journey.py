@@ -9,6 +9,7 @@
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -26,6 +27,8 @@ from tests.documents.conftest import good_row, pdf_text, set_task_routes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUEUE = "mubiao-test-browser-documents"
+# Screenshots for a person to look at (layout of the progress bar and of the error list).
+SHOTS = Path(__file__).resolve().parent.parent.parent / "test-results"
 
 
 @pytest.fixture
@@ -42,6 +45,11 @@ def worker_later(settings, tmp_path):
         set_task_routes(None)
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(QUEUE)
+
+
+@pytest.fixture(autouse=True)
+def _shots_dir():
+    SHOTS.mkdir(exist_ok=True)
 
 
 def test_auditor_downloads_a_targets_dossier(
@@ -62,6 +70,7 @@ def test_auditor_downloads_a_targets_dossier(
     status = page.locator("#job-status")
     expect(status).to_have_attribute("data-state", "queued")
     expect(status.locator("progress")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "documents-progress.png"), full_page=True)
 
     # The worker picks it up; the page, polling every second, turns into a download link.
     job = DocumentJob.objects.get(requested_by=auditor)
@@ -118,6 +127,7 @@ def test_office_imports_the_years_list(
     expect(errors).to_contain_text("一季度完成时限")
     expect(errors.locator("tbody tr")).to_have_count(2)
     expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "documents-import-errors.png"), full_page=True)
     assert Target.objects.count() == 0
 
     rows[1]["lead_department"] = "市发展改革委"

@@ -110,6 +110,18 @@ def _stop(worker):
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait()
+    # A killed process's database session ends a moment after it: wait for it, so the test
+    # database can be dropped at the end of the run.
+    deadline = time.monotonic() + 15
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.2)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker needs a shared database")
