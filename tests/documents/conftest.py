@@ -17,8 +17,8 @@ from targets import services
 from tests.conftest import quantitative_input
 
 # Rendered pages are kept here so a person can look at them (Chinese text, no boxes, tables
-# inside the margins).
-RENDER_DIR = Path(__file__).resolve().parent.parent.parent / "test-results" / "pdf-pages"
+# inside the margins). Not under test-results/: pytest-playwright empties that at its start.
+RENDER_DIR = Path(__file__).resolve().parent.parent.parent / "build" / "pdf-pages"
 
 
 def pdf_text(content: bytes) -> str:

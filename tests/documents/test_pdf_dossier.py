@@ -132,3 +132,23 @@ def test_the_requester_is_told_when_the_document_is_ready(history, auditor, gene
     assert message.to == [auditor.email]
     assert "文档已生成" in message.subject
     assert f"/documents/jobs/{job.pk}/" in message.body
+
+
+def test_a_long_ledger_repeats_its_table_header_on_every_page(
+    plan_year, aspect, dept_a, dept_b, staff_a, office, generate
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.documents.test_query_counts import _bulk
+
+    _bulk(40, plan_year=plan_year, aspect=aspect, lead=dept_a, other=dept_b, creator=staff_a)
+    content = job_file(generate(office, "year_ledger", year=2027))
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) >= 3
+    for page in pages:
+        text = "".join(page.extract_text().split())
+        assert "序号编号目标一季度节点目标" in text
+        assert f"共{len(pages)}页" in text
+    render_page(content, "year-ledger-page-2", page=2)
