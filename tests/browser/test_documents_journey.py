@@ -105,6 +105,7 @@ def test_office_imports_the_years_list(
     settings.MEDIA_ROOT = tmp_path / "media"
     page = sign_in("office")
     page.get_by_role("link", name="文档").click()
+    page.screenshot(path=str(SHOTS / "documents-index.png"), full_page=True)
     page.get_by_role("link", name="导入目标清单").first.click()
     with page.expect_download() as info:
         page.locator("a[data-template]").click()
