@@ -8,6 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
+# WeasyPrint's PDF documents: Pango and HarfBuzz (with its font subsetter) lay out the text, and
+# the Noto CJK fonts are embedded so Chinese renders on any reader's machine.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN python -m venv /opt/venv
 WORKDIR /app
 

@@ -17,8 +17,11 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 # The browser journey drives Debian's Chromium; CJK fonts make the Chinese pages render.
+# WeasyPrint (the PDF documents) needs Pango and HarfBuzz's subsetter, and embeds the CJK font;
+# the PDF tests render pages to PNG with poppler's pdftoppm.
 BROWSER_BIN := /usr/bin/chromium
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+SYSTEM_PACKAGES := chromium fonts-noto-cjk $(PDF_PACKAGES)
 APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
 .PHONY: help install run test lint messages compilemessages system-packages clean distclean \
@@ -26,7 +29,7 @@ APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install 
 
 help:
 	@echo "make run       install, migrate SQLite, load the demo city, serve http://$(HOST):$(PORT)"
-	@echo "make test      install (plus Chromium and CJK fonts) and run pytest"
+	@echo "make test      install (plus Chromium, CJK fonts, Pango, pdftoppm) and run pytest"
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check"
 	@echo "make worker    a Celery worker (needs REDIS_URL; default redis://127.0.0.1:6379/0 here)"
 	@echo "make beat      Celery beat with the database scheduler (schedules in /admin/)"
@@ -85,17 +88,19 @@ dev: compilemessages
 	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) runserver $(HOST):$(PORT) & \
 	wait -n
 
-# Installs what the browser test needs if it is missing; leaves browser=ok, or browser=missing
+# Installs what the browser and PDF tests need if it is missing; leaves browser=ok, or browser=missing
 # after printing the command to run (the caller then skips only the browser tests, loudly).
 define ENSURE_SYSTEM_PACKAGES
 missing=""; browser=ok; \
 [ -x $(BROWSER_BIN) ] || missing="$$missing chromium"; \
 if command -v dpkg-query >/dev/null 2>&1; then \
-	dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" \
-		|| missing="$$missing fonts-noto-cjk"; \
+	for package in fonts-noto-cjk $(PDF_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
 fi; \
 if [ -n "$$missing" ]; then \
-	echo "Missing system packages for the browser test:$$missing"; \
+	echo "Missing system packages for the browser and PDF tests:$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then \
 		bash -c '$(APT_INSTALL)'; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \

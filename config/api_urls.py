@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from documents.api import DocumentJobViewSet
 from evaluation.api import FeedbackViewSet, ResultViewSet, SchemeViewSet, SheetViewSet
 from execution.api.changes import (
     AdjustmentViewSet,
@@ -35,6 +36,9 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
 router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
+
+
+router.register("documents", DocumentJobViewSet, basename="document")
 
 
 router.register("evaluation/schemes", SchemeViewSet, basename="evaluation-scheme")

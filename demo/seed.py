@@ -634,6 +634,7 @@ def seed_demo() -> SeedReport:
     report.targets_created = Target.objects.filter(plan_year=year).count()
     _seed_reminders(year)
     seed_evaluation()
+    _seed_documents(users, year)
     return report
 
 
@@ -807,3 +808,20 @@ def seed_evaluation() -> None:
             _demo_fill(sheet, seed, submit=True)
         elif i % 3 == 1:
             _demo_fill(sheet, seed, submit=False)
+
+
+def _seed_documents(users, year: PlanYear) -> None:
+    """The auditor finds one target's dossier (卷宗) already asked for on the 文档 page; it is
+    generated when the seed commits (eagerly without Redis, by the worker with it). Every
+    other document is one click away for each user (target page, list, 文档)."""
+    from documents import services as document_services
+
+    target = (
+        Target.objects.filter(plan_year=year, state="executing", level="department")
+        .order_by("code")
+        .first()
+    )
+    if target is not None:
+        document_services.document_request(
+            by=users["auditor"], kind="target_dossier", params={"target": target.pk}
+        )

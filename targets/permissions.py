@@ -37,13 +37,19 @@ def may_close(target, user) -> bool:
 ADJUSTABLE_STATES = ("confirmed", "executing")
 
 
-def may_create(user, *, level: str, lead_department_id: int | None) -> bool:
+def may_create(
+    user, *, level: str, lead_department_id: int | None, importing: bool = False
+) -> bool:
     """Department targets are drafted by the lead department's staff and head (Art. 7, 8); city
     targets by the general office (Art. 11). With no lead department chosen yet, any department
     member may go on, so that the missing field is reported as bad input (issue 2), not as a
-    permission problem."""
+    permission problem.
+
+    ``importing``: loading the year's list from a spreadsheet, which the general office may do
+    for every department (Art. 10: the office gathers the departments' targets; Huangpu keeps
+    the list in one table). The drafts still belong to their lead department."""
     access = access_for(user)
-    if level == "city":
+    if level == "city" or (importing and access.is_general_office):
         return access.is_general_office
     if lead_department_id is None:
         return bool(access.member_departments)

@@ -6,6 +6,7 @@ with ``transaction.on_commit`` so nothing is sent for a change that was rolled b
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -36,6 +37,9 @@ from .models import (
 )
 
 COMMENT_MAX_LENGTH = 2000
+CODE_MAX_LENGTH = Target._meta.get_field("code").max_length
+# Codes as people write them in lists: letters, digits and - . _ / (e.g. 2027-0012, HP-3.14).
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]*$")
 
 
 @dataclass
@@ -82,6 +86,9 @@ class TargetInput:
     dept_responsible_person: str = ""
     milestones: list[MilestoneInput] = field(default_factory=list)
     departments: list[DepartmentInput] = field(default_factory=list)
+    # The number a spreadsheet gives the target (Huangpu's lists number their targets); empty:
+    # the next number of the year is generated. Only creating takes it; it never changes.
+    code: str = ""
 
 
 CONTENT_FIELDS = (
@@ -159,6 +166,15 @@ def target_input_errors(*, data: TargetInput, plan_year: PlanYear, target: Targe
         add("title", _("目标名称不能超过200字。"))
     if _blank(data.content):
         add("content", _("请填写目标内容。"))
+    if target is None and data.code:
+        code = data.code.strip()
+        if len(code) > CODE_MAX_LENGTH or not CODE_PATTERN.match(code):
+            add(
+                "code",
+                _("编号须为%(n)s位以内的字母、数字或 - . _ /。") % {"n": CODE_MAX_LENGTH},
+            )
+        elif Target.objects.filter(plan_year=plan_year, code=code).exists():
+            add("code", _("编号“%(code)s”在本年度已被使用。") % {"code": code})
     if data.aspect is None or data.aspect.plan_year_id != plan_year.pk:
         add("aspect", _("请选择本年度的目标方面。"))
     # Art. 6: a quantitative target must be measurable.
@@ -373,10 +389,15 @@ def _apply_input(target: Target, data: TargetInput) -> None:
     target.dept_responsible_person = data.dept_responsible_person.strip()
 
 
-def _write_rows(target: Target, data: TargetInput) -> None:
+def _write_rows(target: Target, data: TargetInput, *, new: bool = False) -> None:
+    """Replace the target's rows with ``data``'s. A ``new`` target has none to clear (three
+    queries fewer per target: an imported list creates hundreds at once)."""
     quantitative = data.kind == Target.Kind.QUANTITATIVE
-    target.cooperating_leaders.set(data.cooperating_leaders)
-    target.departments.all().delete()
+    if not new:
+        target.cooperating_leaders.set(data.cooperating_leaders)
+        target.departments.all().delete()
+    elif data.cooperating_leaders:
+        target.cooperating_leaders.add(*data.cooperating_leaders)
     TargetDepartment.objects.bulk_create(
         TargetDepartment(
             target=target,
@@ -387,7 +408,8 @@ def _write_rows(target: Target, data: TargetInput) -> None:
         )
         for row in data.departments
     )
-    target.milestones.all().delete()
+    if not new:
+        target.milestones.all().delete()
     Milestone.objects.bulk_create(
         Milestone(
             target=target,
@@ -420,19 +442,30 @@ def _check_drafting_open(plan_year: PlanYear) -> None:
 
 def _next_code(plan_year: PlanYear) -> str:
     # Called with the plan year row locked, so two creations cannot take the same number.
-    last = Target.objects.filter(plan_year=plan_year).aggregate(m=Max("code"))["m"]
+    # Only generated codes (YYYY-NNNN) count: imported ones may be numbered any way.
+    last = Target.objects.filter(
+        plan_year=plan_year, code__regex=rf"^{plan_year.year}-[0-9]{{4}}$"
+    ).aggregate(m=Max("code"))["m"]
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     return f"{plan_year.year}-{number:04d}"
 
 
 @transaction.atomic
-def target_create(*, by: User, plan_year: PlanYear, data: TargetInput) -> Target:
+def target_create(
+    *, by: User, plan_year: PlanYear, data: TargetInput, imported: bool = False
+) -> Target:
     """Create a draft target (拟定目标, Art. 9) with its milestones and departments.
+
+    ``imported``: the row came from a spreadsheet of the year's list (documents' Excel import),
+    which the general office may also load for departments (Art. 10: it gathers the list).
 
     Side effects: revision 1, an audit row.
     """
     if not perms.may_create(
-        by, level=data.level, lead_department_id=getattr(data.lead_department, "pk", None)
+        by,
+        level=data.level,
+        lead_department_id=getattr(data.lead_department, "pk", None),
+        importing=imported,
     ):
         raise NotPermitted(_("您只能为本部门拟定目标；市政府总体目标由市政府办公厅拟定。"))
     plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
@@ -440,10 +473,11 @@ def target_create(*, by: User, plan_year: PlanYear, data: TargetInput) -> Target
     errors = target_input_errors(data=data, plan_year=plan_year)
     if errors:
         raise ValidationFailed(_("目标未保存，请更正标出的问题。"), field_errors=errors)
-    target = Target(plan_year=plan_year, code=_next_code(plan_year), created_by=by)
+    code = data.code.strip() if data.code else _next_code(plan_year)
+    target = Target(plan_year=plan_year, code=code, created_by=by)
     _apply_input(target, data)
     target.save()
-    _write_rows(target, data)
+    _write_rows(target, data, new=True)
     snapshot = target_snapshot(target)
     _save_revision(target, by, snapshot)
     audit_record(
@@ -451,6 +485,7 @@ def target_create(*, by: User, plan_year: PlanYear, data: TargetInput) -> Target
         obj=target,
         action=AuditEvent.Action.CREATE,
         changes={k: [None, v] for k, v in snapshot.items() if v not in (None, "", [], False)},
+        comment=_("由Excel导入") if imported else "",
     )
     return target
 

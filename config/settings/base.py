@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "execution",
     "supervision",
     "evaluation",
+    "documents",
     "demo",
 ]
 
@@ -145,6 +146,25 @@ ESCALATE_TO_OFFICE_AFTER = env.int("ESCALATE_TO_OFFICE_AFTER", default=5)
 # How far back a sweep catches up what an earlier, missed sweep should have sent.
 REMINDER_CATCH_UP_WORKING_DAYS = env.int("REMINDER_CATCH_UP_WORKING_DAYS", default=10)
 
+# Documents (PDF and Excel, generated in the background): how long a generated file is kept,
+# when a job that never finished is given up (a lost worker), the import limits, and the fonts
+# (Debian's fonts-noto-cjk; fontconfig finds them by these names).
+DOCUMENTS_TTL_HOURS = env.int("DOCUMENTS_TTL_HOURS", default=24)
+DOCUMENTS_STUCK_AFTER_MINUTES = env.int("DOCUMENTS_STUCK_AFTER_MINUTES", default=120)
+DOCUMENTS_IMPORT_MAX_BYTES = env.int("DOCUMENTS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+DOCUMENTS_IMPORT_MAX_ROWS = env.int("DOCUMENTS_IMPORT_MAX_ROWS", default=3000)
+DOCUMENTS_ISSUING_BODY = env("DOCUMENTS_ISSUING_BODY", default="")
+DOCUMENTS_PDF_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
+# A year's ledger of a few hundred pages takes several hundred MB while WeasyPrint lays it out;
+# a worker process that grew past this (KB) is replaced after its task, returning the memory.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=800_000)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-documents": {
+        "task": "documents.tasks.purge_expired_documents",
+        "schedule": 3600.0,
+    },
+}
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -205,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationSchemeStateEnum": "evaluation.models.EvaluationScheme.State",
         "ScoreSheetStateEnum": "evaluation.models.ScoreSheet.State",
         "FeedbackStateEnum": "evaluation.models.Feedback.State",
+        "DocumentJobStateEnum": "documents.models.DocumentJob.State",
+        "DocumentJobKindEnum": "documents.models.DocumentJob.Kind",
     },
 }
 
@@ -217,5 +239,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Eager mode logs every task at INFO; only problems are worth a line.
         "celery": {"level": "WARNING"},
+        # WeasyPrint narrates every layout step at INFO; font subsetting logs at INFO too.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -211,3 +211,12 @@ def test_the_supervision_year_is_seeded(seeded):
     # Every order's department has someone to answer it.
     staff = User.objects.get(username=f"{orders.first().departments.first().code}_staff")
     assert order_list(staff).exists()
+
+
+def test_the_auditor_finds_a_dossier_ready(seeded):
+    """Issue 8: the auditor's 文档 page lists a finished dossier of an executing target."""
+    from documents.models import DocumentJob
+
+    job = DocumentJob.objects.get(requested_by__username="auditor")
+    assert (job.kind, job.state) == ("target_dossier", "done")
+    assert job.result["pages"] >= 2

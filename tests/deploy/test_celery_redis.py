@@ -35,6 +35,9 @@ def test_returning_a_target_queues_the_notification_in_redis(
 ):
     app.conf.task_always_eager = False
     app.conf.task_routes = {"notifications.tasks.deliver_notification_email": {"queue": QUEUE}}
+    # The router is built at the first message sent in the process: rebuild it with these routes.
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
     try:
         with (
             override_settings(CELERY_TASK_ALWAYS_EAGER=False),
@@ -46,3 +49,5 @@ def test_returning_a_target_queues_the_notification_in_redis(
     finally:
         app.conf.task_always_eager = True
         app.conf.task_routes = None
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)

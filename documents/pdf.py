@@ -1,0 +1,183 @@
+"""PDF documents (WeasyPrint) in the style of an official document (公文): issuing body,
+title, date, numbered sections, tables whose headers repeat on every page, and a footer with
+"第 N 页 共 M 页", the generation time and who generated it.
+
+The CJK font (Noto Serif/Sans CJK SC, Debian's fonts-noto-cjk) is named everywhere text is
+drawn, the page's margin boxes included, so no glyph falls back to an empty box; WeasyPrint
+embeds the subset used.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department
+from targets.models import PlanYear, Target
+
+from . import permissions, selectors
+from .sections import chinese_number, dossier_sections
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Rendered:
+    content: bytes
+    pages: int
+    filename: str
+    target_ids: list[int]
+
+
+def _font_config():
+    # One font configuration per process: loading the CJK faces is the slow part.
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+_FONT_CONFIG = None
+
+
+def issuing_body() -> str:
+    return getattr(settings, "DOCUMENTS_ISSUING_BODY", "") or _("市人民政府办公厅")
+
+
+def page_counter_css() -> str:
+    """The footer's "第 N 页 共 M 页" as a CSS ``content`` value, from one translatable string
+    whose {page} and {pages} become the page counters."""
+    label = _("第 {page} 页 共 {pages} 页").replace("\\", "").replace('"', "")
+    css = '"' + label + '"'
+    css = css.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')
+    return css
+
+
+def _common(user, title: str) -> dict:
+    now = timezone.localtime()
+    return {
+        "page_counter": page_counter_css(),
+        "title": title,
+        "issuing_body": issuing_body(),
+        "issued_on": now.date(),
+        "generated_at": now,
+        "generated_by": str(user),
+        "font_serif": settings.DOCUMENTS_PDF_FONTS["serif"],
+        "font_sans": settings.DOCUMENTS_PDF_FONTS["sans"],
+    }
+
+
+def render_pdf(template: str, context: dict, *, progress: Progress | None = None):
+    """HTML from ``template``, laid out and written as PDF; returns ``(bytes, pages)``."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    if progress:
+        progress(40)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
+    if progress:
+        progress(85)
+    return document.write_pdf(), len(document.pages)
+
+
+def _dossier_item(target, user) -> dict:
+    return {"target": target, "sections": dossier_sections(target, user=user)}
+
+
+def target_dossier(*, user, target_id: int, progress: Progress | None = None) -> Rendered:
+    """卷宗 of one target: content, departments and leaders, node targets, the negotiation,
+    every revision with its changes and the full audit trail (Art. 14: 全程记录)."""
+    target = selectors.dossier_targets(user).filter(pk=target_id).first()
+    if target is None:
+        raise Http404
+    context = _common(user, _("目标卷宗"))
+    context.update(subtitle=f"{target.code} {target.title}", items=[_dossier_item(target, user)])
+    content, pages = render_pdf("documents/pdf/dossier.html", context, progress=progress)
+    return Rendered(content, pages, f"{target.code}-目标卷宗.pdf", [target.pk])
+
+
+def department_dossier(
+    *, user, department_id: int, year: int, progress: Progress | None = None
+) -> Rendered:
+    """Every target a department leads in a year, each with its whole dossier."""
+    department = Department.objects.filter(pk=department_id).first()
+    plan_year = PlanYear.objects.filter(year=year).first()
+    if (
+        department is None
+        or plan_year is None
+        or not permissions.may_generate_department_dossier(user, department)
+    ):
+        raise Http404
+    targets = list(selectors.department_targets(user, department=department, plan_year=plan_year))
+    items = []
+    for i, target in enumerate(targets, start=1):
+        items.append(_dossier_item(target, user))
+        if progress and i % 5 == 0:
+            progress(5 + 30 * i // len(targets))
+    context = _common(user, _("部门目标卷宗"))
+    context.update(
+        subtitle=_("%(department)s · %(year)s年度") % {"department": department, "year": year},
+        department=department,
+        plan_year=plan_year,
+        summary=targets,
+        items=items,
+    )
+    content, pages = render_pdf("documents/pdf/dossier.html", context, progress=progress)
+    return Rendered(
+        content,
+        pages,
+        f"{year}-{department.short_name or department.name}-部门目标卷宗.pdf",
+        [t.pk for t in targets],
+    )
+
+
+def year_ledger(*, user, year: int, progress: Progress | None = None) -> Rendered:
+    """目标台账: the year's targets the requester may read, by aspect, one row each with the
+    Huangpu list's columns (node targets Q1–Q4, lead, responsible and cooperating departments,
+    leaders)."""
+    plan_year = PlanYear.objects.filter(year=year).first()
+    if plan_year is None or not permissions.may_generate_ledger(user):
+        raise Http404
+    targets = list(selectors.ledger_targets(user, plan_year=plan_year))
+    if progress:
+        progress(20)
+    groups: list[dict] = []
+    for target in targets:
+        if not groups or groups[-1]["aspect"].pk != target.aspect_id:
+            groups.append(
+                {
+                    "aspect": target.aspect,
+                    "number": chinese_number(len(groups) + 1),
+                    "rows": [],
+                }
+            )
+        groups[-1]["rows"].append(ledger_row(target))
+    context = _common(user, _("%(year)s年度目标台账") % {"year": year})
+    context.update(plan_year=plan_year, groups=groups, count=len(targets))
+    content, pages = render_pdf("documents/pdf/ledger.html", context, progress=progress)
+    return Rendered(content, pages, f"{year}-目标台账.pdf", [t.pk for t in targets])
+
+
+def ledger_row(target: Target) -> dict:
+    by_quarter = {m.quarter: m for m in target.milestones.all()}
+    responsible = [d for d in target.departments.all() if d.role == "responsible"]
+    cooperating = [d for d in target.departments.all() if d.role == "cooperating"]
+    return {
+        "target": target,
+        "quarters": [by_quarter.get(q) for q in (1, 2, 3, 4)],
+        "responsible": responsible,
+        "cooperating": cooperating,
+    }
+
+
+GENERATORS = {
+    "target_dossier": target_dossier,
+    "department_dossier": department_dossier,
+    "year_ledger": year_ledger,
+}

@@ -1,0 +1,436 @@
+"""Writes for documents: requesting a document, uploading and confirming an import, running a
+job (called by the Celery task only), expiring old files, and the one "document ready" notice.
+
+Every request is checked here (who may have which document) and again on download
+(``download_allowed``): a document leaves the system only for someone who may still read all
+of it.
+"""
+
+import datetime
+import logging
+import os
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
+from accounts.models import Department
+from audit.models import AuditEvent
+from audit.services import audit_record
+from targets import selectors as target_selectors
+from targets import services as target_services
+from targets.models import PlanYear
+
+from . import excel, pdf, permissions, selectors
+from .models import DocumentJob
+
+logger = logging.getLogger(__name__)
+Kind = DocumentJob.Kind
+State = DocumentJob.State
+PDF_KINDS = (Kind.TARGET_DOSSIER, Kind.DEPARTMENT_DOSSIER, Kind.YEAR_LEDGER)
+
+
+def ttl() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.DOCUMENTS_TTL_HOURS)
+
+
+def _queue(job: DocumentJob) -> None:
+    from .tasks import run_document_job
+
+    transaction.on_commit(lambda: run_document_job.delay(job.pk))
+
+
+def _check_request(by, kind: str, params: dict) -> dict:
+    """The permission to ask for ``kind`` with ``params``, and the params as stored. What the
+    user may not read is answered as absent (404), never with a hint of what exists."""
+    if kind == Kind.TARGET_DOSSIER:
+        target_id = int(params["target"])
+        if not target_selectors.visible_targets(by).filter(pk=target_id).exists():
+            raise NotFoundForUser(_("没有该目标。"))
+        return {"target": target_id}
+    if kind == Kind.DEPARTMENT_DOSSIER:
+        department = Department.objects.filter(pk=int(params["department"])).first()
+        year = int(params["year"])
+        if department is None or not permissions.may_generate_department_dossier(by, department):
+            raise NotFoundForUser(_("没有该部门。"))
+        if not PlanYear.objects.filter(year=year).exists():
+            raise NotFoundForUser(_("没有该年度。"))
+        return {"department": department.pk, "year": year}
+    if kind == Kind.YEAR_LEDGER:
+        year = int(params["year"])
+        if not permissions.may_generate_ledger(by):
+            raise NotPermitted(_("年度目标台账仅供市政府办公厅、督查室、审计和市领导生成。"))
+        if not PlanYear.objects.filter(year=year).exists():
+            raise NotFoundForUser(_("没有该年度。"))
+        return {"year": year}
+    if kind == Kind.TARGET_LIST_XLSX:
+        query = {k: v for k, v in (params.get("query") or {}).items() if k != "page"}
+        return {"query": query}
+    raise ValidationFailed(_("不支持的文档类型。"))
+
+
+@transaction.atomic
+def document_request(*, by, kind: str, params: dict) -> DocumentJob:
+    """Ask for a document; it is generated in the background (Celery).
+
+    Side effects: the job row, an audit row (who asked for which document), the task queued
+    after commit."""
+    try:
+        params = _check_request(by, kind, params)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed(_("文档参数不完整。")) from exc
+    params["language"] = translation.get_language() or settings.LANGUAGE_CODE
+    job = DocumentJob.objects.create(kind=kind, params=params, requested_by=by)
+    audit_record(
+        actor=by,
+        obj=job,
+        action=AuditEvent.Action.CREATE,
+        changes={"kind": [None, kind], "params": [None, params]},
+    )
+    _queue(job)
+    return job
+
+
+# --- imports ------------------------------------------------------------------------------
+
+
+def _import_year() -> PlanYear:
+    plan_year = target_selectors.current_plan_year()
+    if plan_year is None or not plan_year.is_open_for_drafting:
+        raise ValidationFailed(_("当前没有开放编制的年度，不能导入目标。"))
+    return plan_year
+
+
+@transaction.atomic
+def import_upload(*, by, upload) -> DocumentJob:
+    """Store an uploaded list and check every row in the background; nothing is created yet.
+
+    Refused at once (nothing stored): not an .xlsx, empty, over the size limit."""
+    if not permissions.may_import(by):
+        raise NotPermitted(_("只有市政府办公厅（目标办）和部门可以导入目标清单。"))
+    plan_year = _import_year()
+    if upload is None:
+        raise ValidationFailed(_("请选择要导入的Excel文件。"))
+    try:
+        excel.check_upload(upload)
+    except excel.BadFile as exc:
+        raise ValidationFailed(str(exc)) from exc
+    job = DocumentJob(
+        kind=Kind.IMPORT_CHECK,
+        params={"year": plan_year.year, "language": translation.get_language()},
+        requested_by=by,
+        upload_name=os.path.basename(upload.name or "")[-200:],
+    )
+    job.upload.save("import.xlsx", upload, save=False)
+    job.save()
+    audit_record(
+        actor=by,
+        obj=job,
+        action=AuditEvent.Action.CREATE,
+        changes={"kind": [None, job.kind], "upload_name": [None, job.upload_name]},
+    )
+    _queue(job)
+    return job
+
+
+@transaction.atomic
+def import_confirm(*, by, job: DocumentJob) -> DocumentJob:
+    """确认导入: create every new row of a checked list as drafts, in the background, all or
+    none. The file is checked again when the rows are created."""
+    job = DocumentJob.objects.select_for_update().get(pk=job.pk)
+    if job.requested_by_id != by.pk or job.kind != Kind.IMPORT_CHECK:
+        raise NotFoundForUser(_("没有该导入。"))
+    if job.state != State.DONE or not job.result.get("ok"):
+        raise ValidationFailed(_("该文件未通过检查，请更正后重新上传。"))
+    earlier = job.result.get("applied_by_job")
+    if earlier and DocumentJob.objects.filter(pk=earlier).exclude(state=State.FAILED).exists():
+        raise ValidationFailed(_("该文件已经确认导入。"))
+    if not job.result.get("new"):
+        raise ValidationFailed(_("没有需要导入的新目标（所有编号均已存在）。"))
+    apply = DocumentJob.objects.create(
+        kind=Kind.IMPORT_APPLY,
+        params={**job.params, "check_job": job.pk},
+        requested_by=by,
+        upload=job.upload.name,
+        upload_name=job.upload_name,
+    )
+    job.result = {**job.result, "applied_by_job": apply.pk}
+    job.save(update_fields=["result"])
+    audit_record(
+        actor=by,
+        obj=apply,
+        action=AuditEvent.Action.CREATE,
+        changes={"kind": [None, apply.kind], "check_job": [None, job.pk]},
+    )
+    _queue(apply)
+    return apply
+
+
+# --- running a job (the Celery task's body) -------------------------------------------------
+
+
+def _set_progress(job_id: int, percent: int) -> None:
+    DocumentJob.objects.filter(pk=job_id, state=State.RUNNING).update(progress=min(percent, 99))
+
+
+def _claim(job_id: int) -> DocumentJob | None:
+    """Mark the job running, unless it is finished: a redelivered message (acks_late: the
+    worker died before acknowledging) finds a finished job and does nothing."""
+    with transaction.atomic():
+        job = (
+            DocumentJob.objects.select_for_update()
+            .select_related("requested_by")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.state not in (State.QUEUED, State.RUNNING):
+            return None
+        job.state = State.RUNNING
+        job.progress = 1
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.save(update_fields=["state", "progress", "attempts", "started_at"])
+        return job
+
+
+def job_run(*, job_id: int) -> DocumentJob | None:
+    """Generate the job's document (or check / apply its import). Safe to run twice: the file
+    is written under a new name and attached only when complete, and an import's rows are
+    created in the same transaction that marks the job done."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        if job.kind == Kind.IMPORT_CHECK:
+            _run_import_check(job)
+        elif job.kind == Kind.IMPORT_APPLY:
+            _run_import_apply(job)
+        else:
+            _run_document(job)
+    job.refresh_from_db()
+    if job.state == State.DONE:
+        document_ready_notice(job)
+    return job
+
+
+def _run_document(job: DocumentJob) -> None:
+    user = job.requested_by
+    params = job.params
+
+    def progress(p):
+        _set_progress(job.pk, p)
+
+    if job.kind == Kind.TARGET_LIST_XLSX:
+        plan_year, qs = selectors.filtered_targets(user, params.get("query") or {})
+        targets = list(selectors.table_targets(qs))
+        progress(10)
+        title = _("%(year)s年度目标清单（导出时间：%(at)s）") % {
+            "year": plan_year.year if plan_year else "",
+            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        }
+        content = excel.write_target_list(
+            targets, title=title, progress=progress, total=len(targets)
+        )
+        filename = f"{plan_year.year if plan_year else ''}-目标清单.xlsx"
+        result = {"target_ids": [t.pk for t in targets], "rows": len(targets)}
+    else:
+        generator = pdf.GENERATORS[job.kind]
+        kwargs = {
+            Kind.TARGET_DOSSIER: lambda: {"target_id": params["target"]},
+            Kind.DEPARTMENT_DOSSIER: lambda: {
+                "department_id": params["department"],
+                "year": params["year"],
+            },
+            Kind.YEAR_LEDGER: lambda: {"year": params["year"]},
+        }[job.kind]()
+        rendered = generator(user=user, progress=progress, **kwargs)
+        content, filename = rendered.content, rendered.filename
+        result = {"target_ids": rendered.target_ids, "pages": rendered.pages}
+    with transaction.atomic():
+        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != State.RUNNING:
+            return
+        locked.file.save(filename, ContentFile(content), save=False)
+        locked.filename = filename
+        locked.result = result
+        locked.state = State.DONE
+        locked.progress = 100
+        locked.finished_at = timezone.now()
+        locked.expires_at = locked.finished_at + ttl()
+        locked.save(
+            update_fields=[
+                "file",
+                "filename",
+                "result",
+                "state",
+                "progress",
+                "finished_at",
+                "expires_at",
+            ]
+        )
+
+
+def _read_import(job: DocumentJob, *, progress=None):
+    plan_year = PlanYear.objects.get(year=job.params["year"])
+    with job.upload.open("rb") as f:
+        data = f.read()
+    return plan_year, excel.read_target_list(
+        data, user=job.requested_by, plan_year=plan_year, progress=progress
+    )
+
+
+def _run_import_check(job: DocumentJob) -> None:
+    _plan_year, check = _read_import(job, progress=lambda p: _set_progress(job.pk, p))
+    DocumentJob.objects.filter(pk=job.pk, state=State.RUNNING).update(
+        result=check.as_dict(),
+        state=State.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + ttl(),
+    )
+
+
+def _run_import_apply(job: DocumentJob) -> None:
+    """All rows or none: one transaction creates every new row through the form's service and
+    marks the job done, so a retried task cannot create anything twice."""
+    by = job.requested_by
+    with transaction.atomic():
+        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != State.RUNNING:
+            return
+        plan_year, check = _read_import(job)
+        if not check.ok:
+            raise ValidationFailed(
+                _("文件未通过复查，未导入任何目标：%(reason)s") % {"reason": _first_problem(check)}
+            )
+        created = []
+        for row in check.new_rows:
+            try:
+                target = target_services.target_create(
+                    by=by, plan_year=plan_year, data=row.data, imported=True
+                )
+            except (ValidationFailed, NotPermitted) as exc:
+                raise ValidationFailed(
+                    _("第%(row)s行未能导入：%(reason)s，未导入任何目标。")
+                    % {"row": row.number, "reason": exc.message}
+                ) from exc
+            created.append(target.pk)
+        locked.result = {
+            "created": len(created),
+            "exists": sum(1 for r in check.rows if r.status == "exists"),
+            "target_ids": created,
+            "year": plan_year.year,
+        }
+        locked.state = State.DONE
+        locked.progress = 100
+        locked.finished_at = timezone.now()
+        locked.expires_at = locked.finished_at + ttl()
+        locked.save(update_fields=["result", "state", "progress", "finished_at", "expires_at"])
+
+
+def _first_problem(check) -> str:
+    if check.file_errors:
+        return check.file_errors[0]
+    for row in check.rows:
+        for error in row.errors:
+            return _("第%(row)s行%(col)s列（%(header)s）：%(message)s") % {
+                "row": row.number,
+                "col": error.column,
+                "header": error.header,
+                "message": error.message,
+            }
+    return ""
+
+
+def job_fail(*, job_id: int, message: str) -> None:
+    """The job ends with a message for its requester — never a spinner forever."""
+    DocumentJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING]).update(
+        state=State.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+# --- download, expiry, notice ---------------------------------------------------------------
+
+
+def download_allowed(user, job: DocumentJob) -> bool:
+    """Whether ``user`` may still read everything the finished document shows: the requester,
+    the scope of the document (department, ledger) and every target in it, checked now."""
+    if job.requested_by_id != user.pk or job.state != State.DONE or not job.file:
+        return False
+    if job.expires_at is not None and job.expires_at <= timezone.now():
+        return False
+    params = job.params
+    if job.kind == Kind.DEPARTMENT_DOSSIER:
+        department = Department.objects.filter(pk=params.get("department")).first()
+        if department is None or not permissions.may_generate_department_dossier(user, department):
+            return False
+    if job.kind == Kind.YEAR_LEDGER and not permissions.may_generate_ledger(user):
+        return False
+    ids = job.result.get("target_ids") or []
+    if not ids:
+        return True
+    return target_selectors.visible_targets(user).filter(pk__in=ids).count() == len(set(ids))
+
+
+def purge_expired(*, now=None) -> int:
+    """Delete the files of expired documents and uploads; fail jobs stuck past their time (a
+    lost worker) so their requester sees a message. Returns the number of files removed."""
+    now = now or timezone.now()
+    removed = 0
+    for job in DocumentJob.objects.filter(state=State.DONE, expires_at__lte=now):
+        for f in (job.file, job.upload):
+            if f and not _upload_shared(job, f):
+                f.delete(save=False)
+                removed += 1
+        job.state = State.EXPIRED
+        job.file = ""
+        job.upload = ""
+        job.save(update_fields=["state", "file", "upload"])
+    stuck_before = now - datetime.timedelta(minutes=settings.DOCUMENTS_STUCK_AFTER_MINUTES)
+    for job_id in DocumentJob.objects.filter(
+        state__in=[State.QUEUED, State.RUNNING], created_at__lt=stuck_before
+    ).values_list("pk", flat=True):
+        job_fail(job_id=job_id, message=_("生成超时，请重新申请。"))
+    return removed
+
+
+def _upload_shared(job: DocumentJob, f) -> bool:
+    # A check and its apply job share one uploaded file: keep it while the other still has it.
+    if f.name != job.upload.name:
+        return False
+    return (
+        DocumentJob.objects.filter(upload=f.name)
+        .exclude(pk=job.pk)
+        .exclude(state=State.EXPIRED)
+        .exists()
+    )
+
+
+def document_ready_notice(job: DocumentJob) -> None:
+    """THE one place that tells the requester their document is ready.
+
+    For now an e-mail through Django's mail; when ``notifications.services.notify`` is merged,
+    this body becomes::
+
+        notify(recipients=[job.requested_by], kind="document_ready", title=title, body=body,
+               url=url, obj=job, key=f"document-ready-{job.pk}")
+    """
+    user = job.requested_by
+    if not user.email:
+        return
+    url = settings.SITE_URL + reverse("documents:job_detail", args=[job.pk])
+    title = _("【文档已生成】%(kind)s") % {"kind": job.get_kind_display()}
+    body = _("您申请的“%(kind)s”已处理完毕，请在有效期内查看或下载：%(url)s") % {
+        "kind": job.get_kind_display(),
+        "url": url,
+    }
+    try:
+        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except OSError:
+        # The document is there either way; a mail server that is down must not fail the job.
+        logger.warning("document-ready mail for job %s not sent", job.pk, exc_info=True)
