@@ -19,9 +19,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.errors import NotFoundForUser, ValidationFailed
 from accounts.ids import IdField, IdFilter, IdRelatedField
@@ -30,7 +31,7 @@ from audit.models import AuditEvent
 
 from . import permissions as perms
 from . import selectors, services
-from .extensions import apply_target_filters
+from .extensions import apply_target_filters, target_filters
 from .models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -457,9 +458,26 @@ class TargetFilter(filters.FilterSet):
         fields = ["plan_year", "plan_year__year", "state", "level", "kind", "aspect"]
         fields += ["lead_department", "parent", "is_key_work"]
 
-    def filter_queryset(self, queryset):
-        # Filters of later stages (early-warning level, report due / late): extensions.py.
-        return apply_target_filters(super().filter_queryset(queryset), self.data)
+
+class LaterStageFilters(BaseFilterBackend):
+    """The filters later stages register in targets/extensions.py (early-warning level, report
+    due / late…): applied like the page's, and described in the OpenAPI schema with their
+    values, read from the registry when the schema is generated."""
+
+    def filter_queryset(self, request, queryset, view):
+        return apply_target_filters(queryset, request.query_params)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": item.key,
+                "required": False,
+                "in": "query",
+                "description": str(item.label),
+                "schema": {"type": "string", "enum": [str(value) for value, _ in item.choices]},
+            }
+            for item in target_filters()
+        ]
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -576,6 +594,7 @@ class TargetViewSet(
 
     queryset = Target.objects.none()  # for the schema; requests use get_queryset
     parser_classes = [JSONParser]
+    filter_backends = [*api_settings.DEFAULT_FILTER_BACKENDS, LaterStageFilters]
     filterset_class = TargetFilter
     search_fields = ["code", "title"]
     ordering_fields = ["code", "title", "weight", "state", "updated_at", "aspect__number"]

@@ -67,3 +67,12 @@ def test_redoc_page_allows_images_only_from_our_server(client):
     assert policy
     directives = dict(d.strip().split(" ", 1) for d in policy.group(1).split(";"))
     assert directives["img-src"].split() == ["'self'", "data:", "blob:"]
+
+
+def test_filters_of_later_stages_are_in_the_schema(api, outsider):
+    """Issue 5: the targets list's early-warning and report filters, registered by execution,
+    are documented with their values like the list's own filters."""
+    schema = act_as(api, outsider).get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/targets/"]["get"]["parameters"]}
+    assert parameters["warning"]["schema"]["enum"] == ["green", "yellow", "red"]
+    assert parameters["report"]["schema"]["enum"] == ["due", "late"]
