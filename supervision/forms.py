@@ -68,7 +68,9 @@ class YearScopedForm(ServiceForm):
 
 
 class DeadlineMixin(forms.Form):
-    days = forms.IntegerField(label=_("办理时限（天）"), required=False, min_value=1, max_value=366)
+    days = forms.IntegerField(
+        label=_("办理时限（工作日）"), required=False, min_value=1, max_value=366
+    )
     deadline = forms.DateField(
         label=_("或指定截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -63,7 +63,7 @@ def resolve_deadline(
     deadline function; a deadline in the past is refused (002 三.4 限时办结)."""
     if deadline is None and days is not None:
         if days < 1:
-            errors.add(field, _("办理时限天数必须大于0。"))
+            errors.add(field, _("办理时限工作日数必须大于0。"))
             return None
         deadline = deadline_after(start or today(), days)
     if deadline is None:

@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from targets.models import PlanYear
 
 from .. import permissions as perms
-from ..deadlines import deadline_after
+from ..deadlines import deadline_after, today
 from ..models import OrderAddressee, OrderReply, SupervisionOrder
 from .common import (
     Errors,
@@ -107,7 +107,7 @@ def order_issue(
         title=title,
         matter=matter,
         requirement=requirement,
-        issued_on=timezone.localdate(),
+        issued_on=today(),
         deadline=deadline,
         responsible_leader=responsible_leader,
         issued_by=by,
