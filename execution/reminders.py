@@ -6,8 +6,8 @@ about a record they cannot read, and the kinds of notification execution sends.
 Registered from ``ExecutionConfig.ready()``.
 """
 
-from django.db.models import Exists, OuterRef, Value
 from django.db.models import DateField as DateValue
+from django.db.models import Exists, OuterRef, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
