@@ -6,9 +6,11 @@ about a record they cannot read, and the kinds of notification execution sends.
 Registered from ``ExecutionConfig.ready()``.
 """
 
+from django.conf import settings
 from django.db.models import DateField as DateValue
 from django.db.models import Exists, OuterRef, Value
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Role
@@ -121,8 +123,9 @@ def main_reports_owed(due_dates) -> list[DueItem]:
     ]
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     pattern = _url_pattern()
-    labels = [str(period.label) for _py, period, _d in due]
-    kind = str(_("进展报告"))
+    with translation.override(settings.LANGUAGE_CODE):  # the site language, as the sweep's
+        labels = [str(period.label) for _py, period, _d in due]
+        kind = str(_("进展报告"))
     return [
         DueItem(
             object_id=pk,
@@ -166,8 +169,9 @@ def cooperating_reports_owed(due_dates) -> list[DueItem]:
     ]
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     pattern = _url_pattern()
-    labels = [str(period.label) for _py, period, _d in due]
-    kind = str(_("配合部门任务报告"))
+    with translation.override(settings.LANGUAGE_CODE):  # the site language, as the sweep's
+        labels = [str(period.label) for _py, period, _d in due]
+        kind = str(_("配合部门任务报告"))
     return [
         DueItem(
             object_id=pk,

@@ -149,11 +149,12 @@ def move(obj, name: str, user, *, refused: str, update_fields=()) -> str:
     return from_state
 
 
-def audit_on_targets(*, actor, obj: Model, targets, **kwargs) -> None:
+def audit_on_targets(*, actor, obj: Model, targets, **kwargs):
     """One audit row per target the record is about (scope=target), so the step shows on each
-    target's timeline (Art. 14); one unscoped row when it is about no target."""
+    target's timeline (Art. 14); one unscoped row when it is about no target. Returns the first
+    row: it names the step (the notifications' idempotency keys use it)."""
     targets = list(targets)
     if not targets:
-        audit_record(actor=actor, obj=obj, **kwargs)
-    for target in targets:
-        audit_record(actor=actor, obj=obj, scope=target, **kwargs)
+        return audit_record(actor=actor, obj=obj, **kwargs)
+    events = [audit_record(actor=actor, obj=obj, scope=target, **kwargs) for target in targets]
+    return events[0]

@@ -17,7 +17,9 @@ from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear
 
+from .. import notices
 from .. import permissions as perms
+from .. import reminders as kinds
 from ..deadlines import deadline_after, today
 from ..models import OrderAddressee, OrderReply, SupervisionOrder
 from .common import (
@@ -117,7 +119,7 @@ def order_issue(
         OrderAddressee(order=order, department=d) for d in departments
     )
     order.targets.set(targets)
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=targets,
@@ -131,6 +133,7 @@ def order_issue(
             **({"责任领导": [None, responsible_leader]} if responsible_leader else {}),
         },
     )
+    notices.order_to_departments(order, kinds.ORDER_ISSUED, event)
     return order
 
 
@@ -249,7 +252,7 @@ def order_reply(
     if not order.addressees.filter(answered=False).exists():
         from_state = move(order, "mark_replied", by, refused=_refused(order, _("答复")))
         to_state = order.state
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -263,6 +266,7 @@ def order_reply(
             **({"佐证材料": [None, reply.evidence_name]} if reply.evidence_name else {}),
         },
     )
+    notices.order_replied(order, reply, event)
     return reply
 
 
@@ -280,7 +284,7 @@ def order_close(*, order: SupervisionOrder, by: User, comment: str = "") -> Supe
     from_state = move(
         order, "close", by, refused=_refused(order, _("办结")), update_fields=["closed_at"]
     )
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -290,6 +294,7 @@ def order_close(*, order: SupervisionOrder, by: User, comment: str = "") -> Supe
         to_state=order.state,
         comment=comment,
     )
+    notices.order_to_departments(order, kinds.ORDER_CLOSED, event, comment=comment)
     return order
 
 
@@ -313,7 +318,7 @@ def order_send_back(*, order: SupervisionOrder, by: User, comment: str) -> Super
         update_fields=["round", "closed_at"],
     )
     order.addressees.update(answered=False)
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -323,6 +328,7 @@ def order_send_back(*, order: SupervisionOrder, by: User, comment: str) -> Super
         to_state=order.state,
         comment=comment,
     )
+    notices.order_to_departments(order, kinds.ORDER_SENT_BACK, event, comment=comment)
     return order
 
 
