@@ -12,8 +12,13 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         self._register_notifications()
-        from targets.extensions import register_target_section, register_timeline_labels
+        from targets.extensions import (
+            register_target_list_action,
+            register_target_section,
+            register_timeline_labels,
+        )
 
+        from .list_actions import red_list_orders
         from .models import Finding, SupervisionOrder
         from .sections import target_section
         from .views.common import TRANSITION_LABELS
@@ -24,6 +29,8 @@ class SupervisionConfig(AppConfig):
             build=target_section,
             order=300,
         )
+        # The red list → bulk orders (issue 9 item 1).
+        register_target_list_action(key="supervision_red_list", build=red_list_orders, order=10)
         register_timeline_labels(
             transitions=TRANSITION_LABELS,
             states={**dict(SupervisionOrder.State.choices), **dict(Finding.State.choices)},

@@ -118,9 +118,9 @@ def order_create(request):
 
 @login_required
 def order_bulk(request):
-    """Bulk issue from a selection of targets: one order per lead department. (The red list —
-    targets whose early warning is red — comes with the execution stage; it will link here
-    with its targets ticked: ``?ids=1&ids=2``.)"""
+    """Bulk issue from a selection of targets: one order per lead department. The targets list
+    filtered to red warnings links here with its targets ticked (``?ids=1&ids=2``, a list action
+    registered in ``supervision.list_actions``)."""
     user = request.user
     if not perms.may_issue(user):
         return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
@@ -167,10 +167,17 @@ def order_bulk(request):
     )
     if year is not None:
         qs = qs.filter(plan_year=year)
+    # Arriving from a list (the targets list filtered to red warnings, issue 9): show just the
+    # targets ticked there; "show all" drops the ids.
+    from_list = request.method == "GET" and bool(ticked)
+    if from_list:
+        qs = qs.filter(pk__in=ticked)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
     page, querystring = page_of(request, qs)
+    # Ticked targets on other pages travel as hidden fields, so none is lost on submit.
+    off_page = sorted(ticked - {t.pk for t in page.object_list})
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -180,6 +187,8 @@ def order_bulk(request):
             "page_obj": page,
             "querystring": querystring,
             "ticked": ticked,
+            "off_page": off_page,
+            "from_list": from_list,
             "plan_year": year,
             "q": q,
         },
