@@ -12,6 +12,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         self._register_notifications()
+        from execution.extensions import register_coordination_section
         from targets.extensions import (
             register_target_list_action,
             register_target_section,
@@ -20,7 +21,7 @@ class SupervisionConfig(AppConfig):
 
         from .list_actions import red_list_orders
         from .models import Finding, SupervisionOrder
-        from .sections import target_section
+        from .sections import coordination_section, target_section
         from .views.common import TRANSITION_LABELS
 
         register_target_section(
@@ -28,6 +29,12 @@ class SupervisionConfig(AppConfig):
             template="supervision/target_section.html",
             build=target_section,
             order=300,
+        )
+        # Orders about a coordination item, on the item's page (issue 9 item 1).
+        register_coordination_section(
+            key="supervision",
+            template="supervision/coordination_section.html",
+            build=coordination_section,
         )
         # The red list → bulk orders (issue 9 item 1).
         register_target_list_action(key="supervision_red_list", build=red_list_orders, order=10)

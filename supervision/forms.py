@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from execution.models import CoordinationItem
 from targets.models import PlanYear, Target
 
 from .models import AccountabilityRecord, ExternalInput, Finding, Inspection, SupervisionOrder
@@ -38,6 +39,11 @@ class TargetCodesField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("目标编号，多个用顿号或逗号分隔，如 2027-0012、2027-0013"))
         super().__init__(**kwargs)
+
+
+class CoordinationItemsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.target.code} {obj.subject}（{obj.get_state_display()}）"
 
 
 class YearScopedForm(ServiceForm):
@@ -82,6 +88,12 @@ class OrderForm(YearScopedForm, DeadlineMixin):
     )
     title = forms.CharField(label=_("督办事项"), required=False, max_length=300)
     targets = TargetCodesField(label=_("涉及目标"))
+    coordination_items = CoordinationItemsField(
+        label=_("涉及协调事项"),
+        queryset=CoordinationItem.objects.none(),
+        required=False,
+        help_text=_("未解决的需协调事项（可多选）"),
+    )
     matter = forms.CharField(
         label=_("事项说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -101,6 +113,7 @@ class OrderForm(YearScopedForm, DeadlineMixin):
         "kind",
         "title",
         "targets",
+        "coordination_items",
         "matter",
         "requirement",
         "departments",
@@ -112,6 +125,13 @@ class OrderForm(YearScopedForm, DeadlineMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = active_departments()
+        # Open and escalated items (a resolved one needs no order), of every year: the service
+        # refuses one of another year with a message.
+        self.fields["coordination_items"].queryset = (
+            CoordinationItem.objects.exclude(state=CoordinationItem.State.RESOLVED)
+            .select_related("target")
+            .order_by("-id")
+        )
         self.order_fields(self.field_order)
 
 

@@ -96,6 +96,24 @@ def clean_targets(errors: Errors, field: str, targets, *, plan_year: PlanYear):
     return targets
 
 
+def clean_coordination_items(errors: Errors, field: str, items, *, plan_year: PlanYear):
+    """Coordination items of the order's year that are still open or escalated: a resolved one
+    needs no chasing (Art. 16–17)."""
+    items = list(dict.fromkeys(i for i in items or [] if i is not None))
+    for item in items:
+        if item.target.plan_year_id != plan_year.pk:
+            errors.add(
+                field,
+                _("协调事项“%(subject)s”不属于%(year)s年度。")
+                % {"subject": item.subject, "year": plan_year.year},
+            )
+        elif item.state == item.State.RESOLVED:
+            errors.add(
+                field, _("协调事项“%(subject)s”已解决，无需督办。") % {"subject": item.subject}
+            )
+    return items
+
+
 def check_evidence(errors: Errors, field: str, upload):
     if upload is None:
         return None

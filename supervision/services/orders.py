@@ -27,6 +27,7 @@ from .common import (
     audit_on_targets,
     check_evidence,
     clean_choice,
+    clean_coordination_items,
     clean_departments,
     clean_targets,
     clean_text,
@@ -50,8 +51,17 @@ def _lock(order: SupervisionOrder) -> SupervisionOrder:
     return SupervisionOrder.objects.select_for_update().select_related("plan_year").get(pk=order.pk)
 
 
+def _timeline_targets(targets, coordination_items):
+    """The targets whose timelines show the order: those it names and those of its coordination
+    items (each item is about one target)."""
+    found = {t.pk: t for t in targets}
+    for item in coordination_items:
+        found.setdefault(item.target_id, item.target)
+    return list(found.values())
+
+
 def _targets_of(order):
-    return list(order.targets.all())
+    return _timeline_targets(order.targets.all(), order.coordination_items.select_related("target"))
 
 
 def _refused(order, action_label):
@@ -70,12 +80,14 @@ def order_issue(
     requirement: str,
     departments,
     targets=(),
+    coordination_items=(),
     matter: str = "",
     deadline: datetime.date | None = None,
     days: int | None = None,
     responsible_leader: str = "",
 ) -> SupervisionOrder:
-    """下发督办单 to one or more departments about targets and/or a matter.
+    """下发督办单 to one or more departments about targets, coordination items (Art. 16–17)
+    and/or a matter.
 
     Side effects: one audit row per target concerned (its timeline shows the order)."""
     require_supervising(by, _not_issuer())
@@ -94,9 +106,13 @@ def order_issue(
     )
     departments = clean_departments(errors, "departments", departments, label=_("承办部门"))
     targets = clean_targets(errors, "targets", targets, plan_year=plan_year)
-    if not targets and not matter and not errors.errors.get("title"):
-        # An order is about targets, or about a matter described in words (Art. 18).
-        errors.add("matter", _("请选择涉及的目标，或写明督办的事项。"))
+    coordination_items = clean_coordination_items(
+        errors, "coordination_items", coordination_items, plan_year=plan_year
+    )
+    if not targets and not coordination_items and not matter and not errors.errors.get("title"):
+        # An order is about targets, coordination items, or a matter described in words
+        # (Art. 18; issue 9 item 1).
+        errors.add("matter", _("请选择涉及的目标或协调事项，或写明督办的事项。"))
     deadline = resolve_deadline(errors, deadline=deadline, days=days)
     errors.raise_if_any(_("督办单未下发，请更正标出的问题。"))
 
@@ -119,10 +135,11 @@ def order_issue(
         OrderAddressee(order=order, department=d) for d in departments
     )
     order.targets.set(targets)
+    order.coordination_items.set(coordination_items)
     event = audit_on_targets(
         actor=by,
         obj=order,
-        targets=targets,
+        targets=_timeline_targets(targets, coordination_items),
         action=AuditEvent.Action.CREATE,
         changes={
             "督办类别": [None, order.get_kind_display()],
@@ -131,6 +148,11 @@ def order_issue(
             "承办部门": [None, [str(d) for d in departments]],
             "办理时限": [None, deadline.isoformat()],
             **({"责任领导": [None, responsible_leader]} if responsible_leader else {}),
+            **(
+                {"涉及协调事项": [None, [i.subject for i in coordination_items]]}
+                if coordination_items
+                else {}
+            ),
         },
     )
     notices.order_to_departments(order, kinds.ORDER_ISSUED, event)
