@@ -66,6 +66,7 @@ def orders_awaiting_reply(due_dates) -> list[DueItem]:
         .order_by()
         .values_list(
             "order_id",
+            "order__round",
             "order__deadline",
             "order__code",
             "order__title",
@@ -82,8 +83,10 @@ def orders_awaiting_reply(due_dates) -> list[DueItem]:
             department_name=dept_name,
             title=f"{code} {title}",
             url=pattern.format(order_id),
+            # A send-back opens a new round: the departments owe a reply again, reminded anew.
+            instance=f"round{round_}",
         )
-        for order_id, deadline, code, title, dept_id, dept_name in rows
+        for order_id, round_, deadline, code, title, dept_id, dept_name in rows
     ]
 
 

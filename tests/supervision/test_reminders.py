@@ -61,6 +61,22 @@ def test_a_replied_or_closed_order_reminds_nobody(replied, supervisor):
     assert reminded("supervision.order") == []
 
 
+def test_a_sent_back_order_reminds_again_for_the_new_round(order, staff_a, head_a, supervisor):
+    reminders.sweep(today=order.deadline)
+    assert reminded("supervision.order") == [("head_a", "due"), ("staff_a", "due")]
+    services.order_reply(order=order, by=staff_a, body="已办理。", evidence=pdf())
+    services.order_send_back(order=order, by=supervisor, comment="请补充")
+    # Same deadline, a new round: the department owes a reply again and is told again, once.
+    reminders.sweep(today=order.deadline)
+    reminders.sweep(today=order.deadline)
+    keys = sorted(
+        Notification.objects.filter(
+            recipient=staff_a, key__startswith="r:supervision.order:"
+        ).values_list("key", flat=True)
+    )
+    assert [k.split(":")[3] for k in keys] == ["round1", "round2"]
+
+
 def test_findings_remind_the_responsible_department_until_rectified(
     finding, staff_a, head_a, staff_b, supervisor
 ):
