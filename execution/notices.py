@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Role
 from accounts.models import User
 from notifications.services import Message, notify, notify_each
+from targets.services import plain_value
 
 from . import reminders as kinds
 
@@ -56,6 +57,13 @@ def report_returned(report, comment: str, event) -> None:
     )
 
 
+def _shown(value, percent) -> str:
+    """The value as people write it (6.1, not 6.1000), or the percent complete."""
+    if value is not None:
+        return str(plain_value(value))
+    return f"{plain_value(percent)}%" if percent is not None else "—"
+
+
 def report_verified_different(report, event) -> None:
     """审核值与填报值不同 (Art. 14): the department that filed the report is told the verified
     value and the reason."""
@@ -67,12 +75,8 @@ def report_verified_different(report, event) -> None:
             "填报值：%(reported)s；审核值：%(verified)s\n调整理由：%(reason)s"
         ) % {
             "period": report.period_start.isoformat(),
-            "reported": report.actual_value
-            if report.actual_value is not None
-            else f"{report.percent_complete}%",
-            "verified": report.verified_value
-            if report.verified_value is not None
-            else f"{report.verified_percent}%",
+            "reported": _shown(report.actual_value, report.percent_complete),
+            "verified": _shown(report.verified_value, report.verified_percent),
             "reason": report.verification_reason,
         }
     notify(

@@ -41,7 +41,7 @@ def test_verification_tells_the_department_only_when_the_value_differs(
     )
     assert told("progress_report_verified_different") == ["head_a", "staff_a"]
     body = Notification.objects.filter(kind="progress_report_verified_different").first().body
-    assert "5.9" in body and "统计局核定数" in body
+    assert "填报值：6.1；审核值：5.9" in body and "统计局核定数" in body
 
 
 def test_verification_with_the_reported_value_tells_nobody(submitted_report, office, staff_a):
