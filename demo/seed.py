@@ -10,7 +10,6 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
@@ -18,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
+from execution import clock, periods
 from notifications import reminders
 from notifications.models import Notification
 from targets import services
 from targets.models import Aspect, PlanYear, Target
-from workdays.calendar import add_working_days
+from workdays.calendar import current_calendar
 
 from . import data
-from .execution_progress import seed_execution_progress
+from .execution_progress import DEMO_TODAY, seed_execution_progress
 from .supervision import seed_supervision
 
 DEMO_PASSWORD = "demo12345"
@@ -228,7 +228,7 @@ def _decimal(value):
 
 
 def _input(
-    row, *, year, aspects, depts, users, level, parent=None, early_dates=False
+    row, *, year, aspects, depts, users, level, parent=None, early_dates=False, q4_due=None
 ) -> services.TargetInput:
     quantitative = row["kind"] == "quantitative"
     milestones = []
@@ -241,7 +241,13 @@ def _input(
                 # Some departments set their node targets due before the quarter ends (the 20th
                 # of its last month, in time for the quarterly report); the rest take the
                 # default, the quarter's last day.
-                due_date=datetime.date(year.year, 3 * q, 20) if early_dates else None,
+                due_date=(
+                    q4_due
+                    if q == 4 and q4_due
+                    else datetime.date(year.year, 3 * q, 20)
+                    if early_dates
+                    else None
+                ),
                 expected_value=_decimal(expected) if quantitative else None,
             )
         )
@@ -320,6 +326,12 @@ def _walk(target, *, to_state, index, users, head, staff):
     return services.target_start_execution(target=target, by=office, comment="下达年度目标任务书。")
 
 
+# Some departments set their fourth-quarter node target ahead of the year's end (a project to be
+# finished before winter): one in four is already overdue on the demo's today, one in four falls
+# due within days — so the reminders of the last working days concern them (issue 7).
+Q4_NODE_DUE = {0: D(EXECUTION_YEAR, 11, 13), 2: D(EXECUTION_YEAR, 11, 26)}
+
+
 def _year_calendar() -> dict:
     # Fujian 五: quarterly reports; the half-year report by the end of August; the annual
     # summary by 10 January.
@@ -356,7 +368,7 @@ def seed_execution_year() -> PlanYear:
     depts = {d.code: d for d in Department.objects.all()}
     users = {u.username: u for u in User.objects.filter(memberships__isnull=False).distinct()}
     office = users["office"]
-    for row in data.DEPARTMENT_TARGETS[::EXECUTION_TARGET_STEP]:
+    for i, row in enumerate(data.DEPARTMENT_TARGETS[::EXECUTION_TARGET_STEP]):
         # One cooperating department each keeps the demo's year small and its reports readable.
         row = {**row, "cooperating": row.get("cooperating", [])[:1], "responsible": []}
         target = services.target_create(
@@ -369,6 +381,7 @@ def seed_execution_year() -> PlanYear:
                 depts=depts,
                 users=users,
                 level="department",
+                q4_due=Q4_NODE_DUE.get(i % 4),
             ),
         )
         services.target_submit(target=target, by=users[f"{row['lead']}_head"])
@@ -583,10 +596,12 @@ def seed_demo() -> SeedReport:
     execution_year = seed_execution_year()
     report.reports_created = seed_execution_progress(execution_year)
     seed_execution_changes(execution_year)
-    # Supervision of the execution year's targets (Art. 18–22).
-    seed_supervision(execution_year)
+    # Supervision of the execution year's targets (Art. 18–22), on the demo's today.
+    with clock.frozen(DEMO_TODAY):
+        seed_supervision(execution_year)
+    # What the daily sweep sent in the execution year (issue 7).
+    _seed_reminders(execution_year)
     if year.targets.exists():
-        _seed_reminders(year)
         seed_evaluation()
         return report
     aspects = {a.number: a for a in year.aspects.all()}
@@ -632,22 +647,31 @@ def seed_demo() -> SeedReport:
             staff=staff,
         )
     report.targets_created = Target.objects.filter(plan_year=year).count()
-    _seed_reminders(year)
     seed_evaluation()
     _seed_documents(users, year)
     return report
 
 
 def _seed_reminders(year: PlanYear) -> None:
-    """The reminders the daily sweep would have sent around the first quarter's node targets
-    (002 五.6 到期提醒): 3 and 1 working days before, on the day, overdue, and the escalations to
-    the department heads and the general office — so every demo department with a target in
-    execution, and the office, finds unread notifications. Idempotent like the sweep itself."""
-    due = year.quarter_bounds(1)[1]
-    offsets = [-n for n in settings.REMINDER_DAYS_BEFORE] + [0, 1]
-    offsets += [settings.ESCALATE_TO_HEAD_AFTER, settings.ESCALATE_TO_OFFICE_AFTER]
-    for offset in offsets:
-        reminders.sweep(today=add_working_days(due, offset))
+    """What the daily sweep (002 五.6 到期提醒) sent in the execution year, so every department
+    with something owed finds unread reminders on the demo's today (23 November 2026):
+
+    - around the third quarter's progress report (due 10 October): the departments whose report
+      is still missing were reminded before, on and after the day, then their heads and the
+      general office (Art. 14, 16);
+    - the last working days before today: the fourth-quarter node targets due in November
+      (``Q4_NODE_DUE``), supervision orders awaiting replies and rectification deadlines.
+
+    Each sweep runs on its own day (the execution clock too); the sweep is idempotent, so is
+    this."""
+    calendar = current_calendar()
+    q3 = next(p for p in periods.periods_of(year) if p.number == 3)
+    q3_due = periods.report_due_date(year, q3)
+    days = {calendar.add_working_days(q3_due, n) for n in (-3, -1, 0, 1, 3, 5)}
+    days |= {calendar.add_working_days(DEMO_TODAY, -n) for n in range(0, 6)}
+    for day in sorted(days):
+        with clock.frozen(day):
+            reminders.sweep(today=day)
     # The demo's history is made up: its notifications are read in the app, never e-mailed
     # (with a broker, a worker would otherwise send them to the made-up addresses).
     Notification.objects.filter(

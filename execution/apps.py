@@ -11,6 +11,7 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("目标执行")
 
     def ready(self):
+        self._register_notifications()
         from targets.extensions import (
             register_target_column,
             register_target_filter,
@@ -94,4 +95,36 @@ class ExecutionConfig(AppConfig):
                 "coordination_duties": _("工作协调单"),
                 "completion_evidence": _("佐证材料"),
             },
+        )
+
+    def _register_notifications(self):
+        # execution sits above notifications: it tells notifications what can fall due here, who
+        # may read each record, and which kinds of notification it sends (issue 7).
+        from notifications import kinds, readers, reminders
+        from targets.models import Target, TargetDepartment
+
+        from . import reminders as execution_reminders
+
+        for key, label, order in execution_reminders.KINDS:
+            kinds.register_kind(key, label, order=order)
+        for model, check in execution_reminders.READ_CHECKS:
+            readers.register_read_check(model, check)
+        readers.register_read_check(TargetDepartment, execution_reminders.cooperation_readers)
+        reminders.register_reminder_source(
+            reminders.ReminderSource(
+                key="execution.progress_report",
+                model=Target,
+                label=_("进展报告"),
+                items=execution_reminders.main_reports_owed,
+                owner_roles=execution_reminders.REPORT_OWNERS,
+            )
+        )
+        reminders.register_reminder_source(
+            reminders.ReminderSource(
+                key="execution.cooperating_report",
+                model=TargetDepartment,
+                label=_("配合部门任务报告"),
+                items=execution_reminders.cooperating_reports_owed,
+                owner_roles=execution_reminders.REPORT_OWNERS,
+            )
         )

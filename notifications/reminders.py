@@ -14,9 +14,10 @@ rectifications, evaluation's score sheets): from ``AppConfig.ready()`` call
 
 ``items(due_dates)`` must be set-based — one query, whatever the number of items — and return
 only OPEN items (not yet filed / replied / rectified) whose due date is in ``due_dates``, as
-``DueItem(object_id, due_date, department_id, department_name, title, url)``. The source
-guarantees that the owner roles of ``department_id`` may read each item (the general office reads
-everything), so nobody is told about an object they cannot read.
+``DueItem(object_id, due_date, department_id, department_name, title, url)`` (optionally
+``instance``, when one object owes again with the same due date, e.g. an order's new round).
+The source guarantees that the owner roles of ``department_id`` may read each item (the general
+office reads everything), so nobody is told about an object they cannot read.
 
 The sweep, on each working day of the official calendar (``workdays.calendar``):
 
@@ -65,6 +66,9 @@ class DueItem:
     department_name: str
     title: str
     url: str
+    # Distinguishes successive obligations on one object with the same due date (a supervision
+    # order sent back for a new round of replies): part of the idempotency key when set.
+    instance: str = ""
 
 
 @dataclass(frozen=True)
@@ -335,7 +339,10 @@ def sweep(*, today: datetime.date | None = None) -> SweepResult:
                     "late": late_by_due[item.due_date],
                 }
                 title, body = title_t % values, body_t % values
-                key = f"r:{source.key}:{item.object_id}:{item.due_date:%Y%m%d}:{stage.name}"
+                instance = f":{item.instance}" if item.instance else ""
+                key = (
+                    f"r:{source.key}:{item.object_id}{instance}:{item.due_date:%Y%m%d}:{stage.name}"
+                )
                 for user_id in recipients:
                     email = (
                         Notification.EmailStatus.PENDING

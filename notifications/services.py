@@ -7,6 +7,7 @@ Celery task that retries with back-off — a failing mail server never breaks th
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -107,6 +108,63 @@ def notify(
         created = Notification.objects.bulk_create(rows)
     queue_email_delivery([n.pk for n in created if n.email_status == Status.PENDING])
     return created
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification of a set-based ``notify_each`` call."""
+
+    recipient_id: int
+    title: str
+    obj: object
+    key: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_each(*, kind: str, messages: Iterable[Message]) -> None:
+    """``notify()`` for a batch job that tells many people about many objects at once (the daily
+    escalation of overdue coordination items): the same rows, keys and outbox, in a fixed number
+    of queries whatever the number of messages (recipients, e-mail choices, one insert).
+
+    Like a reminder source, the caller guarantees that each recipient may read the object (the
+    per-object read check would cost a query per row); inactive users are skipped; each key is
+    idempotent per recipient. E-mail goes out after commit through the outbox flush. Runs in the
+    caller's transaction (one INSERT: no savepoint of its own)."""
+    kinds.get_kind(kind)
+    messages = list(messages)
+    if not messages:
+        return
+    emails = dict(
+        User.objects.filter(pk__in={m.recipient_id for m in messages}, is_active=True).values_list(
+            "pk", "email"
+        )
+    )
+    wanted = email_wanted(list(emails), [kind])
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_id=m.recipient_id,
+            kind=kind,
+            title=m.title[:300],
+            body=m.body,
+            url=m.url,
+            content_type=ContentType.objects.get_for_model(type(m.obj)),
+            object_id=str(m.obj.pk),
+            key=m.key,
+            created_at=now,
+            email_status=(
+                Status.PENDING
+                if emails[m.recipient_id] and wanted[(m.recipient_id, kind)]
+                else Status.NONE
+            ),
+        )
+        for m in messages
+        if m.recipient_id in emails
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if any(r.email_status == Status.PENDING for r in rows):
+        queue_email_delivery(None)
 
 
 def notification_mark_read(*, notification: Notification, by) -> Notification:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from execution.models import CoordinationItem
 from targets.models import PlanYear, Target
 
 from .models import AccountabilityRecord, ExternalInput, Finding, Inspection, SupervisionOrder
@@ -40,6 +41,11 @@ class TargetCodesField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class CoordinationItemsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.target.code} {obj.subject}（{obj.get_state_display()}）"
+
+
 class YearScopedForm(ServiceForm):
     plan_year = forms.ModelChoiceField(
         label=_("年度"), queryset=PlanYear.objects.all(), empty_label=None
@@ -68,7 +74,9 @@ class YearScopedForm(ServiceForm):
 
 
 class DeadlineMixin(forms.Form):
-    days = forms.IntegerField(label=_("办理时限（天）"), required=False, min_value=1, max_value=366)
+    days = forms.IntegerField(
+        label=_("办理时限（工作日）"), required=False, min_value=1, max_value=366
+    )
     deadline = forms.DateField(
         label=_("或指定截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -80,6 +88,12 @@ class OrderForm(YearScopedForm, DeadlineMixin):
     )
     title = forms.CharField(label=_("督办事项"), required=False, max_length=300)
     targets = TargetCodesField(label=_("涉及目标"))
+    coordination_items = CoordinationItemsField(
+        label=_("涉及协调事项"),
+        queryset=CoordinationItem.objects.none(),
+        required=False,
+        help_text=_("未解决的需协调事项（可多选）"),
+    )
     matter = forms.CharField(
         label=_("事项说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -99,6 +113,7 @@ class OrderForm(YearScopedForm, DeadlineMixin):
         "kind",
         "title",
         "targets",
+        "coordination_items",
         "matter",
         "requirement",
         "departments",
@@ -110,6 +125,13 @@ class OrderForm(YearScopedForm, DeadlineMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = active_departments()
+        # Open and escalated items (a resolved one needs no order), of every year: the service
+        # refuses one of another year with a message.
+        self.fields["coordination_items"].queryset = (
+            CoordinationItem.objects.exclude(state=CoordinationItem.State.RESOLVED)
+            .select_related("target")
+            .order_by("-id")
+        )
         self.order_fields(self.field_order)
 
 

@@ -12,3 +12,14 @@ def target_section(request, target) -> dict | None:
     if not may_issue and not any(found.values()):
         return None
     return {"target": target, "may_issue": may_issue, **found}
+
+
+def coordination_section(request, item) -> dict | None:
+    """On a coordination item's page (``execution.extensions``): the orders about it that the
+    reader may read, and for the offices a link to issue one (issue 9 item 1)."""
+    user = request.user
+    orders = list(selectors.order_list(user).filter(coordination_items=item))
+    may_issue = perms.may_issue(user) and item.state != item.State.RESOLVED
+    if not orders and not may_issue:
+        return None
+    return {"item": item, "orders": orders, "may_issue": may_issue}

@@ -98,6 +98,7 @@ def order_detail_queryset(user) -> QuerySet[SupervisionOrder]:
         .prefetch_related(
             _addressees(),
             "targets__lead_department",
+            "coordination_items",
             Prefetch(
                 "replies",
                 queryset=OrderReply.objects.select_related("department", "replied_by"),

@@ -142,3 +142,35 @@ def annotate_target_columns(qs):
     for column in target_columns():
         qs = column.annotate(qs)
     return qs
+
+
+# A list action: a link a later app offers above the targets list for what the list now shows
+# (supervision: "issue orders for these red targets", issue 9). ``build(request, queryset)``
+# returns ``{"label": ..., "url": ...}`` or None when it does not apply to this user or filter;
+# it runs only on the list page, so targets never imports the later app.
+ListActionBuild = Callable[..., dict | None]
+
+
+@dataclass(frozen=True)
+class TargetListAction:
+    key: str
+    build: ListActionBuild
+    order: int = 100
+
+
+_list_actions: dict[str, TargetListAction] = {}
+
+
+def register_target_list_action(*, key: str, build: ListActionBuild, order: int = 100) -> None:
+    """Offer a link above the targets list. Registering the same key again replaces it."""
+    _list_actions[key] = TargetListAction(key=key, build=build, order=order)
+
+
+def target_list_actions(request, qs) -> list[dict]:
+    """The links that apply to ``request`` and the filtered list ``qs``."""
+    actions = []
+    for action in sorted(_list_actions.values(), key=lambda a: (a.order, a.key)):
+        built = action.build(request, qs)
+        if built:
+            actions.append(built)
+    return actions

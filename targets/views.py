@@ -28,6 +28,7 @@ from .extensions import (
     annotate_target_columns,
     target_columns,
     target_filters,
+    target_list_actions,
     target_sections,
     timeline_field_label,
     timeline_state_label,
@@ -149,8 +150,12 @@ def target_list(request):
         initial.setdefault("year", str(plan_year.year))
     filters = TargetFilterForm(initial, years=years, aspects=aspects, departments=departments)
     qs = selectors.target_list(user, plan_year=plan_year) if plan_year else Target.objects.none()
-    context = _table_context(request, filters.filter(qs), user=user)
+    filtered_qs = filters.filter(qs)
+    context = _table_context(request, filtered_qs, user=user)
     drafting = plan_year is not None and plan_year.is_open_for_drafting
+    # Links later stages offer for what the list shows (extensions.py): e.g. supervision's
+    # "issue orders for these red targets".
+    context["list_actions"] = target_list_actions(request, filtered_qs)
     context.update(
         plan_year=plan_year,
         filters=filters,

@@ -22,6 +22,7 @@ from targets import services as target_services
 from targets.models import Target
 from targets.permissions import ADJUSTABLE_STATES
 
+from .. import notices
 from ..files import check_evidence_file
 from ..models import AdjustmentRequest
 from ..permissions import changes as perms
@@ -268,7 +269,7 @@ def _decide(adjustment, by, state, comment, **extra):
     for key, value in extra.items():
         setattr(adjustment, key, value)
     adjustment.save(update_fields=["state", "decided_by", "decided_at", "decision_comment", *extra])
-    audit_record(
+    event = audit_record(
         actor=by,
         obj=adjustment,
         action=AuditEvent.Action.TRANSITION,
@@ -278,6 +279,7 @@ def _decide(adjustment, by, state, comment, **extra):
         comment=comment,
         scope=adjustment.target,
     )
+    notices.adjustment_decided(adjustment, event)
     return adjustment
 
 

@@ -16,6 +16,7 @@ from audit.services import audit_record
 from targets import services as target_services
 from targets.models import Target
 
+from .. import notices
 from ..files import check_evidence_file
 from ..models import AdjustmentRequest, CompletionReport
 from ..permissions import changes as perms
@@ -109,7 +110,7 @@ def _review(report, by, state, comment):
     report.reviewed_at = timezone.now()
     report.review_comment = comment
     report.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
-    audit_record(
+    event = audit_record(
         actor=by,
         obj=report,
         action=AuditEvent.Action.TRANSITION,
@@ -119,6 +120,7 @@ def _review(report, by, state, comment):
         comment=comment,
         scope=report.target,
     )
+    notices.completion_decided(report, event)
     return report
 
 

@@ -21,6 +21,7 @@ from audit.models import AuditEvent
 from audit.services import audit_diff, audit_record
 from targets.models import Target
 
+from .. import notices
 from ..models import CoordinationDuty, CoordinationItem, CoordinationMessage
 from ..permissions import changes as perms
 
@@ -157,7 +158,6 @@ def coordination_item_escalate(
     item.escalated_at = timezone.now()
     item.escalated_by = by
     item.save(update_fields=["state", "escalated_at", "escalated_by"])
-    _notify_escalated([item.pk])
     audit_record(
         actor=by,
         obj=item,
@@ -168,6 +168,17 @@ def coordination_item_escalate(
         comment=comment,
         changes={"coordination_leader": [None, str(item.leader)]},
         scope=item.target,
+    )
+    notices.coordination_escalated(
+        [
+            (
+                item,
+                item.target.code,
+                item.target.title,
+                str(item.raising_department),
+                item.leader_id,
+            )
+        ]
     )
     return item
 
@@ -188,7 +199,18 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
     rows = list(
         CoordinationItem.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(state=CoordinationItem.State.OPEN, due_date__lt=today, leader__isnull=False)
-        .values_list("pk", "subject", "target_id", "leader__display_name", "leader__username")
+        .values_list(
+            "pk",
+            "subject",
+            "target_id",
+            "leader__display_name",
+            "leader__username",
+            "leader_id",
+            "due_date",
+            "target__code",
+            "target__title",
+            "raising_department__name",
+        )
     )
     if not rows:
         return 0
@@ -216,17 +238,20 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
             scope_content_type=target_type,
             scope_object_id=str(target_id),
         )
-        for pk, subject, target_id, display, username in rows
+        for pk, subject, target_id, display, username, *_rest in rows
     )
-    _notify_escalated([r[0] for r in rows])
+    # Each vice-mayor is told in the same transaction (the outbox), set-based like the rest.
+    notices.coordination_escalated(
+        (
+            CoordinationItem(pk=pk, subject=subject, due_date=due),
+            code,
+            title,
+            department,
+            leader_id,
+        )
+        for pk, subject, _t, _d, _u, leader_id, due, code, title, department in rows
+    )
     return len(rows)
-
-
-def _notify_escalated(item_ids: list[int]) -> None:
-    """The vice-mayor is e-mailed once the escalation is committed (never for a rolled-back one)."""
-    from ..tasks.coordination import notify_coordination_escalated
-
-    transaction.on_commit(lambda: notify_coordination_escalated.delay(item_ids))
 
 
 @transaction.atomic
@@ -261,6 +286,7 @@ def coordination_item_resolve(
         comment=resolution,
         scope=item.target,
     )
+    notices.coordination_resolved(item, by)
     return item
 
 

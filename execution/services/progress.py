@@ -20,7 +20,7 @@ from audit.services import audit_diff, audit_record
 from targets.models import Milestone, Target, TargetDepartment
 from targets.services import _column_value, _decimal_error, plain_value
 
-from .. import clock, periods
+from .. import clock, notices, periods
 from ..files import check_evidence_file
 from ..models import ProgressReport, ReportEvidence, WarningExplanation, WarningSnapshot
 from ..permissions import progress as perms
@@ -327,7 +327,7 @@ def _transition(report: ProgressReport, by: User, name: str, *, fields: dict, co
         report.save(update_fields=["state", "updated_at", *fields])
     except ConcurrentTransition as exc:
         raise Conflict(_("该进展报告已被他人处理，请刷新后查看。")) from exc
-    audit_record(
+    report._audit_event = audit_record(
         actor=by,
         obj=report,
         action=AuditEvent.Action.TRANSITION,
@@ -449,6 +449,9 @@ def progress_report_verify(
         "verified_at": clock.now(),
     }
     report = _transition(report, by, "verify", fields=fields, comment=reason or comment)
+    if differs:
+        # Art. 14: the department learns the verified value and why (issue 7: one path).
+        notices.report_verified_different(report, report._audit_event)
     if report.kind == ProgressReport.Kind.MAIN:
         _milestone_from_report(report, by, milestone_status or None)
     _queue_recompute()
@@ -535,9 +538,11 @@ def progress_report_return(*, report: ProgressReport, by: User, comment: str) ->
     if not comment:
         message = _("退回时必须填写退回意见。")
         raise ValidationFailed(message, field_errors={"comment": [message]})
-    return _transition(
+    report = _transition(
         report, by, "return_to_department", fields={"return_comment": comment}, comment=comment
     )
+    notices.report_returned(report, comment, report._audit_event)
+    return report
 
 
 @transaction.atomic

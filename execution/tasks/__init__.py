@@ -1,11 +1,10 @@
 """Celery tasks of the execution stage, one module per topic (imported here so Celery's
 autodiscovery of ``execution.tasks`` registers them)."""
 
-from .coordination import escalate_overdue_coordination, notify_coordination_escalated
+from .coordination import escalate_overdue_coordination
 from .progress import recompute_early_warnings
 
 __all__ = [
     "escalate_overdue_coordination",
-    "notify_coordination_escalated",
     "recompute_early_warnings",
 ]

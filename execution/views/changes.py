@@ -19,6 +19,7 @@ from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
 from targets import selectors as target_selectors
 from targets.views import display_value, field_label
 
+from ..extensions import coordination_sections
 from ..files import attachment_response
 from ..forms.changes import (
     AdjustmentForm,
@@ -340,9 +341,10 @@ def _coordination_context(item, user, *, sheet_form=None):
 @login_required
 def coordination_detail(request, pk):
     item = get_object_or_404(selectors.coordination_detail_queryset(request.user), pk=pk)
-    return render(
-        request, "execution/coordination_detail.html", _coordination_context(item, request.user)
-    )
+    context = _coordination_context(item, request.user)
+    # Later stages' sections (supervision's orders about this item), see execution/extensions.py.
+    context["sections"] = coordination_sections(request, item)
+    return render(request, "execution/coordination_detail.html", context)
 
 
 @login_required

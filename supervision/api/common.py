@@ -54,7 +54,7 @@ class DeadlineInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=gettext_lazy("时限天数（与 deadline 二选一）"),
+        help_text=gettext_lazy("时限工作日数（与 deadline 二选一，按法定工作日计算）"),
     )
 
 

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 
 from accounts.errors import NotFoundForUser
 from accounts.models import Department
+from execution.models import CoordinationItem
+from execution.selectors.changes import visible_coordination_items
 from targets.api import ERRORS, validated
 from targets.models import PlanYear
 from targets.selectors import visible_targets_by_ids
@@ -103,9 +105,14 @@ class OrderReplySerializer(serializers.ModelSerializer):
 
 class OrderDetailSerializer(OrderSerializer):
     replies = OrderReplySerializer(many=True, read_only=True)
+    coordination_items = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("涉及的需协调事项（编号）"),
+    )
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "replies"]
+        fields = [*OrderSerializer.Meta.fields, "coordination_items", "replies"]
         read_only_fields = fields
 
 
@@ -120,6 +127,22 @@ class OrderCreateSerializer(ReadableTargetsMixin, DeadlineInput):
         queryset=Department.objects.all(), many=True, allow_empty=True
     )
     targets = readable_targets_field()
+    coordination_items = serializers.PrimaryKeyRelatedField(
+        queryset=CoordinationItem.objects.none(),
+        many=True,
+        required=False,
+        default=list,
+        help_text=gettext_lazy("涉及的需协调事项（编号，可多个）"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Naming an item proves it exists: only those the issuer may read.
+            self.fields["coordination_items"].child_relation.queryset = visible_coordination_items(
+                request.user
+            ).select_related("target")
 
 
 class BulkIssueSerializer(DeadlineInput):
@@ -213,7 +236,12 @@ class OrderViewSet(
         data = validated(OrderCreateSerializer(data=request.data, context={"request": request}))
         order = services.order_issue(
             by=request.user,
-            **{**data, "departments": list(data["departments"]), "targets": list(data["targets"])},
+            **{
+                **data,
+                "departments": list(data["departments"]),
+                "targets": list(data["targets"]),
+                "coordination_items": list(data["coordination_items"]),
+            },
         )
         return self._detail(order, status.HTTP_201_CREATED)
 

@@ -5,8 +5,9 @@ targets and/or a matter; each addressed department replies; the issuer closes th
 it back for more, or extends its deadline with a reason. Overdue is computed, never stored: an
 order still awaiting replies after its deadline (``supervision.selectors``).
 
-Coordination items (需协调事项, Art. 16–17) come with the execution stage; an order will then
-also be able to name one (a nullable link added here, nothing else changes).
+An order may also be about coordination items (需协调事项, Art. 16–17: what the lead department
+raised and could not resolve alone) — issue 9 item 1, "about one or more targets, coordination
+items or a free-text matter".
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
 from execution.files import evidence_upload_to
+from execution.models import CoordinationItem
 from targets.models import PlanYear, Target
 
 from .. import permissions as perms
@@ -53,6 +55,12 @@ class SupervisionOrder(ConcurrentTransitionMixin, models.Model):
     responsible_leader = models.CharField(_("责任领导"), max_length=50, blank=True)
     targets = models.ManyToManyField(
         Target, verbose_name=_("涉及目标"), blank=True, related_name="supervision_orders"
+    )
+    coordination_items = models.ManyToManyField(
+        CoordinationItem,
+        verbose_name=_("涉及协调事项"),
+        blank=True,
+        related_name="supervision_orders",
     )
     departments = models.ManyToManyField(
         Department,

@@ -63,7 +63,7 @@ def resolve_deadline(
     deadline function; a deadline in the past is refused (002 三.4 限时办结)."""
     if deadline is None and days is not None:
         if days < 1:
-            errors.add(field, _("办理时限天数必须大于0。"))
+            errors.add(field, _("办理时限工作日数必须大于0。"))
             return None
         deadline = deadline_after(start or today(), days)
     if deadline is None:
@@ -94,6 +94,24 @@ def clean_targets(errors: Errors, field: str, targets, *, plan_year: PlanYear):
                 % {"code": target.code, "year": plan_year.year},
             )
     return targets
+
+
+def clean_coordination_items(errors: Errors, field: str, items, *, plan_year: PlanYear):
+    """Coordination items of the order's year that are still open or escalated: a resolved one
+    needs no chasing (Art. 16–17)."""
+    items = list(dict.fromkeys(i for i in items or [] if i is not None))
+    for item in items:
+        if item.target.plan_year_id != plan_year.pk:
+            errors.add(
+                field,
+                _("协调事项“%(subject)s”不属于%(year)s年度。")
+                % {"subject": item.subject, "year": plan_year.year},
+            )
+        elif item.state == item.State.RESOLVED:
+            errors.add(
+                field, _("协调事项“%(subject)s”已解决，无需督办。") % {"subject": item.subject}
+            )
+    return items
 
 
 def check_evidence(errors: Errors, field: str, upload):
@@ -149,11 +167,12 @@ def move(obj, name: str, user, *, refused: str, update_fields=()) -> str:
     return from_state
 
 
-def audit_on_targets(*, actor, obj: Model, targets, **kwargs) -> None:
+def audit_on_targets(*, actor, obj: Model, targets, **kwargs):
     """One audit row per target the record is about (scope=target), so the step shows on each
-    target's timeline (Art. 14); one unscoped row when it is about no target."""
+    target's timeline (Art. 14); one unscoped row when it is about no target. Returns the first
+    row: it names the step (the notifications' idempotency keys use it)."""
     targets = list(targets)
     if not targets:
-        audit_record(actor=actor, obj=obj, **kwargs)
-    for target in targets:
-        audit_record(actor=actor, obj=obj, scope=target, **kwargs)
+        return audit_record(actor=actor, obj=obj, **kwargs)
+    events = [audit_record(actor=actor, obj=obj, scope=target, **kwargs) for target in targets]
+    return events[0]

@@ -17,6 +17,8 @@ from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear
 
+from .. import notices
+from .. import reminders as kinds
 from ..models import ExternalInput, Finding, Inspection, Rectification, SupervisionOrder
 from .common import (
     Errors,
@@ -116,7 +118,7 @@ def finding_record(
         recorded_by=by,
     )
     finding.targets.set(targets)
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=finding,
         targets=targets,
@@ -129,6 +131,7 @@ def finding_record(
             **({"牵头领导": [None, responsible_leader]} if responsible_leader else {}),
         },
     )
+    notices.finding_to_department(finding, kinds.FINDING_ASSIGNED, event)
     return finding
 
 
@@ -210,7 +213,7 @@ def _verification(finding, by, name, label, comment, *, comment_required):
         finding.verified_at = timezone.now()
         extra = ["verified_at"]
     from_state = move(finding, name, by, refused=_refused(finding, label), update_fields=extra)
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=finding,
         targets=list(finding.targets.all()),
@@ -220,6 +223,8 @@ def _verification(finding, by, name, label, comment, *, comment_required):
         to_state=finding.state,
         comment=comment,
     )
+    kind = kinds.FINDING_VERIFIED if name == "verify" else kinds.FINDING_REJECTED
+    notices.finding_to_department(finding, kind, event, comment=comment)
     return finding
 
 

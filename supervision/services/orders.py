@@ -17,14 +17,17 @@ from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear
 
+from .. import notices
 from .. import permissions as perms
-from ..deadlines import deadline_after
+from .. import reminders as kinds
+from ..deadlines import deadline_after, today
 from ..models import OrderAddressee, OrderReply, SupervisionOrder
 from .common import (
     Errors,
     audit_on_targets,
     check_evidence,
     clean_choice,
+    clean_coordination_items,
     clean_departments,
     clean_targets,
     clean_text,
@@ -48,8 +51,17 @@ def _lock(order: SupervisionOrder) -> SupervisionOrder:
     return SupervisionOrder.objects.select_for_update().select_related("plan_year").get(pk=order.pk)
 
 
+def _timeline_targets(targets, coordination_items):
+    """The targets whose timelines show the order: those it names and those of its coordination
+    items (each item is about one target)."""
+    found = {t.pk: t for t in targets}
+    for item in coordination_items:
+        found.setdefault(item.target_id, item.target)
+    return list(found.values())
+
+
 def _targets_of(order):
-    return list(order.targets.all())
+    return _timeline_targets(order.targets.all(), order.coordination_items.select_related("target"))
 
 
 def _refused(order, action_label):
@@ -68,12 +80,14 @@ def order_issue(
     requirement: str,
     departments,
     targets=(),
+    coordination_items=(),
     matter: str = "",
     deadline: datetime.date | None = None,
     days: int | None = None,
     responsible_leader: str = "",
 ) -> SupervisionOrder:
-    """下发督办单 to one or more departments about targets and/or a matter.
+    """下发督办单 to one or more departments about targets, coordination items (Art. 16–17)
+    and/or a matter.
 
     Side effects: one audit row per target concerned (its timeline shows the order)."""
     require_supervising(by, _not_issuer())
@@ -92,9 +106,13 @@ def order_issue(
     )
     departments = clean_departments(errors, "departments", departments, label=_("承办部门"))
     targets = clean_targets(errors, "targets", targets, plan_year=plan_year)
-    if not targets and not matter and not errors.errors.get("title"):
-        # An order is about targets, or about a matter described in words (Art. 18).
-        errors.add("matter", _("请选择涉及的目标，或写明督办的事项。"))
+    coordination_items = clean_coordination_items(
+        errors, "coordination_items", coordination_items, plan_year=plan_year
+    )
+    if not targets and not coordination_items and not matter and not errors.errors.get("title"):
+        # An order is about targets, coordination items, or a matter described in words
+        # (Art. 18; issue 9 item 1).
+        errors.add("matter", _("请选择涉及的目标或协调事项，或写明督办的事项。"))
     deadline = resolve_deadline(errors, deadline=deadline, days=days)
     errors.raise_if_any(_("督办单未下发，请更正标出的问题。"))
 
@@ -107,7 +125,7 @@ def order_issue(
         title=title,
         matter=matter,
         requirement=requirement,
-        issued_on=timezone.localdate(),
+        issued_on=today(),
         deadline=deadline,
         responsible_leader=responsible_leader,
         issued_by=by,
@@ -117,10 +135,11 @@ def order_issue(
         OrderAddressee(order=order, department=d) for d in departments
     )
     order.targets.set(targets)
-    audit_on_targets(
+    order.coordination_items.set(coordination_items)
+    event = audit_on_targets(
         actor=by,
         obj=order,
-        targets=targets,
+        targets=_timeline_targets(targets, coordination_items),
         action=AuditEvent.Action.CREATE,
         changes={
             "督办类别": [None, order.get_kind_display()],
@@ -129,8 +148,14 @@ def order_issue(
             "承办部门": [None, [str(d) for d in departments]],
             "办理时限": [None, deadline.isoformat()],
             **({"责任领导": [None, responsible_leader]} if responsible_leader else {}),
+            **(
+                {"涉及协调事项": [None, [i.subject for i in coordination_items]]}
+                if coordination_items
+                else {}
+            ),
         },
     )
+    notices.order_to_departments(order, kinds.ORDER_ISSUED, event)
     return order
 
 
@@ -249,7 +274,7 @@ def order_reply(
     if not order.addressees.filter(answered=False).exists():
         from_state = move(order, "mark_replied", by, refused=_refused(order, _("答复")))
         to_state = order.state
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -263,6 +288,7 @@ def order_reply(
             **({"佐证材料": [None, reply.evidence_name]} if reply.evidence_name else {}),
         },
     )
+    notices.order_replied(order, reply, event)
     return reply
 
 
@@ -280,7 +306,7 @@ def order_close(*, order: SupervisionOrder, by: User, comment: str = "") -> Supe
     from_state = move(
         order, "close", by, refused=_refused(order, _("办结")), update_fields=["closed_at"]
     )
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -290,6 +316,7 @@ def order_close(*, order: SupervisionOrder, by: User, comment: str = "") -> Supe
         to_state=order.state,
         comment=comment,
     )
+    notices.order_to_departments(order, kinds.ORDER_CLOSED, event, comment=comment)
     return order
 
 
@@ -313,7 +340,7 @@ def order_send_back(*, order: SupervisionOrder, by: User, comment: str) -> Super
         update_fields=["round", "closed_at"],
     )
     order.addressees.update(answered=False)
-    audit_on_targets(
+    event = audit_on_targets(
         actor=by,
         obj=order,
         targets=_targets_of(order),
@@ -323,6 +350,7 @@ def order_send_back(*, order: SupervisionOrder, by: User, comment: str) -> Super
         to_state=order.state,
         comment=comment,
     )
+    notices.order_to_departments(order, kinds.ORDER_SENT_BACK, event, comment=comment)
     return order
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import ApplicationError, NotPermitted
 from execution.files import attachment_response
+from execution.selectors.changes import visible_coordination_items
 from targets.models import Target
 from targets.selectors import visible_targets
 
@@ -51,6 +52,27 @@ def order_list(request):
 
 
 def _prefill(request, user):
+    coordination = request.GET.get("coordination", "")
+    if coordination.isdigit():
+        item = (
+            visible_coordination_items(user)
+            .select_related("target")
+            .filter(pk=int(coordination))
+            .first()
+        )
+        if item is not None:
+            # From a coordination item's page (Art. 16–17): the raising department and the
+            # departments asked to help are addressed.
+            return {
+                "plan_year": item.target.plan_year_id,
+                "kind": SupervisionOrder.Kind.SPECIAL,
+                "coordination_items": [item.pk],
+                "departments": [
+                    item.raising_department_id,
+                    *item.departments.values_list("pk", flat=True),
+                ],
+                "title": _("关于协调事项“%(subject)s”的督办") % {"subject": item.subject},
+            }
     ids = [int(i) for i in request.GET.getlist("target") if i.isdigit()]
     targets = list(
         visible_targets(user).filter(pk__in=ids).select_related("plan_year", "lead_department")
@@ -89,6 +111,7 @@ def order_create(request):
                 requirement=data["requirement"],
                 departments=list(data["departments"]),
                 targets=data["targets"],
+                coordination_items=list(data["coordination_items"]),
                 matter=data["matter"],
                 deadline=data["deadline"],
                 days=data["days"],
@@ -118,9 +141,9 @@ def order_create(request):
 
 @login_required
 def order_bulk(request):
-    """Bulk issue from a selection of targets: one order per lead department. (The red list —
-    targets whose early warning is red — comes with the execution stage; it will link here
-    with its targets ticked: ``?ids=1&ids=2``.)"""
+    """Bulk issue from a selection of targets: one order per lead department. The targets list
+    filtered to red warnings links here with its targets ticked (``?ids=1&ids=2``, a list action
+    registered in ``supervision.list_actions``)."""
     user = request.user
     if not perms.may_issue(user):
         return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
@@ -167,10 +190,17 @@ def order_bulk(request):
     )
     if year is not None:
         qs = qs.filter(plan_year=year)
+    # Arriving from a list (the targets list filtered to red warnings, issue 9): show just the
+    # targets ticked there; "show all" drops the ids.
+    from_list = request.method == "GET" and bool(ticked)
+    if from_list:
+        qs = qs.filter(pk__in=ticked)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
     page, querystring = page_of(request, qs)
+    # Ticked targets on other pages travel as hidden fields, so none is lost on submit.
+    off_page = sorted(ticked - {t.pk for t in page.object_list})
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -180,6 +210,8 @@ def order_bulk(request):
             "page_obj": page,
             "querystring": querystring,
             "ticked": ticked,
+            "off_page": off_page,
+            "from_list": from_list,
             "plan_year": year,
             "q": q,
         },
@@ -221,6 +253,13 @@ def _order_context(request, order, *, reply_form=None, comment_form=None, extend
         "comment_form": comment_form or CommentForm(),
         "extend_form": extend_form or ExtendForm(),
         "timeline": label_changes(timeline(order, dict(SupervisionOrder.State.choices))),
+        # The coordination items the order is about, as far as the reader may read them.
+        "coordination_items": list(
+            visible_coordination_items(user)
+            .filter(supervision_orders=order)
+            .select_related("target")
+            .order_by("id")
+        ),
     }
 
 

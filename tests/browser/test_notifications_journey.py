@@ -3,6 +3,8 @@ reminds the department of a node target due today → the bell shows it → the 
 it read in place (htmx: the row and the bell change without a reload) → the next working day's
 overdue reminder links straight to the target's node targets → e-mail choices are saved."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,7 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_notifications_journey(sign_in, staff_a, head_a, office, dept_a):
-    year = PlanYear.objects.create(year=2026, status=PlanYear.Status.DRAFTING)
+    # The Q3 progress report falls due later (30 November), so the bell counts the node target
+    # alone (progress-report reminders: tests/execution/test_reminders.py).
+    year = PlanYear.objects.create(
+        year=2026, status=PlanYear.Status.DRAFTING, q3_report_due=datetime.date(2026, 11, 30)
+    )
     Aspect.objects.create(plan_year=year, number=1, name="经济发展")
     target = executing_target(year, dept_a, staff_a, head_a, office)
     sweep(today=DUE)  # Friday 9 October 2026: due today

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from audit.models import AuditEvent
 from notifications.models import Notification
+from notifications.readers import readers_among
 from targets.models import Aspect, Milestone, PlanYear, Target, TargetComment
-from targets.selectors import visible_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -75,22 +75,51 @@ def test_demo_history_is_real_audit_trail(seeded):
 
 
 def test_demo_users_find_unread_notifications(seeded):
-    """Issue 7: the demo shows the notification centre with reminders and returns."""
+    """Issue 7: the demo shows the notification centre with reminders of the year in execution
+    (2026, today 23 November): Q4 node targets overdue or due within days, third-quarter
+    progress reports still missing, supervision orders and rectification deadlines — each to
+    people who may read what it is about."""
     unread = Notification.objects.filter(read_at__isnull=True)
-    executing_depts = set(
-        Target.objects.filter(
-            plan_year__year=2027, state="executing", level="department"
-        ).values_list("lead_department__code", flat=True)
-    )
-    for code in executing_depts:
-        assert unread.filter(recipient__username=f"{code}_staff", kind="overdue").exists(), code
-        assert unread.filter(recipient__username=f"{code}_head", kind="escalation").exists(), code
+    overdue_q4 = Milestone.objects.filter(
+        target__plan_year__year=2026,
+        target__state="executing",
+        quarter=4,
+        due_date=datetime.date(2026, 11, 13),
+        status="pending",
+    ).select_related("target__lead_department")
+    assert overdue_q4.exists()
+    for milestone in overdue_q4:
+        code = milestone.target.lead_department.code
+        key = f"r:targets.milestone:{milestone.pk}:20261113:"
+        assert unread.filter(
+            recipient__username=f"{code}_staff", kind="overdue", key__startswith=key
+        ).exists(), code
+        assert unread.filter(
+            recipient__username=f"{code}_head", kind="escalation", key__startswith=key
+        ).exists(), code
+    soon = Milestone.objects.filter(
+        target__plan_year__year=2026, quarter=4, due_date=datetime.date(2026, 11, 26)
+    ).first()
+    assert unread.filter(key=f"r:targets.milestone:{soon.pk}:20261126:before3").exists()
     assert unread.filter(recipient__username="office", kind="escalation").exists()
+    for source in (
+        "execution.progress_report",
+        "supervision.order",
+        "supervision.finding",
+    ):
+        assert unread.filter(key__startswith=f"r:{source}:").exists(), source
+    # Third-quarter reports still missing: reminded around their due date (10 October).
+    assert unread.filter(
+        key__startswith="r:execution.progress_report:", key__contains=":20261010:"
+    ).exists()
     assert unread.filter(kind="target_returned").exists()
-    # every reminder is about a target its recipient may read
-    for n in unread.filter(key__startswith="r:").select_related("recipient")[:50]:
-        target_id = Milestone.objects.get(pk=n.object_id).target_id
-        assert visible_targets(n.recipient).filter(pk=target_id).exists()
+    # Events told through the one path (issue 7 item 3).
+    for kind in ("progress_report_returned", "supervision_order_issued", "finding_assigned"):
+        assert unread.filter(kind=kind).exists(), kind
+    # Every notification about an object goes to someone who may read it.
+    for n in unread.exclude(content_type=None).select_related("recipient", "content_type")[:300]:
+        obj = n.content_type.get_object_for_this_type(pk=n.object_id)
+        assert readers_among(obj, [n.recipient]) == [n.recipient], (n.key, n.recipient)
 
 
 def test_it_is_idempotent(seeded):

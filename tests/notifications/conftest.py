@@ -20,7 +20,12 @@ DUE = datetime.date(2026, 10, 9)
 
 @pytest.fixture
 def year_2026(db):
-    year = PlanYear.objects.create(year=2026, status=PlanYear.Status.DRAFTING)
+    # The Q3 progress report falls due well after the node targets here, so these tests see the
+    # node-target reminders alone (progress reports have their own tests in
+    # tests/notifications/test_sources.py).
+    year = PlanYear.objects.create(
+        year=2026, status=PlanYear.Status.DRAFTING, q3_report_due=datetime.date(2026, 11, 30)
+    )
     Aspect.objects.create(plan_year=year, number=1, name="经济发展")
     return year
 

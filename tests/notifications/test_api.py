@@ -73,6 +73,20 @@ def test_preferences_read_and_write(api, staff_a):
         "overdue": True,
         "escalation": True,
         "target_returned": True,
+        # execution's and supervision's events (registered from their ready())
+        "progress_report_returned": True,
+        "progress_report_verified_different": True,
+        "adjustment_decided": True,
+        "completion_decided": True,
+        "coordination_escalated": True,
+        "coordination_resolved": True,
+        "supervision_order_issued": True,
+        "supervision_order_sent_back": True,
+        "supervision_order_closed": True,
+        "supervision_order_replied": True,
+        "finding_assigned": True,
+        "finding_rejected": True,
+        "finding_verified": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

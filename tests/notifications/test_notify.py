@@ -168,3 +168,27 @@ def test_a_broker_that_cannot_be_reached_does_not_break_the_event(
     row.refresh_from_db()
     assert row.email_status == "pending"  # the periodic flush sends it
     assert deliver_pending_emails() == 1
+
+
+def test_notify_each_writes_the_batch_once_skips_the_inactive_and_emails_after_commit(
+    staff_a, head_a, staff_b, dept_a, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The set-based form for batch jobs (the daily escalation): same rows, keys and outbox."""
+    from notifications.services import Message, notify_each
+
+    staff_b.is_active = False
+    staff_b.save(update_fields=["is_active"])
+    email_preferences_set(by=head_a, choices={"deadline": False})
+    messages = [
+        Message(recipient_id=u.pk, title=f"批量{u.pk}", obj=dept_a, key=f"batch:{u.pk}", url="/x/")
+        for u in (staff_a, head_a, staff_b)
+    ]
+    # users, their e-mail choices, the content type, one insert
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
+        notify_each(kind="deadline", messages=messages)
+    rows = {n.recipient_id: n for n in Notification.objects.all()}
+    assert set(rows) == {staff_a.pk, head_a.pk}
+    assert rows[staff_a.pk].email_status == "sent" and rows[head_a.pk].email_status == "none"
+    assert [m.to for m in mail.outbox] == [[staff_a.email]]
+    notify_each(kind="deadline", messages=messages)
+    assert Notification.objects.count() == 2

@@ -148,19 +148,24 @@ def test_signed_out_users_are_sent_to_login(client):
 def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
     client.force_login(staff_a)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    for label in ("到期提醒", "逾期提醒", "逾期督促", "目标退回修改"):
+    for label in (
+        "到期提醒",
+        "逾期提醒",
+        "逾期督促",
+        "目标退回修改",
+        "进展报告被退回",
+        "收到督办单",
+        "整改问题销号",
+    ):
         assert label in page
     response = client.post(
         reverse("notifications:preferences"), {"email": ["overdue", "target_returned"]}
     )
     assert response.status_code == 302
     choices = dict(EmailPreference.objects.filter(user=staff_a).values_list("kind", "email"))
-    assert choices == {
-        "deadline": False,
-        "overdue": True,
-        "escalation": False,
-        "target_returned": True,
-    }
+    assert choices["overdue"] is choices["target_returned"] is True
+    assert {k for k, email in choices.items() if email} == {"overdue", "target_returned"}
+    assert {"deadline", "escalation", "finding_assigned", "coordination_escalated"} <= set(choices)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="overdue" checked' in page and 'value="deadline">' in page
 

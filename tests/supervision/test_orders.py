@@ -65,7 +65,7 @@ def test_the_general_office_issues_orders_too(office, executing, dept_a):
         ({"departments": []}, "departments", "请至少选择一个承办部门"),
         ({"requirement": "  "}, "requirement", "请填写督办要求"),
         ({"title": ""}, "title", "请填写督办事项"),
-        ({"targets": [], "matter": ""}, "matter", "请选择涉及的目标，或写明督办的事项"),
+        ({"targets": [], "matter": ""}, "matter", "请选择涉及的目标或协调事项，或写明督办的事项"),
         ({"kind": "purple"}, "kind", "请选择有效的督办类别"),
     ],
 )

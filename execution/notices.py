@@ -1,0 +1,197 @@
+"""Who execution's events tell, through ``notifications.services.notify`` — the one path (issue 7
+item 3: in-app, and e-mail after commit where the user chose it for the kind).
+
+Called by the services inside the event's transaction, after its audit row: the notification
+commits or rolls back with the event. Each key names the audit event (or, for what happens once
+in an object's life, the object), so a repeated call adds nothing.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.access import Role
+from accounts.models import User
+from notifications.services import Message, notify, notify_each
+from targets.services import plain_value
+
+from . import reminders as kinds
+
+DEPARTMENT_ROLES = (Role.STAFF, Role.HEAD)
+
+
+def _members(*department_ids, roles=DEPARTMENT_ROLES) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__department_id__in=[d for d in department_ids if d],
+            memberships__role__in=roles,
+        ).distinct()
+    )
+
+
+def _target_url(target, anchor=""):
+    return reverse("targets:target_detail", args=[target.pk]) + anchor
+
+
+def report_returned(report, comment: str, event) -> None:
+    """退回: the department that filed the report (for a main report, the lead department)."""
+    target = report.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【进展报告退回】%(code)s %(title)s") % {
+            "code": target.code,
+            "title": target.title,
+        }
+        body = _("您部门报送的进展报告（%(period)s）已被退回修改。\n\n退回意见：%(comment)s") % {
+            "period": report.period_start.isoformat(),
+            "comment": comment,
+        }
+    notify(
+        recipients=_members(report.department_id),
+        kind=kinds.REPORT_RETURNED,
+        title=title,
+        body=body,
+        url=_target_url(target, "#progress"),
+        obj=report,
+        key=f"progress_report_returned:{event.pk}",
+    )
+
+
+def _shown(value, percent) -> str:
+    """The value as people write it (6.1, not 6.1000), or the percent complete."""
+    if value is not None:
+        return str(plain_value(value))
+    return f"{plain_value(percent)}%" if percent is not None else "—"
+
+
+def report_verified_different(report, event) -> None:
+    """审核值与填报值不同 (Art. 14): the department that filed the report is told the verified
+    value and the reason."""
+    target = report.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【审核值调整】%(code)s %(title)s") % {"code": target.code, "title": target.title}
+        body = _(
+            "您部门报送的进展报告（%(period)s）已审核，审核值与填报值不同。\n\n"
+            "填报值：%(reported)s；审核值：%(verified)s\n调整理由：%(reason)s"
+        ) % {
+            "period": report.period_start.isoformat(),
+            "reported": _shown(report.actual_value, report.percent_complete),
+            "verified": _shown(report.verified_value, report.verified_percent),
+            "reason": report.verification_reason,
+        }
+    notify(
+        recipients=_members(report.department_id),
+        kind=kinds.REPORT_VERIFIED_DIFFERENT,
+        title=title,
+        body=body,
+        url=_target_url(target, "#progress"),
+        obj=report,
+        key=f"progress_report_verified:{event.pk}",
+    )
+
+
+def adjustment_decided(adjustment, event) -> None:
+    """批准 / 不予批准 (Art. 12): the head who requested the adjustment."""
+    target = adjustment.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【调整申请%(decision)s】%(code)s %(title)s") % {
+            "decision": adjustment.get_state_display(),
+            "code": target.code,
+            "title": target.title,
+        }
+        body = _("您提出的目标调整申请%(decision)s。\n\n审批意见：%(comment)s") % {
+            "decision": adjustment.get_state_display(),
+            "comment": adjustment.decision_comment or "—",
+        }
+    notify(
+        recipients=[adjustment.requested_by_id],
+        kind=kinds.ADJUSTMENT_DECIDED,
+        title=title,
+        body=body,
+        url=_target_url(target, "#adjustments"),
+        obj=adjustment,
+        key=f"adjustment_decided:{adjustment.pk}",
+    )
+
+
+def completion_decided(report, event) -> None:
+    """办结审核通过 / 退回 (Art. 14): the lead department."""
+    target = report.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【办结审核：%(decision)s】%(code)s %(title)s") % {
+            "decision": report.get_state_display(),
+            "code": target.code,
+            "title": target.title,
+        }
+        body = _("您部门报送的办结报告%(decision)s。\n\n审核意见：%(comment)s") % {
+            "decision": report.get_state_display(),
+            "comment": report.review_comment or "—",
+        }
+    notify(
+        recipients=_members(report.department_id),
+        kind=kinds.COMPLETION_DECIDED,
+        title=title,
+        body=body,
+        url=_target_url(target, "#completion"),
+        obj=report,
+        key=f"completion_decided:{report.pk}",
+    )
+
+
+def _coordination_url(item_id):
+    return reverse("execution:coordination_detail", args=[item_id])
+
+
+def coordination_escalated(rows) -> None:
+    """提请市领导协调 (Art. 16–17): each item's vice-mayor, who reads the items escalated to them
+    (``visible_coordination_items``). ``rows``: (item, target code, target title, raising
+    department, leader id) — set-based, for the daily escalation of every overdue item."""
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            Message(
+                recipient_id=leader_id,
+                title=_("【提请协调】%(subject)s") % {"subject": item.subject},
+                body=_(
+                    "%(department)s就目标“%(code)s %(title)s”提出的需协调事项“%(subject)s”"
+                    "（协调时限 %(due)s）已提请您协调。"
+                )
+                % {
+                    "department": department,
+                    "code": code,
+                    "title": title,
+                    "subject": item.subject,
+                    "due": item.due_date.isoformat(),
+                },
+                url=_coordination_url(item.pk),
+                obj=item,
+                # An item is escalated once in its life (open → escalated).
+                key=f"coordination_escalated:{item.pk}",
+            )
+            for item, code, title, department, leader_id in rows
+            if leader_id
+        ]
+    notify_each(kind=kinds.COORDINATION_ESCALATED, messages=messages)
+
+
+def coordination_resolved(item, by) -> None:
+    """协调解决: the raising department and the departments asked to help, and the vice-mayor if
+    it was escalated — not the person who recorded the result."""
+    department_ids = [item.raising_department_id, *item.departments.values_list("pk", flat=True)]
+    recipients = [u for u in _members(*department_ids) if u.pk != by.pk]
+    if item.leader_id and item.escalated_at and item.leader_id != by.pk:
+        recipients.append(item.leader)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【协调已解决】%(subject)s") % {"subject": item.subject}
+        body = _("需协调事项“%(subject)s”已确认解决。\n\n协调结果：%(resolution)s") % {
+            "subject": item.subject,
+            "resolution": item.resolution,
+        }
+    notify(
+        recipients=recipients,
+        kind=kinds.COORDINATION_RESOLVED,
+        title=title,
+        body=body,
+        url=_coordination_url(item.pk),
+        obj=item,
+        key=f"coordination_resolved:{item.pk}",
+    )
