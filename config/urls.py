@@ -16,6 +16,7 @@ urlpatterns = [
     path("execution/", include("execution.urls")),
     path("notifications/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

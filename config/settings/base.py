@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "execution",
     "supervision",
     "evaluation",
+    "dashboards",
     "demo",
 ]
 
