@@ -100,7 +100,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_RATE_PER_USERNAME = env("LOGIN_RATE_PER_USERNAME", default="10/m")
 LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default="30/m")
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-LOGIN_REDIRECT_URL = "targets:target_list"
+# Each role lands on its own page (config.views.home, issue 6).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"
