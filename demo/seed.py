@@ -26,6 +26,7 @@ from workdays.calendar import add_working_days
 
 from . import data
 from .execution_progress import seed_execution_progress
+from .quarterly import seed_quarterly
 from .supervision import seed_supervision
 
 DEMO_PASSWORD = "demo12345"
@@ -585,6 +586,8 @@ def seed_demo() -> SeedReport:
     seed_execution_changes(execution_year)
     # Supervision of the execution year's targets (Art. 18–22).
     seed_supervision(execution_year)
+    # Quarterly reports to the vice-mayors and the office's summaries (Art. 17, issue 6).
+    seed_quarterly(execution_year)
     if year.targets.exists():
         _seed_reminders(year)
         return report
