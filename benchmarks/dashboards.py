@@ -8,7 +8,8 @@ targets and 12 progress reports each; smaller with BENCH_DEPARTMENTS, BENCH_YEAR
 BENCH_TARGETS), then for the vice-mayor dashboard, the general office overview, the department
 home and the target list prints: the SQL queries of one request, the median server time over
 BENCH_RUNS (≥ 20) requests through Django's test client, the median of the raw SQL aggregate
-that returns the same numbers, and the ratio. Goals: a fixed number of queries, dashboard ≤ 3×
+that returns the same numbers, and the ratios (also for the selector alone: the ORM figures
+without HTTP, session and template). Goals: a fixed number of queries, dashboard ≤ 3×
 raw SQL, median ≤ 150 ms on the 10,000-target dataset. Drops the database at the end.
 """
 
@@ -165,9 +166,28 @@ def main():
                 ("department", "cs-d0_staff", "/dashboard/department/"),
                 ("target list", "cs-office", f"/targets/?year={year.year}"),
             ]
+            from dashboards import selectors as dash
+            from execution.selectors.progress import annotate_warning_level
+            from targets.selectors import target_list
+
+            def user(name):
+                u = User.objects.get(username=name)
+                return u
+
+            figures = {
+                "leader": lambda: dash.leader_dashboard(user("cs-vm0"), plan_year=year),
+                "office": lambda: dash.office_overview(user("cs-office"), plan_year=year),
+                "department": lambda: dash.department_home(user("cs-d0_staff")),
+                "target list": lambda: (
+                    target_list(user("cs-office"), plan_year=year).count(),
+                    list(
+                        annotate_warning_level(target_list(user("cs-office"), plan_year=year))[:50]
+                    ),
+                ),
+            }
             print(
-                f"{'page':<12} {'queries':>7} {'median ms':>10} {'raw SQL ms':>11} {'ratio':>6}"
-                f"   ({RUNS} requests each)"
+                f"{'page':<12} {'queries':>7} {'median ms':>10} {'selector ms':>12} "
+                f"{'raw SQL ms':>11} {'page/raw':>9} {'selector/raw':>13}   ({RUNS} runs each)"
             )
             for label, username, url in pages:
                 client = Client()
@@ -189,9 +209,11 @@ def main():
                             cursor.fetchall()
 
                 raw_ms = median_ms(raw)
+                selector_ms = median_ms(figures[label])
                 print(
                     f"{label:<12} {len(ctx.captured_queries):>7} {page_ms:>10.1f} "
-                    f"{raw_ms:>11.1f} {page_ms / raw_ms:>6.1f}"
+                    f"{selector_ms:>12.1f} {raw_ms:>11.1f} {page_ms / raw_ms:>9.1f} "
+                    f"{selector_ms / raw_ms:>13.1f}"
                 )
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
