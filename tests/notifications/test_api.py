@@ -73,6 +73,9 @@ def test_preferences_read_and_write(api, staff_a):
         "overdue": True,
         "escalation": True,
         "target_returned": True,
+        # Quarterly reports and leaders' instructions (execution, issue 6).
+        "quarterly_report": True,
+        "quarterly_instruction": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

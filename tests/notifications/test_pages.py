@@ -160,6 +160,8 @@ def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
         "overdue": True,
         "escalation": False,
         "target_returned": True,
+        "quarterly_report": False,
+        "quarterly_instruction": False,
     }
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="overdue" checked' in page and 'value="deadline">' in page
