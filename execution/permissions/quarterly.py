@@ -3,21 +3,16 @@
 functions read only the cached access and the objects' own columns.
 """
 
-from django.conf import settings
-
 from accounts.access import Role, access_for
 
 from ..models import QuarterlyReport, QuarterlySummary
 
-# The mayor and the executive vice-mayor follow the whole city (Art. 17: the government's
-# leadership). accounts has no flag for it; they are recognised by their 职务 (User.title), which
-# the administrator sets in /admin/ — settings.CITY_WIDE_LEADER_TITLES.
-DEFAULT_CITY_WIDE_TITLES = ("市长", "常务副市长")
-
 
 def is_city_wide_leader(user) -> bool:
-    titles = getattr(settings, "CITY_WIDE_LEADER_TITLES", DEFAULT_CITY_WIDE_TITLES)
-    return access_for(user).is_leader and (getattr(user, "title", "") or "") in titles
+    """The mayor and the executive vice-mayor follow the whole city (Art. 17). accounts has no
+    flag for them: they are recognised by their 职务 (User.title, set in /admin/) being in
+    settings.CITY_WIDE_LEADER_TITLES (``accounts.access.Access.city_wide``)."""
+    return access_for(user).city_wide
 
 
 def may_edit(report: QuarterlyReport, user) -> bool:

@@ -129,3 +129,16 @@ def test_departments_do_not_see_the_leaders_and_office_dashboards(client, city, 
 def test_the_department_home_is_for_departments(client, city, vice_mayor, url):
     client.force_login(vice_mayor)
     assert client.get(url).status_code == 404
+
+
+def test_the_mayor_opens_any_target_from_his_dashboard(client, city, mayor):
+    """City-wide leaders (title 市长 / 常务副市长) read every target the dashboard links to."""
+    client.force_login(mayor)
+    assert client.get(f"/targets/{city['B1'].pk}/").status_code == 200
+
+
+def test_a_vice_mayor_does_not_open_another_portfolio_target(client, city, vice_mayor):
+    client.force_login(vice_mayor)
+    # B2 is B's alone (A cooperates on B1, so B1 is readable to A's vice-mayor).
+    assert client.get(f"/targets/{city['B2'].pk}/").status_code == 404
+    assert client.get(f"/targets/{city['A1'].pk}/").status_code == 200
