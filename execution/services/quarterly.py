@@ -144,6 +144,9 @@ def quarterly_draft(*, plan_year: PlanYear, quarter: int, by: User | None = None
     if by is not None and not perms.may_draft(by):
         raise NotPermitted(_("只有目标办可以起草季度报告。"))
     quarter = _check_quarter(quarter)
+    # Two drafting runs of one year (beat and the office's button) wait for each other rather
+    # than both inserting the same department's report.
+    PlanYear.objects.select_for_update().filter(pk=plan_year.pk).first()
     now = clock.now()
     lines = _drafted_lines(plan_year, quarter)
     existing = {
