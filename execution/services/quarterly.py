@@ -331,7 +331,7 @@ def quarterly_report_update(
     items = {i.target_id: i for i in report.items.all()}
     changed_items = []
     for target_id, text in (narratives or {}).items():
-        item = items.get(int(target_id))
+        item = items.get(int(target_id)) if str(target_id).isdigit() else None
         if item is None:
             raise _error("narratives", _("报告中没有该目标。"))
         text = _text(text, f"narrative_{target_id}")

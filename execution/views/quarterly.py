@@ -3,6 +3,7 @@ Shanghai Art. 17. Thin: parse the input, call a service, show the result."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,7 +97,10 @@ def quarterly_act(request, pk, action):
             services.quarterly_instruction_create(report=report, by=user, body=post.get("body"))
             done = _("批示已发送给部门。")
         elif action == "answer":
-            instruction = get_object_or_404(report.instructions.all(), pk=post.get("instruction"))
+            instruction_id = post.get("instruction", "")
+            if not instruction_id.isdigit():
+                raise Http404
+            instruction = get_object_or_404(report.instructions.all(), pk=instruction_id)
             services.quarterly_instruction_answer(
                 instruction=instruction, by=user, answer=post.get("answer")
             )

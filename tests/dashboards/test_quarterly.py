@@ -292,3 +292,21 @@ def test_default_schedule_row():
         task.crontab.timezone.key == "Asia/Shanghai"
         or str(task.crontab.timezone) == "Asia/Shanghai"
     )
+
+
+def test_unknown_target_in_narratives_is_refused(report_a, staff_a, city):
+    for key in ("abc", city["B1"].pk):
+        with pytest.raises(ValidationFailed) as exc:
+            q.quarterly_report_update(
+                report=report_a, by=staff_a, summary="总体", narratives={key: "说明"}
+            )
+        assert exc.value.message == "报告中没有该目标。"
+    report_a.refresh_from_db()
+    assert report_a.summary == ""
+
+
+def test_answer_with_a_bad_instruction_id_is_404(client, forwarded, staff_a):
+    client.force_login(staff_a)
+    url = f"/execution/quarterly/{forwarded.pk}/answer/"
+    assert client.post(url, {"instruction": "x", "answer": "好"}).status_code == 404
+    assert client.post(url, {"instruction": "999999", "answer": "好"}).status_code == 404
