@@ -142,3 +142,15 @@ def test_a_vice_mayor_does_not_open_another_portfolio_target(client, city, vice_
     # B2 is B's alone (A cooperates on B1, so B1 is readable to A's vice-mayor).
     assert client.get(f"/targets/{city['B2'].pk}/").status_code == 404
     assert client.get(f"/targets/{city['A1'].pk}/").status_code == 200
+
+
+def test_the_pages_show_the_same_numbers_in_their_tables(client, city, vice_mayor, office):
+    client.force_login(vice_mayor)
+    page = client.get("/dashboard/?quarter=2").content.decode()
+    assert 'id="chart-departments"' in page and "vendor/echarts/echarts.min.js" in page
+    assert "33%（1/3）" in page  # A: one of three Q2 node targets achieved
+    assert f'href="/targets/{city["A1"].pk}/"' in page  # the red target, one click away
+    client.force_login(office)
+    page = client.get("/dashboard/office/").content.decode()
+    assert f'<tr data-department="{city["A1"].lead_department_id}">' in page
+    assert "执行中" in page
