@@ -6,6 +6,8 @@ on hundreds of rows still runs a fixed number of queries.
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .models import LeaderPortfolio, Membership
 
 Role = Membership.Role
@@ -17,6 +19,9 @@ class Access:
     is_superuser: bool
     dept_roles: dict[int, frozenset[str]]
     portfolio: frozenset[int]
+    # The mayor and the executive vice-mayor follow the whole city (Shanghai Art. 17): leaders
+    # whose 职务 (User.title) is in settings.CITY_WIDE_LEADER_TITLES.
+    city_wide: bool = False
 
     @property
     def roles(self) -> frozenset[str]:
@@ -66,11 +71,14 @@ def access_for(user) -> Access:
     portfolio = frozenset(
         LeaderPortfolio.objects.filter(leader=user).values_list("department_id", flat=True)
     )
+    titles = getattr(settings, "CITY_WIDE_LEADER_TITLES", ("市长", "常务副市长"))
     access = Access(
         user_id=user.pk,
         is_superuser=user.is_superuser,
         dept_roles={d: frozenset(r) for d, r in dept_roles.items()},
         portfolio=portfolio,
+        city_wide=any(Role.LEADER in r for r in dept_roles.values())
+        and (getattr(user, "title", "") or "") in titles,
     )
     user._mubiao_access = access
     return access

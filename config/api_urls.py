@@ -4,6 +4,12 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import DepartmentViewSet, MeView
+from dashboards.api import (
+    CompletionRateView,
+    DepartmentHomeView,
+    LeaderDashboardView,
+    OfficeOverviewView,
+)
 from documents.api import DocumentJobViewSet
 from evaluation.api import FeedbackViewSet, ResultViewSet, SchemeViewSet, SheetViewSet
 from execution.api.changes import (
@@ -18,6 +24,7 @@ from execution.api.progress import (
     WarningExplanationViewSet,
     WarningSnapshotViewSet,
 )
+from execution.api.quarterly import QuarterlyReportViewSet
 from notifications.api import NotificationViewSet
 from supervision.api import (
     AccountabilityViewSet,
@@ -62,10 +69,19 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("early-warnings", WarningSnapshotViewSet, basename="early-warning")
 router.register("warning-explanations", WarningExplanationViewSet, basename="warning-explanation")
+router.register("quarterly-reports", QuarterlyReportViewSet, basename="quarterly-report")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("progress-todo/", TodoView.as_view(), name="api-progress-todo"),
+    path("dashboards/leader/", LeaderDashboardView.as_view(), name="api-dashboard-leader"),
+    path("dashboards/office/", OfficeOverviewView.as_view(), name="api-dashboard-office"),
+    path(
+        "dashboards/completion-rate/",
+        CompletionRateView.as_view(),
+        name="api-dashboard-completion",
+    ),
+    path("dashboards/department/", DepartmentHomeView.as_view(), name="api-dashboard-department"),
     path("milestones/<int:pk>/status/", MilestoneStatusView.as_view(), name="api-milestone-status"),
     *router.urls,
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("documents/", include("documents.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

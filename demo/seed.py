@@ -26,6 +26,7 @@ from workdays.calendar import current_calendar
 
 from . import data
 from .execution_progress import DEMO_TODAY, seed_execution_progress
+from .quarterly import seed_quarterly
 from .supervision import seed_supervision
 
 DEMO_PASSWORD = "demo12345"
@@ -601,6 +602,8 @@ def seed_demo() -> SeedReport:
         seed_supervision(execution_year)
     # What the daily sweep sent in the execution year (issue 7).
     _seed_reminders(execution_year)
+    # Quarterly reports to the vice-mayors and the office's summaries (Art. 17, issue 6).
+    seed_quarterly(execution_year)
     if year.targets.exists():
         seed_evaluation()
         return report

@@ -3,7 +3,13 @@
 
 from django.contrib import admin
 
-from .models import ProgressReport, WarningExplanation, WarningSnapshot
+from .models import (
+    ProgressReport,
+    QuarterlyReport,
+    QuarterlySummary,
+    WarningExplanation,
+    WarningSnapshot,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,3 +43,17 @@ class WarningSnapshotAdmin(ReadOnlyAdmin):
 class WarningExplanationAdmin(ReadOnlyAdmin):
     list_display = ["target", "red_since", "filed_by", "filed_at"]
     list_select_related = ["target", "filed_by"]
+
+
+# Quarterly reports and summaries (Art. 17): read-only here, they change through the services.
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(ReadOnlyAdmin):
+    list_display = ["plan_year", "quarter", "department", "state", "leader", "forwarded_at"]
+    list_filter = ["state", "quarter", "plan_year"]
+    list_select_related = ["plan_year", "department", "leader"]
+
+
+@admin.register(QuarterlySummary)
+class QuarterlySummaryAdmin(ReadOnlyAdmin):
+    list_display = ["plan_year", "quarter", "state", "published_at"]
+    list_select_related = ["plan_year"]

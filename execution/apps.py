@@ -72,8 +72,35 @@ class ExecutionConfig(AppConfig):
             build=changes.completion_section,
             order=220,
         )
+        # Quarterly reports (Art. 17): notification kinds and who may be told about them.
+        from notifications import kinds, readers
+
+        from .models import QuarterlyReport, QuarterlySummary
+        from .selectors import quarterly as quarterly_selectors
+        from .services import quarterly as quarterly_services
+
+        kinds.register_kind(quarterly_services.KIND_QUARTERLY, _("季度报告"), order=60)
+        kinds.register_kind(quarterly_services.KIND_INSTRUCTION, _("领导批示"), order=61)
+        readers.register_read_check(
+            QuarterlyReport,
+            lambda report, users: [
+                u
+                for u in users
+                if quarterly_selectors.visible_quarterly_reports(u).filter(pk=report.pk).exists()
+            ],
+        )
+        readers.register_read_check(
+            QuarterlySummary,
+            lambda summary, users: [
+                u
+                for u in users
+                if quarterly_selectors.visible_summaries(u).filter(pk=summary.pk).exists()
+            ],
+        )
         register_timeline_labels(
             transitions={
+                **QuarterlyReport.TRANSITION_LABELS,
+                **QuarterlySummary.TRANSITION_LABELS,
                 "approve": _("批准调整"),
                 "reject": _("不予批准"),
                 "escalate": _("提请市领导协调"),

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from .views import changes
+from .views import changes, quarterly
 from .views import progress as progress_views
 
 app_name = "execution"
 
 urlpatterns = [
+    # Quarterly reports and summaries (季度报告、季度汇总, Art. 17)
+    path("quarterly/", quarterly.quarterly_list, name="quarterly_list"),
+    path("quarterly/draft/", quarterly.quarterly_draft, name="quarterly_draft"),
+    path("quarterly/<int:pk>/", quarterly.quarterly_detail, name="quarterly_detail"),
+    path("quarterly/<int:pk>/<str:action>/", quarterly.quarterly_act, name="quarterly_act"),
+    path("quarterly-summaries/<int:pk>/", quarterly.quarterly_summary, name="quarterly_summary"),
+    path(
+        "quarterly-summaries/<int:pk>/<str:action>/",
+        quarterly.quarterly_summary_act,
+        name="quarterly_summary_act",
+    ),
     # Adjustments (调整, Art. 12)
     path("adjustments/", changes.adjustment_list, name="adjustment_list"),
     path(

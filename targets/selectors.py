@@ -26,6 +26,7 @@ def visible_targets(user) -> QuerySet[Target]:
     - general office, supervision office, auditors, administrators: all targets;
     - department staff and heads: their department's targets (lead), and targets in which their
       department is responsible or cooperating once they have left the draft;
+    - the mayor and the executive vice-mayor (``Access.city_wide``): all targets;
     - vice-mayors: what the departments in their portfolio see (Art. 15, 17) — their own
       targets in every state, the targets they take part in once submitted — and the targets
       the vice-mayor leads;
@@ -33,7 +34,8 @@ def visible_targets(user) -> QuerySet[Target]:
     """
     access = access_for(user)
     qs = Target.objects.all()
-    if access.reads_everything:
+    # The mayor and the executive vice-mayor: the whole city is their portfolio (Art. 17).
+    if access.reads_everything or access.city_wide:
         return qs
     if access.user_id is None:
         return qs.none()

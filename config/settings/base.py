@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "execution",
     "supervision",
     "evaluation",
+    "dashboards",
     "documents",
     "demo",
 ]
@@ -100,7 +101,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_RATE_PER_USERNAME = env("LOGIN_RATE_PER_USERNAME", default="10/m")
 LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default="30/m")
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-LOGIN_REDIRECT_URL = "targets:target_list"
+# Each role lands on its own page (config.views.home, issue 6).
+LOGIN_REDIRECT_URL = "home"
+# The mayor and the executive vice-mayor see the whole city (dashboards, targets, quarterly
+# reports; Shanghai Art. 17): leaders whose 职务 (User.title) is one of these.
+CITY_WIDE_LEADER_TITLES = ("市长", "常务副市长")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -7,6 +7,12 @@ from .adjustments import AdjustmentRequest
 from .completion import CompletionReport
 from .coordination import CoordinationDuty, CoordinationItem, CoordinationMessage
 from .progress import ProgressReport, ReportEvidence, WarningExplanation, WarningSnapshot
+from .quarterly import (
+    QuarterlyInstruction,
+    QuarterlyReport,
+    QuarterlyReportItem,
+    QuarterlySummary,
+)
 
 __all__ = [
     "AdjustmentRequest",
@@ -15,6 +21,10 @@ __all__ = [
     "CoordinationItem",
     "CoordinationMessage",
     "ProgressReport",
+    "QuarterlyInstruction",
+    "QuarterlyReport",
+    "QuarterlyReportItem",
+    "QuarterlySummary",
     "ReportEvidence",
     "WarningExplanation",
     "WarningSnapshot",

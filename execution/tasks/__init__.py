@@ -3,8 +3,10 @@ autodiscovery of ``execution.tasks`` registers them)."""
 
 from .coordination import escalate_overdue_coordination
 from .progress import recompute_early_warnings
+from .quarterly import draft_quarterly_reports
 
 __all__ = [
+    "draft_quarterly_reports",
     "escalate_overdue_coordination",
     "recompute_early_warnings",
 ]

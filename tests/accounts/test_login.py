@@ -6,12 +6,13 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_it_signs_in_and_lands_on_the_targets_list(client, staff_a):
+def test_it_signs_in_and_lands_on_the_home_of_its_role(client, staff_a):
     response = client.post(
         reverse("accounts:login"), {"username": "staff_a", "password": "pass-1234"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("targets:target_list")
+    # config.views.home then sends each role to its page (issue 6).
+    assert response["Location"] == reverse("home")
 
 
 def test_wrong_password_is_refused_with_a_message(client, staff_a):

@@ -35,7 +35,7 @@ def sign_in(browser, live_server):
     persona, through the login page, and returns its page."""
     contexts = []
 
-    def _sign_in(username, password=PASSWORD):
+    def _sign_in(username, password=PASSWORD, *, to_list=True):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN")
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -44,7 +44,9 @@ def sign_in(browser, live_server):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("form.form-stack button[type=submit]")
-        page.wait_for_url("**/targets/")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if to_list:
+            page.goto("/targets/")
         return page
 
     yield _sign_in

@@ -249,3 +249,48 @@ def test_the_auditor_finds_a_dossier_ready(seeded):
     job = DocumentJob.objects.get(requested_by__username="auditor")
     assert (job.kind, job.state) == ("target_dossier", "done")
     assert job.result["pages"] >= 2
+
+
+def test_quarterly_reports_in_every_state_with_instructions_and_summaries(seeded):
+    """Issue 6: the past quarters of 2026 in every state, the vice-mayors' instructions, the
+    office's summaries; each demo login lands on a page with something to do or read."""
+    from execution.models import QuarterlyInstruction, QuarterlyReport, QuarterlySummary
+
+    reports = QuarterlyReport.objects.filter(plan_year__year=2026)
+    assert set(reports.values_list("quarter", flat=True)) == {1, 2, 3}
+    assert set(reports.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "forwarded",
+        "read",
+    }
+    assert QuarterlyInstruction.objects.filter(answer="").exists()
+    assert QuarterlyInstruction.objects.exclude(answer="").exists()
+    assert set(QuarterlySummary.objects.values_list("quarter", "state")) == {
+        (1, "published"),
+        (2, "published"),
+        (3, "draft"),
+    }
+
+
+@pytest.mark.parametrize(
+    "username, page, marker",
+    [
+        ("vm_wang", "/dashboard/", 'id="reports-to-read"><h2>待阅季度报告</h2>\n<ul>'),
+        ("evm_zhang", "/dashboard/", 'id="reports-to-read"><h2>待阅季度报告</h2>\n<ul>'),
+        (
+            "office",
+            "/dashboard/office/",
+            'id="quarterly-to-forward"><h2>待转呈的季度报告</h2>\n<ul>',
+        ),
+        ("fgw_staff", "/dashboard/department/", "<h2>待答复的领导批示</h2>\n<ul>"),
+    ],
+)
+def test_each_demo_login_lands_on_something_to_do(seeded, client, username, page, marker):
+    from execution import clock
+
+    client.force_login(User.objects.get(username=username))
+    with clock.frozen(datetime.date(2026, 11, 23)):
+        response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == page
+    assert marker in response.content.decode()

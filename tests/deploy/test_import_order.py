@@ -21,6 +21,7 @@ ORDER = [
     "execution",
     "supervision",
     "evaluation",
+    "dashboards",
     "documents",
     "demo",
 ]

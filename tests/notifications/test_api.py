@@ -87,6 +87,9 @@ def test_preferences_read_and_write(api, staff_a):
         "finding_assigned": True,
         "finding_rejected": True,
         "finding_verified": True,
+        # Quarterly reports and leaders' instructions (execution, issue 6).
+        "quarterly_report": True,
+        "quarterly_instruction": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

@@ -166,6 +166,7 @@ def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
     assert choices["overdue"] is choices["target_returned"] is True
     assert {k for k, email in choices.items() if email} == {"overdue", "target_returned"}
     assert {"deadline", "escalation", "finding_assigned", "coordination_escalated"} <= set(choices)
+    assert {"quarterly_report", "quarterly_instruction"} <= set(choices)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="overdue" checked' in page and 'value="deadline">' in page
 

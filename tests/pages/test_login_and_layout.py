@@ -1,6 +1,7 @@
 """The login page and the frame every page shares: Chinese by default, the user's name and
 role in the header, a language switch and logout by POST, assets from our own static files."""
 
+import pytest
 from django.urls import reverse
 
 LOGIN = reverse("accounts:login")
@@ -14,15 +15,27 @@ def test_login_page_in_chinese_with_error_message(client, staff_a):
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_login_then_lands_on_target_list(client, staff_a, plan_year):
+def test_login_then_lands_on_home(client, staff_a, plan_year):
     response = client.post(LOGIN, {"username": "staff_a", "password": "pass-1234"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("targets:target_list")
+    assert response["Location"] == reverse("home")
 
 
-def test_home_redirects_to_list(login, staff_a, plan_year):
-    response = login(staff_a).get("/")
-    assert response["Location"] == reverse("targets:target_list")
+@pytest.mark.parametrize(
+    "who, page",
+    [
+        # Issue 6: each reader lands on the page they open first.
+        ("staff_a", "dashboards:department"),
+        ("head_a", "dashboards:department"),
+        ("office", "dashboards:office"),
+        ("vice_mayor", "dashboards:leader"),
+        ("auditor", "targets:target_list"),
+        ("outsider", "targets:target_list"),
+    ],
+)
+def test_home_redirects_each_role_to_its_page(login, request, who, page, plan_year):
+    response = login(request.getfixturevalue(who)).get("/")
+    assert response["Location"] == reverse(page)
 
 
 def test_header_shows_user_role_language_switch_and_logout(login, staff_a, plan_year):

@@ -1,0 +1,223 @@
+"""Benchmark: the dashboards and the target list at city scale (issue 6, speed).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mubiao .venv/bin/python -m benchmarks.dashboards
+
+Creates a throw-away test database (``test_<name>``) beside the one DATABASE_URL names, fills it
+with ``seed_city`` (defaults: 80 departments, 5 years of 2,000 targets = 10,000 targets, 8 node
+targets and 12 progress reports each; smaller with BENCH_DEPARTMENTS, BENCH_YEARS,
+BENCH_TARGETS), then for the vice-mayor dashboard, the general office overview, the department
+home and the target list prints: the SQL queries of one request, the median server time over
+BENCH_RUNS (≥ 20) requests through Django's test client, the median of the raw SQL aggregate
+that returns the same numbers, and the ratios (also for the selector alone: the ORM figures
+without HTTP, session and template). Goals: a fixed number of queries, dashboard ≤ 3×
+raw SQL, median ≤ 150 ms on the 10,000-target dataset. Drops the database at the end.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+DEPARTMENTS = int(os.environ.get("BENCH_DEPARTMENTS", "80"))
+YEARS = int(os.environ.get("BENCH_YEARS", "5"))
+TARGETS = int(os.environ.get("BENCH_TARGETS", "2000"))
+RUNS = max(20, int(os.environ.get("BENCH_RUNS", "20")))
+
+# The raw SQL that returns each page's numbers (the same figures, no ORM, no template).
+RAW = {
+    "leader": [
+        # targets per department of the portfolio
+        """SELECT t.lead_department_id, count(*) FROM targets_target t
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+           GROUP BY 1""",
+        # levels per department at the quarter's last computed period
+        """SELECT t.lead_department_id, s.level, count(*) FROM execution_warningsnapshot s
+           JOIN targets_target t ON t.id = s.target_id
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+             AND s.period_start = %(as_of)s GROUP BY 1, 2""",
+        # node targets of the quarter per department
+        """SELECT t.lead_department_id, count(*), count(*) FILTER (WHERE m.status = 'achieved')
+           FROM targets_milestone m JOIN targets_target t ON t.id = m.target_id
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+             AND m.quarter = %(quarter)s GROUP BY 1""",
+        # trend
+        """SELECT s.period_start, s.level, count(*) FROM execution_warningsnapshot s
+           JOIN targets_target t ON t.id = s.target_id
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+             AND s.period_start IN %(quarter_ends)s GROUP BY 1, 2""",
+        # red list
+        """SELECT t.id, t.code, t.title, s.reason FROM execution_warningsnapshot s
+           JOIN targets_target t ON t.id = s.target_id
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+             AND s.period_start = %(as_of)s AND s.level = 'red' ORDER BY t.code LIMIT 100""",
+        # overdue list
+        """SELECT t.id, t.code FROM targets_target t
+           JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
+             AND NOT EXISTS (SELECT 1 FROM execution_progressreport r WHERE r.target_id = t.id
+               AND r.department_id = t.lead_department_id AND r.period_start = %(period)s
+               AND r.state IN ('submitted', 'verified'))
+           ORDER BY t.code LIMIT 100""",
+    ],
+    "office": [
+        "SELECT state, count(*) FROM targets_target WHERE plan_year_id = %(year)s GROUP BY 1",
+        """SELECT a.number, s.level, count(*) FROM execution_warningsnapshot s
+           JOIN targets_target t ON t.id = s.target_id JOIN targets_aspect a ON a.id = t.aspect_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing'
+             AND s.period_start = %(latest)s GROUP BY 1, 2""",
+        """SELECT lead_department_id, count(*) FROM targets_target
+           WHERE plan_year_id = %(year)s AND state = 'executing' GROUP BY 1""",
+        """SELECT r.department_id, count(*) FILTER (WHERE NOT r.is_late),
+                  count(*) FILTER (WHERE r.is_late)
+           FROM execution_progressreport r JOIN targets_target t ON t.id = r.target_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing'
+             AND r.period_start = %(period)s AND r.state IN ('submitted', 'verified')
+           GROUP BY 1""",
+        """SELECT count(*) FROM execution_progressreport r JOIN targets_target t
+           ON t.id = r.target_id WHERE t.plan_year_id = %(year)s AND r.state = 'submitted'""",
+    ],
+    "department": [
+        """SELECT t.id, t.code, (SELECT s.level FROM execution_warningsnapshot s
+             WHERE s.target_id = t.id ORDER BY s.period_start DESC LIMIT 1)
+           FROM targets_target t WHERE t.lead_department_id = %(dept)s
+             AND t.state = 'executing' ORDER BY t.code""",
+        """SELECT r.target_id, r.period_start, r.state FROM execution_progressreport r
+           JOIN targets_target t ON t.id = r.target_id
+           WHERE r.department_id = %(dept)s AND t.state = 'executing'""",
+    ],
+    "target list": [
+        "SELECT count(*) FROM targets_target WHERE plan_year_id = %(year)s",
+        """SELECT t.id, t.code, t.title, (SELECT s.level FROM execution_warningsnapshot s
+             WHERE s.target_id = t.id ORDER BY s.period_start DESC LIMIT 1)
+           FROM targets_target t WHERE t.plan_year_id = %(year)s
+           ORDER BY t.aspect_id, t.code LIMIT 50""",
+    ],
+}
+
+
+def median_ms(fn, runs=RUNS):
+    fn()  # warm up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor != "postgresql":
+        print("warning: not PostgreSQL; the README's figures are for PostgreSQL", file=sys.stderr)
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from accounts.models import User
+        from dashboards.selectors import _as_of_period
+        from execution import clock, periods
+        from execution.selectors.completion_rate import reporting_period
+        from targets.models import PlanYear
+
+        start = time.perf_counter()
+        call_command(
+            "seed_city",
+            departments=DEPARTMENTS,
+            years=YEARS,
+            targets_per_year=TARGETS,
+            stdout=sys.stdout,
+        )
+        print(f"(built in {time.perf_counter() - start:.0f} s)")
+        connection.cursor().execute("ANALYZE")
+        year = PlanYear.objects.get(status=PlanYear.Status.EXECUTING)
+        today = year.quarter_bounds(4)[0].replace(month=11, day=23)
+        with clock.frozen(today):
+            period = reporting_period(year, today)
+            quarter = period.quarter
+            q_start, q_end = year.quarter_bounds(quarter)
+            params = {
+                "year": year.pk,
+                "user": User.objects.get(username="cs-vm0").pk,
+                "dept": User.objects.get(username="cs-d0_staff").memberships.get().department_id,
+                "quarter": quarter,
+                "period": period.start,
+                "as_of": _as_of_period(year, q_start, q_end),
+                "latest": _as_of_period(year, year.quarter_bounds(1)[0], today),
+                "quarter_ends": tuple(
+                    p.start for p in periods.periods_of(year) if p.ends_quarter and p.start <= today
+                ),
+            }
+            pages = [
+                ("leader", "cs-vm0", "/dashboard/"),
+                ("office", "cs-office", "/dashboard/office/"),
+                ("department", "cs-d0_staff", "/dashboard/department/"),
+                ("target list", "cs-office", f"/targets/?year={year.year}"),
+            ]
+            from dashboards import selectors as dash
+            from execution.selectors.progress import annotate_warning_level
+            from targets.selectors import target_list
+
+            def user(name):
+                u = User.objects.get(username=name)
+                return u
+
+            figures = {
+                "leader": lambda: dash.leader_dashboard(user("cs-vm0"), plan_year=year),
+                "office": lambda: dash.office_overview(user("cs-office"), plan_year=year),
+                "department": lambda: dash.department_home(user("cs-d0_staff")),
+                "target list": lambda: (
+                    target_list(user("cs-office"), plan_year=year).count(),
+                    list(
+                        annotate_warning_level(target_list(user("cs-office"), plan_year=year))[:50]
+                    ),
+                ),
+            }
+            print(
+                f"{'page':<12} {'queries':>7} {'median ms':>10} {'selector ms':>12} "
+                f"{'raw SQL ms':>11} {'page/raw':>9} {'selector/raw':>13}   ({RUNS} runs each)"
+            )
+            for label, username, url in pages:
+                client = Client()
+                client.force_login(User.objects.get(username=username))
+
+                def get(client=client, url=url):
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+
+                get()
+                with CaptureQueriesContext(connection) as ctx:
+                    get()
+                page_ms = median_ms(get)
+
+                def raw(label=label):
+                    with connection.cursor() as cursor:
+                        for sql in RAW[label]:
+                            cursor.execute(sql, params)
+                            cursor.fetchall()
+
+                raw_ms = median_ms(raw)
+                selector_ms = median_ms(figures[label])
+                print(
+                    f"{label:<12} {len(ctx.captured_queries):>7} {page_ms:>10.1f} "
+                    f"{selector_ms:>12.1f} {raw_ms:>11.1f} {page_ms / raw_ms:>9.1f} "
+                    f"{selector_ms / raw_ms:>13.1f}"
+                )
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

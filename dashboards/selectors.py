@@ -1,0 +1,426 @@
+"""The figures of the three home pages, already filtered to the reader (Shanghai Art. 17).
+
+Every function runs a fixed number of queries whatever the number of targets: counts are
+grouped in the database (``values().annotate(Count)``), lists are single joined queries. The
+pages, the API and the benchmark all call these.
+
+Warning levels are read at the *as-of period*: the latest period of the chosen quarter (or the
+year) for which the early warning was computed (``WarningSnapshot``).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+
+from accounts.access import access_for
+from accounts.models import Department, LeaderPortfolio
+from execution import clock, periods
+from execution.models import (
+    AdjustmentRequest,
+    CompletionReport,
+    CoordinationDuty,
+    CoordinationItem,
+    ProgressReport,
+    QuarterlyInstruction,
+    QuarterlyReport,
+    WarningExplanation,
+    WarningSnapshot,
+)
+from execution.permissions.quarterly import is_city_wide_leader
+from execution.selectors.completion_rate import (
+    FILED_STATES,
+    Completion,
+    report_completion,
+    reporting_period,
+)
+from execution.selectors.progress import todo_rows
+from execution.selectors.quarterly import visible_quarterly_reports
+from supervision.selectors import orders_to_answer, problems_to_rectify
+from targets.models import Milestone, PlanYear, Target
+
+LEVELS = ("red", "yellow", "green")
+LIST_LIMIT = 100
+
+
+def current_plan_year(year: int | None = None) -> PlanYear | None:
+    """The year a dashboard shows: the one asked for, else the latest executing one."""
+    qs = PlanYear.objects.all()
+    if year:
+        return qs.filter(year=year).first()
+    return (
+        qs.filter(status=PlanYear.Status.EXECUTING).order_by("-year").first()
+        or qs.order_by("-year").first()
+    )
+
+
+def default_quarter(plan_year: PlanYear, today: datetime.date) -> int:
+    """The quarter a leader reads by default: the one of the latest ended reporting period."""
+    return reporting_period(plan_year, today).quarter
+
+
+def _levels(rows) -> dict:
+    out = dict.fromkeys(LEVELS, 0)
+    for level, n in rows:
+        out[level] = out.get(level, 0) + n
+    return out
+
+
+def _as_of_period(plan_year, start: datetime.date, end: datetime.date):
+    """The latest period between ``start`` and ``end`` with computed warnings (one query)."""
+    return WarningSnapshot.objects.filter(
+        target__plan_year=plan_year, period_start__gte=start, period_start__lte=end
+    ).aggregate(p=Max("period_start"))["p"]
+
+
+# --- the vice-mayor's dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentRow:
+    department_id: int
+    name: str
+    targets: int = 0
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    milestones_due: int = 0
+    milestones_achieved: int = 0
+
+    @property
+    def completion(self) -> int:
+        """Percent of the quarter's node targets achieved (完成率)."""
+        if not self.milestones_due:
+            return 0
+        return round(100 * self.milestones_achieved / self.milestones_due)
+
+
+@dataclass
+class LeaderDashboard:
+    plan_year: PlanYear
+    quarter: int
+    city_wide: bool
+    portfolios: list  # (leader_id, name) for the city-wide leaders' filter
+    chosen_leader: int | None
+    departments: list[DepartmentRow] = field(default_factory=list)
+    trend: list[dict] = field(default_factory=list)
+    red_list: list = field(default_factory=list)
+    overdue_list: list = field(default_factory=list)
+    reports_to_read: list = field(default_factory=list)
+    coordination: list = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict:
+        return {level: sum(getattr(d, level) for d in self.departments) for level in LEVELS} | {
+            "targets": sum(d.targets for d in self.departments)
+        }
+
+
+def leader_departments(user, leader_id: int | None = None) -> tuple[set[int] | None, bool, list]:
+    """The departments a leader's dashboard covers: the portfolio (分管部门, Art. 15, 17); the
+    mayor and the executive vice-mayor see the whole city (None), optionally narrowed to one
+    vice-mayor's portfolio. Returns (department ids or None, city-wide?, portfolio choices)."""
+    access = access_for(user)
+    if is_city_wide_leader(user) or (access.reads_everything and not access.portfolio):
+        rows = list(
+            LeaderPortfolio.objects.order_by("leader_id", "department_id").values_list(
+                "leader_id", "leader__display_name", "leader__username", "department_id"
+            )
+        )
+        choices, seen = [], set()
+        for lid, name, username, _dept in rows:
+            if lid not in seen:
+                seen.add(lid)
+                choices.append((lid, name or username))
+        if leader_id:
+            return {d for lid, *_, d in rows if lid == leader_id}, True, choices
+        return None, True, choices
+    return set(access.portfolio), False, []
+
+
+def leader_dashboard(
+    user, *, plan_year: PlanYear, quarter: int | None = None, leader_id: int | None = None
+) -> LeaderDashboard:
+    today = clock.today()
+    quarter = quarter or default_quarter(plan_year, today)
+    depts, city_wide, choices = leader_departments(user, leader_id)
+    board = LeaderDashboard(
+        plan_year, quarter, city_wide, choices, leader_id if city_wide else None
+    )
+    q_start, q_end = plan_year.quarter_bounds(quarter)
+
+    targets = Target.objects.filter(plan_year=plan_year, state=Target.State.EXECUTING)
+    snaps = WarningSnapshot.objects.filter(
+        target__plan_year=plan_year, target__state=Target.State.EXECUTING
+    )
+    milestones = Milestone.objects.filter(
+        target__plan_year=plan_year, target__state=Target.State.EXECUTING, quarter=quarter
+    )
+    if depts is not None:
+        targets = targets.filter(lead_department_id__in=depts)
+        snaps = snaps.filter(target__lead_department_id__in=depts)
+        milestones = milestones.filter(target__lead_department_id__in=depts)
+
+    rows: dict[int, DepartmentRow] = {}
+
+    def row(dept_id):
+        return rows.setdefault(dept_id, DepartmentRow(dept_id, ""))
+
+    for dept_id, n in targets.values_list("lead_department_id").annotate(n=Count("pk")).order_by():
+        row(dept_id).targets = n
+    as_of = _as_of_period(plan_year, q_start, q_end)
+    quarter_snaps = snaps.filter(period_start=as_of)
+    for dept_id, level, n in (
+        quarter_snaps.values_list("target__lead_department_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        setattr(row(dept_id), level, n)
+    for dept_id, due, achieved in (
+        milestones.values_list("target__lead_department_id")
+        .annotate(
+            due=Count("pk"),
+            achieved=Count("pk", filter=Q(status=Milestone.Status.ACHIEVED)),
+        )
+        .order_by()
+    ):
+        row(dept_id).milestones_due, row(dept_id).milestones_achieved = due, achieved
+    names = dict(Department.objects.filter(pk__in=list(rows)).values_list("pk", "name").order_by())
+    for dept_id, r in rows.items():
+        r.name = names.get(dept_id, "")
+    board.departments = sorted(rows.values(), key=lambda r: (-r.red, -r.yellow, r.name))
+
+    # Trend: the levels at the end of each quarter (the last computed period of each).
+    latest_in_quarter = {}
+    for start in (
+        WarningSnapshot.objects.filter(target__plan_year=plan_year, period_start__lte=today)
+        .values_list("period_start", flat=True)
+        .distinct()
+        .order_by("period_start")
+    ):
+        q = (start.month - 1) // 3 + 1
+        latest_in_quarter[q] = start  # ordered: the last one of each quarter wins
+    trend_counts: dict[int, dict] = {q: dict.fromkeys(LEVELS, 0) for q in latest_in_quarter}
+    for start, level, n in (
+        snaps.filter(period_start__in=list(latest_in_quarter.values()))
+        .values_list("period_start", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        trend_counts[(start.month - 1) // 3 + 1][level] = n
+    board.trend = [{"quarter": q, **trend_counts[q]} for q in sorted(trend_counts)]
+
+    board.red_list = list(
+        quarter_snaps.filter(level=WarningSnapshot.Level.RED)
+        .select_related("target__lead_department")
+        .order_by("target__code")[:LIST_LIMIT]
+    )
+    period = reporting_period(plan_year, today)
+    due = periods.report_due_date(plan_year, period)
+    if due < today:
+        filed = ProgressReport.objects.filter(
+            target=OuterRef("pk"),
+            department=OuterRef("lead_department"),
+            period_start=period.start,
+            state__in=FILED_STATES,
+        )
+        board.overdue_list = list(
+            targets.filter(~Exists(filed))
+            .select_related("lead_department")
+            .order_by("code")[:LIST_LIMIT]
+        )
+    reports = visible_quarterly_reports(user).filter(state=QuarterlyReport.State.FORWARDED)
+    if depts is not None:
+        reports = reports.filter(department_id__in=depts)
+    board.reports_to_read = list(
+        reports.select_related("plan_year", "department").order_by(
+            "forwarded_at", "department__sort_order"
+        )[:LIST_LIMIT]
+    )
+    items = CoordinationItem.objects.filter(state=CoordinationItem.State.ESCALATED)
+    if not city_wide:
+        items = items.filter(leader_id=user.pk)
+    elif depts is not None:
+        items = items.filter(target__lead_department_id__in=depts)
+    board.coordination = list(
+        items.select_related("target", "raising_department").order_by("due_date", "pk")[:LIST_LIMIT]
+    )
+    return board
+
+
+# --- the general office's overview ---------------------------------------------------------------
+
+
+@dataclass
+class OfficeOverview:
+    plan_year: PlanYear
+    by_state: dict
+    levels: dict
+    per_aspect: list
+    completion: Completion
+    review_queue: list
+    review_count: int
+    quarterly_to_forward: list
+    completion_reviews: int
+    adjustments: list
+    adjustments_count: int
+
+
+def office_overview(user, *, plan_year: PlanYear) -> OfficeOverview:
+    today = clock.today()
+    targets = Target.objects.filter(plan_year=plan_year)
+    by_state = dict(targets.values_list("state").annotate(n=Count("pk")).order_by())
+    as_of = _as_of_period(plan_year, datetime.date(plan_year.year, 1, 1), today)
+    per_aspect: dict[int, dict] = {}
+    for number, name, level, n in (
+        WarningSnapshot.objects.filter(
+            target__plan_year=plan_year, target__state=Target.State.EXECUTING, period_start=as_of
+        )
+        .values_list("target__aspect__number", "target__aspect__name", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        entry = per_aspect.setdefault(
+            number or 0, {"aspect": name or "", **dict.fromkeys(LEVELS, 0)}
+        )
+        entry[level] = n
+    aspects = [per_aspect[k] for k in sorted(per_aspect)]
+    levels = {level: sum(a[level] for a in aspects) for level in LEVELS}
+    queue = ProgressReport.objects.filter(
+        target__plan_year=plan_year, state=ProgressReport.State.SUBMITTED
+    )
+    adjustments = AdjustmentRequest.objects.filter(
+        target__plan_year=plan_year, state=AdjustmentRequest.State.PENDING
+    )
+    counts = {
+        "review": queue.count(),
+        "adjust": adjustments.count(),
+        "completion": CompletionReport.objects.filter(
+            target__plan_year=plan_year, state=CompletionReport.State.SUBMITTED
+        ).count(),
+    }
+    return OfficeOverview(
+        plan_year=plan_year,
+        by_state=by_state,
+        levels=levels,
+        per_aspect=aspects,
+        completion=report_completion(plan_year=plan_year),
+        review_queue=list(
+            queue.select_related("target", "department").order_by("submitted_at", "pk")[:20]
+        ),
+        review_count=counts["review"],
+        quarterly_to_forward=list(
+            QuarterlyReport.objects.filter(
+                plan_year=plan_year, state=QuarterlyReport.State.SUBMITTED
+            )
+            .select_related("department", "plan_year")
+            .order_by("submitted_at", "pk")[:LIST_LIMIT]
+        ),
+        completion_reviews=counts["completion"],
+        adjustments=list(
+            adjustments.select_related("target", "department").order_by("requested_at", "pk")[:20]
+        ),
+        adjustments_count=counts["adjust"],
+    )
+
+
+# --- the department home -------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentHome:
+    todo: list
+    returned_reports: list
+    returned_targets: list
+    explanations: list
+    coordination: list
+    instructions: list
+    quarterly_drafts: list
+    orders: list
+    findings: list
+    targets: list
+    levels: dict
+
+    @property
+    def owed_count(self) -> int:
+        return sum(
+            len(x)
+            for x in (
+                self.todo,
+                self.returned_reports,
+                self.returned_targets,
+                self.explanations,
+                self.coordination,
+                self.instructions,
+                self.quarterly_drafts,
+                self.orders,
+                self.findings,
+            )
+        )
+
+
+def department_home(user) -> DepartmentHome:
+    """What the user's departments owe now, with deadlines, and their targets' levels."""
+    depts = access_for(user).member_departments
+    led = Target.objects.filter(lead_department_id__in=depts)
+    latest = WarningSnapshot.objects.filter(target=OuterRef("pk")).order_by("-period_start")
+    our_targets = list(
+        led.filter(state=Target.State.EXECUTING)
+        .annotate(
+            warning_level=latest.values("level")[:1],
+            warning_red_since=latest.values("red_since")[:1],
+        )
+        .select_related("plan_year")
+        .order_by("code")
+    )
+    explained = {
+        (t, r)
+        for t, r in WarningExplanation.objects.filter(
+            target__in=[t.pk for t in our_targets if t.warning_level == "red"]
+        ).values_list("target_id", "red_since")
+    }
+    explanations = [
+        t
+        for t in our_targets
+        if t.warning_level == "red"
+        and t.warning_red_since
+        and (t.pk, t.warning_red_since) not in explained
+    ]
+    levels = dict.fromkeys(LEVELS, 0)
+    for t in our_targets:
+        if t.warning_level in levels:
+            levels[t.warning_level] += 1
+    return DepartmentHome(
+        todo=todo_rows(user),
+        returned_reports=list(
+            ProgressReport.objects.filter(
+                department_id__in=depts, state=ProgressReport.State.RETURNED
+            )
+            .select_related("target")
+            .order_by("due_date", "pk")
+        ),
+        returned_targets=list(led.filter(state=Target.State.RETURNED).order_by("code")),
+        explanations=explanations,
+        coordination=list(
+            CoordinationDuty.objects.filter(department_id__in=depts)
+            .exclude(item__state=CoordinationItem.State.RESOLVED)
+            .select_related("item__target")
+            .order_by("due_date", "pk")
+        ),
+        instructions=list(
+            QuarterlyInstruction.objects.filter(report__department_id__in=depts, answer="")
+            .select_related("report__plan_year", "author")
+            .order_by("created_at", "pk")
+        ),
+        quarterly_drafts=list(
+            QuarterlyReport.objects.filter(
+                department_id__in=depts, state=QuarterlyReport.State.DRAFT
+            )
+            .select_related("plan_year")
+            .order_by("plan_year__year", "quarter")
+        ),
+        orders=list(orders_to_answer(user)[:LIST_LIMIT]),
+        findings=list(problems_to_rectify(user)[:LIST_LIMIT]),
+        targets=our_targets,
+        levels=levels,
+    )
