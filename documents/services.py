@@ -12,7 +12,6 @@ import os
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
+from notifications.services import notify
 from targets import selectors as target_selectors
 from targets import services as target_services
 from targets.models import PlanYear
@@ -30,6 +30,8 @@ from . import excel, pdf, permissions, selectors
 from .models import DocumentJob
 
 logger = logging.getLogger(__name__)
+# The notification kind of the "document ready" notice (issue 8 item 5: an in-app notice).
+DOCUMENT_READY = "document_ready"
 Kind = DocumentJob.Kind
 State = DocumentJob.State
 PDF_KINDS = (Kind.TARGET_DOSSIER, Kind.DEPARTMENT_DOSSIER, Kind.YEAR_LEDGER)
@@ -412,25 +414,21 @@ def _upload_shared(job: DocumentJob, f) -> bool:
 
 
 def document_ready_notice(job: DocumentJob) -> None:
-    """THE one place that tells the requester their document is ready.
-
-    For now an e-mail through Django's mail; when ``notifications.services.notify`` is merged,
-    this body becomes::
-
-        notify(recipients=[job.requested_by], kind="document_ready", title=title, body=body,
-               url=url, obj=job, key=f"document-ready-{job.pk}")
-    """
-    user = job.requested_by
-    if not user.email:
-        return
-    url = settings.SITE_URL + reverse("documents:job_detail", args=[job.pk])
+    """THE one place that tells the requester their document is ready — through the one path
+    for telling anyone anything (``notifications.services.notify``: in-app, and by e-mail after
+    commit if the requester wants this kind by e-mail). The key makes it once per job even if a
+    redelivered task (acks_late) finishes the job twice; the read check registered for
+    ``DocumentJob`` (``documents.apps``) lets only the requester be told."""
     title = _("【文档已生成】%(kind)s") % {"kind": job.get_kind_display()}
-    body = _("您申请的“%(kind)s”已处理完毕，请在有效期内查看或下载：%(url)s") % {
-        "kind": job.get_kind_display(),
-        "url": url,
+    body = _("您申请的“%(kind)s”已处理完毕，请在有效期内查看或下载。") % {
+        "kind": job.get_kind_display()
     }
-    try:
-        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except OSError:
-        # The document is there either way; a mail server that is down must not fail the job.
-        logger.warning("document-ready mail for job %s not sent", job.pk, exc_info=True)
+    notify(
+        recipients=[job.requested_by],
+        kind=DOCUMENT_READY,
+        title=title,
+        body=body,
+        url=reverse("documents:job_detail", args=[job.pk]),
+        obj=job,
+        key=f"document-ready-{job.pk}",
+    )
