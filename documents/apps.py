@@ -16,8 +16,11 @@ class DocumentsConfig(AppConfig):
 
         from .models import DocumentJob
         from .services import DOCUMENT_READY
+        from .stage_sections import register_stage_sections
         from .views import dossier_section
 
+        # The target dossier's execution and supervision sections (issue 8 item 1).
+        register_stage_sections()
         # The "document ready" notice (issue 8 item 5) goes through notifications' one path;
         # a job is read by its requester only (documents.selectors.my_jobs), so only they may
         # be told about it.
