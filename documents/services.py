@@ -21,6 +21,8 @@ from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
+from execution import periods
+from execution.selectors.progress import visible_reports
 from notifications.services import notify
 from targets import selectors as target_selectors
 from targets import services as target_services
@@ -73,7 +75,42 @@ def _check_request(by, kind: str, params: dict) -> dict:
     if kind == Kind.TARGET_LIST_XLSX:
         query = {k: v for k, v in (params.get("query") or {}).items() if k != "page"}
         return {"query": query}
+    if kind == Kind.PROGRESS_XLSX:
+        return _check_progress_request(by, params)
     raise ValidationFailed(_("不支持的文档类型。"))
+
+
+def _progress_scope(params: dict):
+    """The plan year, period and department (``None``: every department) a progress export
+    names, or ``NotFoundForUser``."""
+    plan_year = PlanYear.objects.filter(year=int(params["year"])).first()
+    if plan_year is None:
+        raise NotFoundForUser(_("没有该年度。"))
+    period_start = params.get("period")
+    if isinstance(period_start, str):
+        period_start = datetime.date.fromisoformat(period_start)
+    period = periods.period_starting(plan_year, period_start)
+    if period is None:
+        raise ValidationFailed(_("请选择该年度的一个报告期。"))
+    department = None
+    if params.get("department"):
+        department = Department.objects.filter(pk=int(params["department"])).first()
+        if department is None:
+            raise NotFoundForUser(_("没有该部门。"))
+    return plan_year, period, department
+
+
+def _check_progress_request(by, params: dict) -> dict:
+    plan_year, period, department = _progress_scope(params)
+    if not permissions.may_export_progress(by, department):
+        if department is not None:
+            raise NotFoundForUser(_("没有该部门。"))
+        raise NotPermitted(_("全市进展报告汇总仅供市政府办公厅、督查室、审计和市领导导出。"))
+    return {
+        "year": plan_year.year,
+        "period": period.start.isoformat(),
+        "department": department.pk if department else None,
+    }
 
 
 @transaction.atomic
@@ -240,6 +277,28 @@ def _run_document(job: DocumentJob) -> None:
         )
         filename = f"{plan_year.year if plan_year else ''}-目标清单.xlsx"
         result = {"target_ids": [t.pk for t in targets], "rows": len(targets)}
+    elif job.kind == Kind.PROGRESS_XLSX:
+        plan_year, period, department = _progress_scope(params)
+        reports = list(
+            selectors.period_reports(
+                user, plan_year=plan_year, period_start=period.start, department=department
+            )
+        )
+        progress(40)
+        scope = department.name if department else _("全市")
+        title = _("%(scope)s %(period)s进展报告汇总（导出时间：%(at)s）") % {
+            "scope": scope,
+            "period": period.label,
+            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        }
+        content = excel.write_progress(reports, title=title)
+        short = (department.short_name or department.name) if department else _("全市")
+        filename = f"{period.label}-{short}-进展报告.xlsx"
+        result = {
+            "target_ids": sorted({r.target_id for r in reports}),
+            "report_ids": [r.pk for r in reports],
+            "rows": len(reports),
+        }
     else:
         generator = pdf.GENERATORS[job.kind]
         kwargs = {
@@ -373,6 +432,15 @@ def download_allowed(user, job: DocumentJob) -> bool:
             return False
     if job.kind == Kind.YEAR_LEDGER and not permissions.may_generate_ledger(user):
         return False
+    if job.kind == Kind.PROGRESS_XLSX:
+        department = Department.objects.filter(pk=params.get("department") or 0).first()
+        if not permissions.may_export_progress(user, department):
+            return False
+        report_ids = job.result.get("report_ids") or []
+        if report_ids and visible_reports(user).filter(pk__in=report_ids).count() != len(
+            set(report_ids)
+        ):
+            return False
     ids = job.result.get("target_ids") or []
     if not ids:
         return True
