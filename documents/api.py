@@ -50,6 +50,7 @@ class DocumentRequestSerializer(serializers.Serializer):
     target = serializers.IntegerField(required=False)
     department = serializers.IntegerField(required=False)
     year = serializers.IntegerField(required=False)
+    scheme = serializers.IntegerField(required=False, help_text="考评结果的考评方案")
     period = serializers.DateField(
         required=False, help_text="进展报告汇总的报告期（该期第一天，如 2027-04-01）"
     )

@@ -36,7 +36,13 @@ logger = logging.getLogger(__name__)
 DOCUMENT_READY = "document_ready"
 Kind = DocumentJob.Kind
 State = DocumentJob.State
-PDF_KINDS = (Kind.TARGET_DOSSIER, Kind.DEPARTMENT_DOSSIER, Kind.YEAR_LEDGER)
+PDF_KINDS = (
+    Kind.TARGET_DOSSIER,
+    Kind.DEPARTMENT_DOSSIER,
+    Kind.YEAR_LEDGER,
+    Kind.EVALUATION_RESULTS,
+    Kind.EVALUATION_RESULT_SHEET,
+)
 
 
 def ttl() -> datetime.timedelta:
@@ -77,6 +83,8 @@ def _check_request(by, kind: str, params: dict) -> dict:
         return {"query": query}
     if kind == Kind.PROGRESS_XLSX:
         return _check_progress_request(by, params)
+    if kind in (Kind.EVALUATION_RESULTS, Kind.EVALUATION_RESULT_SHEET):
+        return _check_evaluation_request(by, kind, params)
     raise ValidationFailed(_("不支持的文档类型。"))
 
 
@@ -111,6 +119,32 @@ def _check_progress_request(by, params: dict) -> dict:
         "period": period.start.isoformat(),
         "department": department.pk if department else None,
     }
+
+
+def _evaluation_departments(user, kind: str, params: dict) -> list[int]:
+    """The departments whose results the document would show ``user`` now, by evaluation's
+    own rule for its result pages (evaluation.selectors.result_list / result_for)."""
+    from evaluation import selectors as evaluation_selectors
+
+    scheme = pdf.evaluation_scheme_for(user, int(params["scheme"]))
+    if scheme is None:
+        return []
+    if kind == Kind.EVALUATION_RESULTS:
+        return [r.department_id for r in evaluation_selectors.result_list(user, scheme)]
+    department_id = int(params["department"])
+    result = evaluation_selectors.result_for(user, scheme, department_id)
+    return [department_id] if result is not None else []
+
+
+def _check_evaluation_request(by, kind: str, params: dict) -> dict:
+    """Results only for who may read them (Art. 23: a department its own after publication,
+    leaders their portfolio's, the office side all); anything else is absent (404)."""
+    if not _evaluation_departments(by, kind, params):
+        raise NotFoundForUser(_("没有该考评结果，或结果尚未发布。"))
+    checked = {"scheme": int(params["scheme"])}
+    if kind == Kind.EVALUATION_RESULT_SHEET:
+        checked["department"] = int(params["department"])
+    return checked
 
 
 @transaction.atomic
@@ -308,10 +342,15 @@ def _run_document(job: DocumentJob) -> None:
                 "year": params["year"],
             },
             Kind.YEAR_LEDGER: lambda: {"year": params["year"]},
+            Kind.EVALUATION_RESULTS: lambda: {"scheme_id": params["scheme"]},
+            Kind.EVALUATION_RESULT_SHEET: lambda: {
+                "scheme_id": params["scheme"],
+                "department_id": params["department"],
+            },
         }[job.kind]()
         rendered = generator(user=user, progress=progress, **kwargs)
         content, filename = rendered.content, rendered.filename
-        result = {"target_ids": rendered.target_ids, "pages": rendered.pages}
+        result = {"target_ids": rendered.target_ids, "pages": rendered.pages, **rendered.extra}
     with transaction.atomic():
         locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
         if locked.state != State.RUNNING:
@@ -440,6 +479,12 @@ def download_allowed(user, job: DocumentJob) -> bool:
         if report_ids and visible_reports(user).filter(pk__in=report_ids).count() != len(
             set(report_ids)
         ):
+            return False
+    if job.kind in (Kind.EVALUATION_RESULTS, Kind.EVALUATION_RESULT_SHEET):
+        # Every department the document shows must still be readable (e.g. a preview the office
+        # generated is not a department's to download; a vice-mayor who left a portfolio).
+        shown = set(job.result.get("department_ids") or [])
+        if not shown <= set(_evaluation_departments(user, job.kind, params)):
             return False
     ids = job.result.get("target_ids") or []
     if not ids:
