@@ -117,3 +117,26 @@ def test_who_may_not_read_the_target_gets_no_dossier(
         with pytest.raises(NotFoundForUser):
             generate(user, "target_dossier", target=executed.pk)
     assert not DocumentJob.objects.exists()
+
+
+def test_the_dossier_holds_the_supervision_orders_about_the_target(
+    executed, supervisor, dept_a, auditor, generate
+):
+    """Art. 18–20: the orders about a target are part of its record."""
+    from supervision import services as supervision_services
+
+    supervision_services.order_issue(
+        by=supervisor,
+        plan_year=executed.plan_year,
+        kind="key",
+        title="关于地区生产总值增速滞后的督办",
+        requirement="请于10日内报告滞后原因和赶超措施。",
+        departments=[dept_a],
+        targets=[executed],
+        days=10,
+    )
+    flat = "".join(
+        pdf_text(job_file(generate(auditor, "target_dossier", target=executed.pk))).split()
+    )
+    section = flat[flat.index("、督查督办") : flat.index("、办理记录")]
+    assert "关于地区生产总值增速滞后的督办" in section
