@@ -73,6 +73,8 @@ def test_preferences_read_and_write(api, staff_a):
         "overdue": True,
         "escalation": True,
         "target_returned": True,
+        "document_ready": True,
+        "score_sheet_reminder": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

@@ -148,7 +148,7 @@ def test_signed_out_users_are_sent_to_login(client):
 def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
     client.force_login(staff_a)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    for label in ("到期提醒", "逾期提醒", "逾期督促", "目标退回修改"):
+    for label in ("到期提醒", "逾期提醒", "逾期督促", "目标退回修改", "文档已生成", "评分催办"):
         assert label in page
     response = client.post(
         reverse("notifications:preferences"), {"email": ["overdue", "target_returned"]}
@@ -160,6 +160,8 @@ def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
         "overdue": True,
         "escalation": False,
         "target_returned": True,
+        "document_ready": False,
+        "score_sheet_reminder": False,
     }
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="overdue" checked' in page and 'value="deadline">' in page
