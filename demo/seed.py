@@ -835,6 +835,18 @@ def seed_evaluation() -> None:
             _demo_fill(sheet, seed, submit=True)
         elif i % 3 == 1:
             _demo_fill(sheet, seed, submit=False)
+    # The office has reminded (催办) the raters of the department furthest behind: their
+    # unsubmitted sheets come as score-sheet reminders in the notification centre (002 五.6).
+    lagging = (
+        current.sheets.filter(is_self=True)
+        .exclude(state=ScoreSheet.State.SUBMITTED)
+        .order_by("department__sort_order")
+        .first()
+    )
+    if lagging is not None:
+        evaluation_services.scheme_remind(
+            scheme=current, by=office, department_id=lagging.department_id
+        )
 
 
 def _seed_documents(users, year: PlanYear) -> None:

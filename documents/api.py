@@ -50,6 +50,10 @@ class DocumentRequestSerializer(serializers.Serializer):
     target = serializers.IntegerField(required=False)
     department = serializers.IntegerField(required=False)
     year = serializers.IntegerField(required=False)
+    scheme = serializers.IntegerField(required=False, help_text="考评结果的考评方案")
+    period = serializers.DateField(
+        required=False, help_text="进展报告汇总的报告期（该期第一天，如 2027-04-01）"
+    )
     query = serializers.DictField(required=False, help_text="目标清单的筛选条件（与列表页相同）")
 
 
@@ -76,6 +80,8 @@ class DocumentJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if kind == DocumentJob.Kind.TARGET_LIST_XLSX:
             query = data.get("query") or {}
             data = {"query": {k: v if isinstance(v, list) else [v] for k, v in query.items()}}
+        if kind == DocumentJob.Kind.PROGRESS_XLSX and data.get("period") and not data.get("year"):
+            data["year"] = data["period"].year
         job = services.document_request(by=request.user, kind=kind, params=data)
         job.refresh_from_db()
         return Response(DocumentJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

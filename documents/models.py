@@ -25,6 +25,9 @@ class DocumentJob(models.Model):
         DEPARTMENT_DOSSIER = "department_dossier", _("部门目标卷宗（PDF）")
         YEAR_LEDGER = "year_ledger", _("年度目标台账（PDF）")
         TARGET_LIST_XLSX = "target_list_xlsx", _("目标清单（Excel）")
+        PROGRESS_XLSX = "progress_xlsx", _("进展报告汇总（Excel）")
+        EVALUATION_RESULTS = "evaluation_results", _("考评结果（PDF）")
+        EVALUATION_RESULT_SHEET = "evaluation_result_sheet", _("部门考评结果表（PDF）")
         IMPORT_CHECK = "import_check", _("目标清单导入检查")
         IMPORT_APPLY = "import_apply", _("目标清单导入")
 

@@ -8,7 +8,8 @@ embeds the subset used.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404
@@ -31,6 +32,8 @@ class Rendered:
     pages: int
     filename: str
     target_ids: list[int]
+    # What else the download re-checks (e.g. the departments whose results it shows).
+    extra: dict = field(default_factory=dict)
 
 
 def _font_config():
@@ -176,8 +179,123 @@ def ledger_row(target: Target) -> dict:
     }
 
 
+# --- evaluation (issue 10 item 5): the results and a department's result sheet ------------
+
+
+def evaluation_scheme_for(user, scheme_id: int):
+    """The scheme, if the user may read it (every signed-in user reads the rules)."""
+    from evaluation import selectors as evaluation_selectors
+
+    return evaluation_selectors.visible_schemes(user).filter(pk=scheme_id).first()
+
+
+def evaluation_results(*, user, scheme_id: int, progress: Progress | None = None) -> Rendered:
+    """考评结果: the results by category, exactly the rows the results page shows the user
+    (evaluation.selectors.result_list: a department its own after publication, a vice-mayor the
+    portfolio's, the office side all — and the office a preview before publication)."""
+    from evaluation import selectors as evaluation_selectors
+
+    scheme = evaluation_scheme_for(user, scheme_id)
+    rows = evaluation_selectors.result_list(user, scheme) if scheme is not None else []
+    if not rows:
+        raise Http404
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(str(row.get_category_display() or _("未分类")), []).append(row)
+    context = _common(user, _("%(year)s年度目标考评结果") % {"year": scheme.plan_year.year})
+    context.update(
+        subtitle=str(scheme),
+        scheme=scheme,
+        groups=groups,
+        is_preview=scheme.state != "published",
+    )
+    content, pages = render_pdf("documents/pdf/evaluation_results.html", context, progress=progress)
+    return Rendered(
+        content,
+        pages,
+        f"{scheme.plan_year.year}-考评结果.pdf",
+        [],
+        {"department_ids": [r.department_id for r in rows]},
+    )
+
+
+def evaluation_result_sheet(
+    *, user, scheme_id: int, department_id: int, progress: Progress | None = None
+) -> Rendered:
+    """A department's result sheet (考评结果表): points per indicator, the weighted sources,
+    the deductions with the records behind them, final score, rank and grade — what its result
+    page shows, under the same rule (evaluation.selectors.result_for)."""
+    from evaluation import selectors as evaluation_selectors
+
+    scheme = evaluation_scheme_for(user, scheme_id)
+    result = (
+        evaluation_selectors.result_for(user, scheme, department_id) if scheme is not None else None
+    )
+    if result is None:
+        raise Http404
+    values = result.detail.get("indicators", {})
+    passed = result.detail.get("passed_items", {})
+    rows = [
+        {
+            **row,
+            "points": Decimal(values[str(row["indicator"].pk)])
+            if values.get(str(row["indicator"].pk)) is not None
+            else None,
+            "passed": passed.get(str(row["indicator"].pk)),
+        }
+        for row in evaluation_selectors.indicator_tree(scheme)
+    ]
+    bodies = {b.pk: b for b in scheme.bodies.all()}
+    sources = [
+        {
+            "body": bodies.get(int(k)),
+            **{name: Decimal(v) if v is not None else None for name, v in value.items()},
+        }
+        for k, value in result.detail.get("sources", {}).items()
+    ]
+    linked = evaluation_selectors.deduction_records(result)
+    rules = {r.category: r for r in scheme.deduction_rules.all()}
+    deductions = [
+        {
+            **line,
+            "points_value": Decimal(line["points"]),
+            "rule": rules.get(line.get("category")),
+            "record_objects": [
+                linked["records"][i] for i in line.get("records", []) if i in linked["records"]
+            ],
+            "deduction_object": linked["target_deductions"].get(line.get("deduction")),
+        }
+        for line in result.detail.get("deductions", [])
+    ]
+    department = result.department
+    context = _common(user, _("部门目标考评结果表"))
+    context.update(
+        subtitle=_("%(department)s · %(scheme)s") % {"department": department, "scheme": scheme},
+        scheme=scheme,
+        result=result,
+        department=department,
+        rows=rows,
+        sources=sources,
+        deductions=deductions,
+        missing=result.detail.get("missing_sheets", []),
+        is_preview=scheme.state != "published",
+    )
+    content, pages = render_pdf(
+        "documents/pdf/evaluation_result_sheet.html", context, progress=progress
+    )
+    return Rendered(
+        content,
+        pages,
+        f"{scheme.plan_year.year}-{department.short_name or department.name}-考评结果表.pdf",
+        [],
+        {"department_ids": [department.pk]},
+    )
+
+
 GENERATORS = {
     "target_dossier": target_dossier,
     "department_dossier": department_dossier,
     "year_ledger": year_ledger,
+    "evaluation_results": evaluation_results,
+    "evaluation_result_sheet": evaluation_result_sheet,
 }

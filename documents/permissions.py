@@ -40,3 +40,13 @@ def may_import(user) -> bool:
     """The general office loads the year's list; a department its own drafts (Art. 8–10)."""
     access = access_for(user)
     return access.is_general_office or bool(access.departments_with(Role.STAFF, Role.HEAD))
+
+
+def may_export_progress(user, department: Department | None) -> bool:
+    """A period's progress reports (issue 8 item 3): one department's for whoever may have its
+    dossier (its staff and head, the vice-mayor of its portfolio, the office side); every
+    department's for those who may have the year's ledger. The rows are still only the reports
+    the user may read (execution.selectors.progress.visible_reports)."""
+    if department is None:
+        return may_generate_ledger(user)
+    return may_generate_department_dossier(user, department)

@@ -84,3 +84,24 @@ def ledger_targets(user, *, plan_year: PlanYear) -> QuerySet[Target]:
 def my_jobs(user) -> QuerySet[DocumentJob]:
     """A user's own jobs: nobody else's job is visible (404), whatever their role."""
     return DocumentJob.objects.filter(requested_by=user)
+
+
+def period_reports(user, *, plan_year: PlanYear, period_start, department: Department | None):
+    """The progress reports of one period the user may read (execution's selector decides),
+    filed ones only (a draft is not yet a report, Art. 14) — one department's, or (``None``)
+    every department's — joined for the export: three queries whatever the number of rows."""
+    from execution.models import ProgressReport, ReportEvidence
+    from execution.selectors.progress import visible_reports
+
+    qs = (
+        visible_reports(user)
+        .filter(target__plan_year=plan_year, period_start=period_start)
+        .exclude(state=ProgressReport.State.DRAFT)
+    )
+    if department is not None:
+        qs = qs.filter(department=department)
+    return (
+        qs.select_related("target", "department")
+        .prefetch_related(Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")))
+        .order_by("department__sort_order", "department_id", "target__code", "kind", "id")
+    )

@@ -12,7 +12,6 @@ import os
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,9 @@ from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
+from execution import periods
+from execution.selectors.progress import visible_reports
+from notifications.services import notify
 from targets import selectors as target_selectors
 from targets import services as target_services
 from targets.models import PlanYear
@@ -30,9 +32,17 @@ from . import excel, pdf, permissions, selectors
 from .models import DocumentJob
 
 logger = logging.getLogger(__name__)
+# The notification kind of the "document ready" notice (issue 8 item 5: an in-app notice).
+DOCUMENT_READY = "document_ready"
 Kind = DocumentJob.Kind
 State = DocumentJob.State
-PDF_KINDS = (Kind.TARGET_DOSSIER, Kind.DEPARTMENT_DOSSIER, Kind.YEAR_LEDGER)
+PDF_KINDS = (
+    Kind.TARGET_DOSSIER,
+    Kind.DEPARTMENT_DOSSIER,
+    Kind.YEAR_LEDGER,
+    Kind.EVALUATION_RESULTS,
+    Kind.EVALUATION_RESULT_SHEET,
+)
 
 
 def ttl() -> datetime.timedelta:
@@ -71,7 +81,70 @@ def _check_request(by, kind: str, params: dict) -> dict:
     if kind == Kind.TARGET_LIST_XLSX:
         query = {k: v for k, v in (params.get("query") or {}).items() if k != "page"}
         return {"query": query}
+    if kind == Kind.PROGRESS_XLSX:
+        return _check_progress_request(by, params)
+    if kind in (Kind.EVALUATION_RESULTS, Kind.EVALUATION_RESULT_SHEET):
+        return _check_evaluation_request(by, kind, params)
     raise ValidationFailed(_("不支持的文档类型。"))
+
+
+def _progress_scope(params: dict):
+    """The plan year, period and department (``None``: every department) a progress export
+    names, or ``NotFoundForUser``."""
+    plan_year = PlanYear.objects.filter(year=int(params["year"])).first()
+    if plan_year is None:
+        raise NotFoundForUser(_("没有该年度。"))
+    period_start = params.get("period")
+    if isinstance(period_start, str):
+        period_start = datetime.date.fromisoformat(period_start)
+    period = periods.period_starting(plan_year, period_start)
+    if period is None:
+        raise ValidationFailed(_("请选择该年度的一个报告期。"))
+    department = None
+    if params.get("department"):
+        department = Department.objects.filter(pk=int(params["department"])).first()
+        if department is None:
+            raise NotFoundForUser(_("没有该部门。"))
+    return plan_year, period, department
+
+
+def _check_progress_request(by, params: dict) -> dict:
+    plan_year, period, department = _progress_scope(params)
+    if not permissions.may_export_progress(by, department):
+        if department is not None:
+            raise NotFoundForUser(_("没有该部门。"))
+        raise NotPermitted(_("全市进展报告汇总仅供市政府办公厅、督查室、审计和市领导导出。"))
+    return {
+        "year": plan_year.year,
+        "period": period.start.isoformat(),
+        "department": department.pk if department else None,
+    }
+
+
+def _evaluation_departments(user, kind: str, params: dict) -> list[int]:
+    """The departments whose results the document would show ``user`` now, by evaluation's
+    own rule for its result pages (evaluation.selectors.result_list / result_for)."""
+    from evaluation import selectors as evaluation_selectors
+
+    scheme = pdf.evaluation_scheme_for(user, int(params["scheme"]))
+    if scheme is None:
+        return []
+    if kind == Kind.EVALUATION_RESULTS:
+        return [r.department_id for r in evaluation_selectors.result_list(user, scheme)]
+    department_id = int(params["department"])
+    result = evaluation_selectors.result_for(user, scheme, department_id)
+    return [department_id] if result is not None else []
+
+
+def _check_evaluation_request(by, kind: str, params: dict) -> dict:
+    """Results only for who may read them (Art. 23: a department its own after publication,
+    leaders their portfolio's, the office side all); anything else is absent (404)."""
+    if not _evaluation_departments(by, kind, params):
+        raise NotFoundForUser(_("没有该考评结果，或结果尚未发布。"))
+    checked = {"scheme": int(params["scheme"])}
+    if kind == Kind.EVALUATION_RESULT_SHEET:
+        checked["department"] = int(params["department"])
+    return checked
 
 
 @transaction.atomic
@@ -238,6 +311,28 @@ def _run_document(job: DocumentJob) -> None:
         )
         filename = f"{plan_year.year if plan_year else ''}-目标清单.xlsx"
         result = {"target_ids": [t.pk for t in targets], "rows": len(targets)}
+    elif job.kind == Kind.PROGRESS_XLSX:
+        plan_year, period, department = _progress_scope(params)
+        reports = list(
+            selectors.period_reports(
+                user, plan_year=plan_year, period_start=period.start, department=department
+            )
+        )
+        progress(40)
+        scope = department.name if department else _("全市")
+        title = _("%(scope)s %(period)s进展报告汇总（导出时间：%(at)s）") % {
+            "scope": scope,
+            "period": period.label,
+            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        }
+        content = excel.write_progress(reports, title=title)
+        short = (department.short_name or department.name) if department else _("全市")
+        filename = f"{period.label}-{short}-进展报告.xlsx"
+        result = {
+            "target_ids": sorted({r.target_id for r in reports}),
+            "report_ids": [r.pk for r in reports],
+            "rows": len(reports),
+        }
     else:
         generator = pdf.GENERATORS[job.kind]
         kwargs = {
@@ -247,10 +342,15 @@ def _run_document(job: DocumentJob) -> None:
                 "year": params["year"],
             },
             Kind.YEAR_LEDGER: lambda: {"year": params["year"]},
+            Kind.EVALUATION_RESULTS: lambda: {"scheme_id": params["scheme"]},
+            Kind.EVALUATION_RESULT_SHEET: lambda: {
+                "scheme_id": params["scheme"],
+                "department_id": params["department"],
+            },
         }[job.kind]()
         rendered = generator(user=user, progress=progress, **kwargs)
         content, filename = rendered.content, rendered.filename
-        result = {"target_ids": rendered.target_ids, "pages": rendered.pages}
+        result = {"target_ids": rendered.target_ids, "pages": rendered.pages, **rendered.extra}
     with transaction.atomic():
         locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
         if locked.state != State.RUNNING:
@@ -371,6 +471,21 @@ def download_allowed(user, job: DocumentJob) -> bool:
             return False
     if job.kind == Kind.YEAR_LEDGER and not permissions.may_generate_ledger(user):
         return False
+    if job.kind == Kind.PROGRESS_XLSX:
+        department = Department.objects.filter(pk=params.get("department") or 0).first()
+        if not permissions.may_export_progress(user, department):
+            return False
+        report_ids = job.result.get("report_ids") or []
+        if report_ids and visible_reports(user).filter(pk__in=report_ids).count() != len(
+            set(report_ids)
+        ):
+            return False
+    if job.kind in (Kind.EVALUATION_RESULTS, Kind.EVALUATION_RESULT_SHEET):
+        # Every department the document shows must still be readable (e.g. a preview the office
+        # generated is not a department's to download; a vice-mayor who left a portfolio).
+        shown = set(job.result.get("department_ids") or [])
+        if not shown <= set(_evaluation_departments(user, job.kind, params)):
+            return False
     ids = job.result.get("target_ids") or []
     if not ids:
         return True
@@ -412,25 +527,21 @@ def _upload_shared(job: DocumentJob, f) -> bool:
 
 
 def document_ready_notice(job: DocumentJob) -> None:
-    """THE one place that tells the requester their document is ready.
-
-    For now an e-mail through Django's mail; when ``notifications.services.notify`` is merged,
-    this body becomes::
-
-        notify(recipients=[job.requested_by], kind="document_ready", title=title, body=body,
-               url=url, obj=job, key=f"document-ready-{job.pk}")
-    """
-    user = job.requested_by
-    if not user.email:
-        return
-    url = settings.SITE_URL + reverse("documents:job_detail", args=[job.pk])
+    """THE one place that tells the requester their document is ready — through the one path
+    for telling anyone anything (``notifications.services.notify``: in-app, and by e-mail after
+    commit if the requester wants this kind by e-mail). The key makes it once per job even if a
+    redelivered task (acks_late) finishes the job twice; the read check registered for
+    ``DocumentJob`` (``documents.apps``) lets only the requester be told."""
     title = _("【文档已生成】%(kind)s") % {"kind": job.get_kind_display()}
-    body = _("您申请的“%(kind)s”已处理完毕，请在有效期内查看或下载：%(url)s") % {
-        "kind": job.get_kind_display(),
-        "url": url,
+    body = _("您申请的“%(kind)s”已处理完毕，请在有效期内查看或下载。") % {
+        "kind": job.get_kind_display()
     }
-    try:
-        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except OSError:
-        # The document is there either way; a mail server that is down must not fail the job.
-        logger.warning("document-ready mail for job %s not sent", job.pk, exc_info=True)
+    notify(
+        recipients=[job.requested_by],
+        kind=DOCUMENT_READY,
+        title=title,
+        body=body,
+        url=reverse("documents:job_detail", args=[job.pk]),
+        obj=job,
+        key=f"document-ready-{job.pk}",
+    )

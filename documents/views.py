@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
+from execution import periods
 from targets import selectors as target_selectors
 from targets.models import PlanYear
 
@@ -44,12 +45,14 @@ def _department_choices(user):
 def index(request):
     user = request.user
     plan_year = target_selectors.current_plan_year()
+    years = list(PlanYear.objects.all())
     context = {
         "jobs": list(selectors.my_jobs(user)[:RECENT_JOBS]),
-        "years": list(PlanYear.objects.all()),
+        "years": years,
         "plan_year": plan_year,
         "departments": _department_choices(user),
         "may_ledger": permissions.may_generate_ledger(user),
+        "periods": [p for y in years for p in periods.periods_of(y)],
         "may_import": permissions.may_import(user),
     }
     return render(request, "documents/index.html", context)
@@ -59,7 +62,11 @@ def index(request):
 @require_POST
 def request_document(request):
     kind = request.POST.get("kind", "")
-    params = {k: request.POST.get(k) for k in ("target", "department", "year")}
+    params = {k: request.POST.get(k) for k in ("target", "department", "year", "scheme")}
+    if kind == DocumentJob.Kind.PROGRESS_XLSX:
+        # One select names the period by its first day, which says the year too.
+        period = request.POST.get("period", "")
+        params = {"year": period[:4], "period": period, "department": params["department"]}
     if kind == DocumentJob.Kind.TARGET_LIST_XLSX:
         query = QueryDict(request.POST.get("query", ""))
         params = {"query": {k: query.getlist(k) for k in query}}

@@ -9,7 +9,22 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("考核评估")
 
     def ready(self):
+        from notifications import kinds, readers
         from targets.extensions import register_target_section
+
+        from .models import ScoreSheet
+        from .selectors import visible_sheets
+        from .services.sheets import SHEET_REMINDER
+
+        # Score-sheet reminders (评分催办, 002 五.6) go through notifications' one path; only
+        # someone who may read the sheet is told about it.
+        kinds.register_kind(SHEET_REMINDER, _("评分催办"), order=70)
+        readers.register_read_check(
+            ScoreSheet,
+            lambda sheet, users: [
+                u for u in users if visible_sheets(u).filter(pk=sheet.pk).exists()
+            ],
+        )
 
         from .sections import evaluation_section
 

@@ -123,5 +123,55 @@ def milestones_achieved_share(*, plan_year, department) -> MetricValue:
     )
 
 
+def reports_on_time_share(*, plan_year, department) -> MetricValue:
+    """按时报送率 (issue 10: "share of reports on time"; Shanghai Art. 14: the lead department
+    reports progress each period). Owed: one main progress report per (executed target the
+    department leads, period whose due date has passed on execution's today). On time: that
+    report was filed (submitted or verified) and not marked late at submission
+    (``ProgressReport.is_late``). A report never filed, still a draft or returned is owed and not
+    on time. Two queries, whatever the number of targets."""
+    from execution import clock, periods
+    from execution.models import ProgressReport
+
+    owed_periods = periods.overdue_periods(plan_year, clock.today())
+    targets = list(
+        Target.objects.filter(
+            plan_year=plan_year,
+            lead_department=department,
+            level=Target.Level.DEPARTMENT,
+            state__in=COUNTED_STATES,
+        )
+        .order_by("code")
+        .values_list("pk", "code")
+    )
+    filed = {
+        (target_id, start): is_late
+        for target_id, start, is_late in ProgressReport.objects.filter(
+            target_id__in=[pk for pk, _code in targets],
+            department=department,
+            kind=ProgressReport.Kind.MAIN,
+            period_start__in=[p.start for p in owed_periods],
+            state__in=(ProgressReport.State.SUBMITTED, ProgressReport.State.VERIFIED),
+        ).values_list("target_id", "period_start", "is_late")
+    }
+    lines = []
+    for pk, code in targets:
+        for period in owed_periods:
+            is_late = filed.get((pk, period.start))
+            lines.append(
+                {
+                    "code": f"{code} {period.short_label}",
+                    "target": pk,
+                    "completed": is_late is False,
+                }
+            )
+    return MetricValue(
+        numerator=sum(1 for line in lines if line["completed"]),
+        denominator=len(lines),
+        lines=lines,
+    )
+
+
 register_metric("targets_completed_share", _("目标办结率"), targets_completed_share)
+register_metric("reports_on_time_share", _("进展报告按时报送率"), reports_on_time_share)
 register_metric("milestones_achieved_share", _("节点目标完成率"), milestones_achieved_share)

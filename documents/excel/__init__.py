@@ -18,9 +18,11 @@ from .imports import (
     max_rows,
     read_target_list,
 )
+from .progress import PROGRESS_COLUMNS, write_progress
 
 __all__ = [
     "COLUMNS",
+    "PROGRESS_COLUMNS",
     "LABELS",
     "STATE_COLUMN",
     "BadFile",
@@ -34,5 +36,6 @@ __all__ = [
     "max_bytes",
     "max_rows",
     "read_target_list",
+    "write_progress",
     "write_target_list",
 ]

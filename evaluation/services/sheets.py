@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from accounts.errors import Conflict, NotFoundForUser, NotPermitted, ValidationF
 from accounts.models import Membership, User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from notifications.services import notify
 
 from .. import permissions
 from ..models import EvaluationScheme, ScoreEntry, ScoreSheet
@@ -225,8 +225,12 @@ def sheet_save(
     return sheet
 
 
-def sheet_recipients(sheet: ScoreSheet) -> list[str]:
-    """Whom a reminder about ``sheet`` reaches: its raters' e-mail addresses."""
+# The notification kind of a score-sheet reminder (评分催办, Shanghai 002 五.6 到期提醒).
+SHEET_REMINDER = "score_sheet_reminder"
+
+
+def sheet_recipients(sheet: ScoreSheet) -> list[User]:
+    """Whom a reminder about ``sheet`` reaches: its raters (active users)."""
     if sheet.is_self:
         users = User.objects.filter(
             memberships__department_id=sheet.department_id,
@@ -237,26 +241,32 @@ def sheet_recipients(sheet: ScoreSheet) -> list[str]:
             memberships__department_id=sheet.body.rater_department_id,
             memberships__role__in=permissions.FILLING_ROLES,
         ) | User.objects.filter(pk__in=sheet.body.raters.values("pk"))
-    return sorted(
-        set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
-    )
+    return list(users.filter(is_active=True).distinct().order_by("pk"))
 
 
-def send_sheet_reminder(sheet: ScoreSheet) -> int:
-    """The ONE place a score-sheet reminder is sent (Shanghai 002 五.6 到期提醒). For now an
-    e-mail through Django's mail; when the notifications engine lands, this body becomes one
-    ``notify(...)`` call and nothing else changes. Returns the number of recipients."""
+def send_sheet_reminder(sheet: ScoreSheet, *, key: str | None = None) -> int:
+    """The ONE place a score-sheet reminder is sent (Shanghai 002 五.6 到期提醒), through the one
+    path for telling anyone anything (``notifications.services.notify``): in-app, and by
+    e-mail after commit for raters who want this kind by e-mail. Called inside the reminding
+    transaction (outbox). ``key`` makes one reminder round idempotent. Returns the number of
+    raters told."""
     recipients = sheet_recipients(sheet)
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("【评分催办】%(scheme)s：%(sheet)s") % {"scheme": sheet.scheme, "sheet": sheet}
-        body = _("请尽快填写并提交评分表“%(sheet)s”：%(url)s") % {
-            "sheet": sheet,
-            "url": settings.SITE_URL + reverse("evaluation:sheet_detail", args=[sheet.pk]),
-        }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return len(recipients)
+        title = _("【评分催办】%(scheme)s：%(sheet)s") % {"scheme": sheet.scheme, "sheet": sheet}
+        body = _("请尽快填写并提交评分表“%(sheet)s”。") % {"sheet": sheet}
+    return len(
+        notify(
+            recipients=recipients,
+            kind=SHEET_REMINDER,
+            title=title,
+            body=body,
+            url=reverse("evaluation:sheet_detail", args=[sheet.pk]),
+            obj=sheet,
+            key=key,
+        )
+    )
 
 
 @transaction.atomic
@@ -279,7 +289,7 @@ def scheme_remind(*, scheme: EvaluationScheme, by, body_id=None, department_id=N
     for sheet in sheets:
         sheet.reminded_at = now
         sheet.save(update_fields=["reminded_at"])
-        transaction.on_commit(lambda s=sheet: send_sheet_reminder(s))
+        send_sheet_reminder(sheet, key=f"sheet-remind-{sheet.pk}-{now.isoformat()}")
     audit_record(
         actor=by,
         obj=scheme,

@@ -41,6 +41,26 @@ def test_this_year_is_scoring_with_sheets_in_every_state(seeded):
     ) == {"locked"}
 
 
+def test_the_raters_of_a_lagging_department_have_unread_score_sheet_reminders(seeded):
+    """The office reminded one department's raters (催办, 002 五.6): unread notices, each about
+    an unsubmitted sheet of that department, linking to it."""
+    from notifications.models import Notification
+
+    notices = list(Notification.objects.filter(kind="score_sheet_reminder", read_at=None))
+    assert notices
+    sheets = ScoreSheet.objects.in_bulk([int(n.object_id) for n in notices])
+    assert len({s.department_id for s in sheets.values()}) == 1
+    assert all(s.state != "submitted" for s in sheets.values())
+    assert all(n.url == f"/evaluation/sheets/{n.object_id}/" for n in notices)
+
+
+def test_the_auditor_is_told_the_dossier_is_ready(seeded):
+    from notifications.models import Notification
+
+    notice = Notification.objects.get(kind="document_ready")
+    assert notice.recipient.username == "auditor"
+
+
 def test_seeding_again_changes_nothing(seeded):
     before = (ScoreSheet.objects.count(), EvaluationResult.objects.count())
     call_command("seed_demo", stdout=StringIO())

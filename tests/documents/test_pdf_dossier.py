@@ -125,13 +125,51 @@ def test_a_failing_generation_leaves_a_message_not_a_spinner(
 
 
 def test_the_requester_is_told_when_the_document_is_ready(history, auditor, generate, mailoutbox):
-    """The one "document ready" notice (documents.services.document_ready_notice)."""
+    """The one "document ready" notice (documents.services.document_ready_notice) goes through
+    notifications.services.notify: an in-app notice linking to the job page, and the e-mail
+    from the outbox after commit."""
+    from notifications.models import Notification
+
     job = generate(auditor, "target_dossier", target=history.pk)
+    notice = Notification.objects.get(kind="document_ready")
+    assert notice.recipient == auditor
+    assert notice.url == f"/documents/jobs/{job.pk}/"
+    assert notice.obj == job
+    assert "文档已生成" in notice.title
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [auditor.email]
     assert "文档已生成" in message.subject
     assert f"/documents/jobs/{job.pk}/" in message.body
+
+
+def test_the_document_ready_notice_is_sent_once_per_job_and_only_to_the_requester(
+    history, auditor, office, generate, django_capture_on_commit_callbacks
+):
+    """A redelivered task (acks_late) that finishes the job again adds no second notice (the
+    idempotency key), and nobody but the requester may be told about the job (read check)."""
+    from documents.services import document_ready_notice
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    job = generate(auditor, "target_dossier", target=history.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        document_ready_notice(job)
+    assert Notification.objects.filter(kind="document_ready").count() == 1
+    assert notify(recipients=[office], kind="document_ready", title="x", obj=job) == []
+    assert not Notification.objects.filter(recipient=office).exists()
+
+
+def test_the_requester_without_email_wish_gets_the_notice_in_app_only(
+    history, auditor, generate, mailoutbox
+):
+    from notifications.models import Notification
+    from notifications.services import email_preferences_set
+
+    email_preferences_set(by=auditor, choices={"document_ready": False})
+    generate(auditor, "target_dossier", target=history.pk)
+    assert Notification.objects.filter(recipient=auditor, kind="document_ready").count() == 1
+    assert mailoutbox == []
 
 
 def test_a_long_ledger_repeats_its_table_header_on_every_page(

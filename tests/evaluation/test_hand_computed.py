@@ -277,3 +277,70 @@ def test_a_target_evaluated_from_execution_is_not_counted_as_completed(
     assert set(Target.objects.values_list("state", flat=True)) == {"evaluated"}
     value = targets_completed_share(plan_year=plan_year, department=A)
     assert (value.numerator, value.denominator) == (1, 2)
+
+
+def test_share_of_progress_reports_filed_on_time_worked_by_hand(
+    plan_year, aspect, city, office, government, head_a, head_b, staff_b, tmp_path, settings
+):
+    """进展报告按时报送率 (issue 10 "share of reports on time"; Shanghai Art. 14). Quarterly year
+    2027, no dates in its calendar: Q1 due 10 April, Q2 due 10 July, Q3 due 10 October. On
+    20 July the owed reports are Q1 and Q2 of each of A's two targets — 4.
+    - target 1: Q1 filed 5 April (on time), Q2 filed 15 July (late);
+    - target 2: Q1 filed 8 April and verified (on time), Q2 still a draft (not on time);
+    - B's report on its own target does not count for A.
+    On time 2 of 4 owed."""
+    import datetime
+
+    from evaluation.metrics import get_metric
+    from execution import clock
+    from execution.services import progress as reports
+    from targets.models import PlanYear
+
+    settings.MEDIA_ROOT = tmp_path
+    A, B = city["A"], city["B"]
+    staff_a = city_staff(A)
+    one = executing_target(plan_year, aspect, A, staff=staff_a, head=head_a, office=office)
+    two = executing_target(
+        plan_year, aspect, A, staff=staff_a, head=head_a, office=office, title="第二项"
+    )
+    other = executing_target(plan_year, aspect, B, staff=staff_b, head=head_b, office=office)
+    PlanYear.objects.filter(pk=plan_year.pk).update(status=PlanYear.Status.EXECUTING)
+    q1, q2 = datetime.date(2027, 1, 1), datetime.date(2027, 4, 1)
+
+    def filed(target, staff, head, start, on):
+        with clock.frozen(on):
+            report = reports.progress_report_create(
+                target=target,
+                by=staff,
+                period_start=start,
+                data=reports.ReportInput(actual_value=D("6.1"), narrative="进展"),
+            )
+            return reports.progress_report_submit(report=report, by=head)
+
+    filed(one, staff_a, head_a, q1, datetime.date(2027, 4, 5))
+    filed(one, staff_a, head_a, q2, datetime.date(2027, 7, 15))
+    early = filed(two, staff_a, head_a, q1, datetime.date(2027, 4, 8))
+    with clock.frozen(datetime.date(2027, 4, 9)):
+        reports.progress_report_verify(report=early, by=office, verified_value=D("6.1"))
+    with clock.frozen(datetime.date(2027, 7, 20)):
+        reports.progress_report_create(
+            target=two,
+            by=staff_a,
+            period_start=q2,
+            data=reports.ReportInput(actual_value=D("6.2"), narrative="草稿"),
+        )
+    filed(other, staff_b, head_b, q1, datetime.date(2027, 4, 5))
+
+    metric = get_metric("reports_on_time_share")
+    assert str(metric.label) == "进展报告按时报送率"
+    with clock.frozen(datetime.date(2027, 7, 20)):
+        value = metric.compute(plan_year=plan_year, department=A)
+        assert (value.numerator, value.denominator) == (2, 4)
+        assert [line["completed"] for line in value.lines] == [True, False, True, False]
+        value_b = metric.compute(plan_year=plan_year, department=B)
+        # B: its Q1 on time, its Q2 never filed.
+        assert (value_b.numerator, value_b.denominator) == (1, 2)
+    with clock.frozen(datetime.date(2027, 4, 20)):
+        # Before Q2's deadline only Q1 is owed: both of A's filed on time.
+        value = metric.compute(plan_year=plan_year, department=A)
+        assert (value.numerator, value.denominator) == (2, 2)

@@ -90,6 +90,8 @@ def test_preferences_read_and_write(api, staff_a):
         # Quarterly reports and leaders' instructions (execution, issue 6).
         "quarterly_report": True,
         "quarterly_instruction": True,
+        "document_ready": True,
+        "score_sheet_reminder": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

@@ -156,6 +156,8 @@ def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
         "进展报告被退回",
         "收到督办单",
         "整改问题销号",
+        "文档已生成",
+        "评分催办",
     ):
         assert label in page
     response = client.post(
@@ -167,6 +169,7 @@ def test_preferences_page_lists_every_kind_and_saves_choices(client, staff_a):
     assert {k for k, email in choices.items() if email} == {"overdue", "target_returned"}
     assert {"deadline", "escalation", "finding_assigned", "coordination_escalated"} <= set(choices)
     assert {"quarterly_report", "quarterly_instruction"} <= set(choices)
+    assert {"document_ready", "score_sheet_reminder"} <= set(choices)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="overdue" checked' in page and 'value="deadline">' in page
 
