@@ -51,6 +51,8 @@ class DocumentRequestSerializer(serializers.Serializer):
     department = serializers.IntegerField(required=False)
     year = serializers.IntegerField(required=False)
     scheme = serializers.IntegerField(required=False, help_text="考评结果的考评方案")
+    report = serializers.IntegerField(required=False, help_text="季度报告")
+    summary = serializers.IntegerField(required=False, help_text="季度汇总")
     period = serializers.DateField(
         required=False, help_text="进展报告汇总的报告期（该期第一天，如 2027-04-01）"
     )

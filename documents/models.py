@@ -28,6 +28,8 @@ class DocumentJob(models.Model):
         PROGRESS_XLSX = "progress_xlsx", _("进展报告汇总（Excel）")
         EVALUATION_RESULTS = "evaluation_results", _("考评结果（PDF）")
         EVALUATION_RESULT_SHEET = "evaluation_result_sheet", _("部门考评结果表（PDF）")
+        QUARTERLY_REPORT = "quarterly_report", _("季度报告（PDF）")
+        QUARTERLY_SUMMARY = "quarterly_summary", _("季度汇总（PDF）")
         IMPORT_CHECK = "import_check", _("目标清单导入检查")
         IMPORT_APPLY = "import_apply", _("目标清单导入")
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
@@ -292,10 +293,134 @@ def evaluation_result_sheet(
     )
 
 
+# --- quarterly reports and the office's summary (issue 8 item 2; Shanghai Art. 17) -----------
+
+LEVEL_LABELS = {
+    "red": gettext_lazy("红色"),
+    "yellow": gettext_lazy("黄色"),
+    "green": gettext_lazy("绿色"),
+}
+
+
+def quarter_name(quarter: int) -> str:
+    """第三季度 in Chinese (official documents write numbers so); Q3 in other languages."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return chinese_number(quarter) if language.startswith("zh") else str(quarter)
+
+
+def quarterly_report_for(user, report_id: int):
+    """The report with its lines and instructions, if the user may read it — exactly the
+    report page's rule (execution.selectors.quarterly.quarterly_report_detail_queryset)."""
+    from execution.selectors import quarterly as quarterly_selectors
+
+    return quarterly_selectors.quarterly_report_detail_queryset(user).filter(pk=report_id).first()
+
+
+def quarterly_summary_for(user, summary_id: int):
+    """The summary, if the user may read it (execution.selectors.quarterly.visible_summaries:
+    the general office always, leaders and the office side once published)."""
+    from execution.selectors import quarterly as quarterly_selectors
+
+    return quarterly_selectors.visible_summaries(user).filter(pk=summary_id).first()
+
+
+def quarterly_report(*, user, report_id: int, progress: Progress | None = None) -> Rendered:
+    """季度报告 of one department to its vice-mayor (Art. 17: 每季度向分管副市长报告): the
+    department as issuing body, 一、总体情况 二、各目标进展 三、存在问题 四、下一步工作, and the
+    vice-mayor's instructions (批示) with the department's answers."""
+    report = quarterly_report_for(user, report_id)
+    if report is None:
+        raise Http404
+    department = report.department
+    items = [
+        {"item": item, "level_label": LEVEL_LABELS.get(item.level, "")}
+        for item in report.items.all()
+    ]
+    title = _("%(department)s%(year)s年第%(quarter)s季度目标执行情况报告") % {
+        "department": department.name,
+        "year": report.plan_year.year,
+        "quarter": quarter_name(report.quarter),
+    }
+    context = _common(user, title)
+    context.update(
+        issuing_body=department.name,
+        issued_on=timezone.localtime(report.submitted_at).date()
+        if report.submitted_at
+        else context["issued_on"],
+        report=report,
+        items=items,
+        problems=[row for row in items if row["item"].problems or row["item"].narrative],
+        instructions=list(report.instructions.all()),
+    )
+    content, pages = render_pdf("documents/pdf/quarterly_report.html", context, progress=progress)
+    return Rendered(
+        content,
+        pages,
+        f"{report.plan_year.year}-Q{report.quarter}-"
+        f"{department.short_name or department.name}-季度报告.pdf",
+        [],
+        {"report_id": report.pk},
+    )
+
+
+def _level_rows(counts: dict) -> list[dict]:
+    return [
+        {"name": name, **{level: row.get(level, 0) for level in LEVEL_LABELS}}
+        for name, row in counts.items()
+    ]
+
+
+def quarterly_summary(*, user, summary_id: int, progress: Progress | None = None) -> Rendered:
+    """季度汇总 of the general office for the mayor and vice-mayors (Art. 17): the figures the
+    summary holds (drafted by execution.services.quarterly.summary_figures, frozen at
+    publication) and the office's text — not recomputed here."""
+    summary = quarterly_summary_for(user, summary_id)
+    if summary is None:
+        raise Http404
+    figures = summary.figures or {}
+    states = dict(Target.State.choices)
+    context = _common(
+        user,
+        _("%(year)s年第%(quarter)s季度目标执行情况汇总")
+        % {"year": summary.plan_year.year, "quarter": quarter_name(summary.quarter)},
+    )
+    context.update(
+        issued_on=timezone.localtime(summary.published_at).date()
+        if summary.published_at
+        else context["issued_on"],
+        summary=summary,
+        is_draft=summary.state != summary.State.PUBLISHED,
+        by_state=[
+            {"label": states.get(key, key), "count": n}
+            for key, n in (figures.get("by_state") or {}).items()
+        ],
+        by_level=[
+            {"label": label, "count": (figures.get("by_level") or {}).get(level, 0)}
+            for level, label in LEVEL_LABELS.items()
+        ],
+        per_aspect=_level_rows(figures.get("per_aspect") or {}),
+        per_portfolio=_level_rows(figures.get("per_portfolio") or {}),
+        red=figures.get("red") or [],
+        overdue=figures.get("overdue_reports") or [],
+        open_coordination=figures.get("open_coordination", 0),
+        approved_adjustments=figures.get("approved_adjustments", 0),
+    )
+    content, pages = render_pdf("documents/pdf/quarterly_summary.html", context, progress=progress)
+    return Rendered(
+        content,
+        pages,
+        f"{summary.plan_year.year}-Q{summary.quarter}-季度汇总.pdf",
+        [],
+        {"summary_id": summary.pk},
+    )
+
+
 GENERATORS = {
     "target_dossier": target_dossier,
     "department_dossier": department_dossier,
     "year_ledger": year_ledger,
     "evaluation_results": evaluation_results,
     "evaluation_result_sheet": evaluation_result_sheet,
+    "quarterly_report": quarterly_report,
+    "quarterly_summary": quarterly_summary,
 }

@@ -42,6 +42,8 @@ PDF_KINDS = (
     Kind.YEAR_LEDGER,
     Kind.EVALUATION_RESULTS,
     Kind.EVALUATION_RESULT_SHEET,
+    Kind.QUARTERLY_REPORT,
+    Kind.QUARTERLY_SUMMARY,
 )
 
 
@@ -85,6 +87,8 @@ def _check_request(by, kind: str, params: dict) -> dict:
         return _check_progress_request(by, params)
     if kind in (Kind.EVALUATION_RESULTS, Kind.EVALUATION_RESULT_SHEET):
         return _check_evaluation_request(by, kind, params)
+    if kind in (Kind.QUARTERLY_REPORT, Kind.QUARTERLY_SUMMARY):
+        return _check_quarterly_request(by, kind, params)
     raise ValidationFailed(_("不支持的文档类型。"))
 
 
@@ -145,6 +149,24 @@ def _check_evaluation_request(by, kind: str, params: dict) -> dict:
     if kind == Kind.EVALUATION_RESULT_SHEET:
         checked["department"] = int(params["department"])
     return checked
+
+
+def _quarterly_readable(user, kind: str, params: dict) -> bool:
+    """Whether ``user`` may read the quarterly report or summary now, by execution's own rule
+    for its pages (Art. 17: a department its own reports, a vice-mayor the forwarded ones of
+    the portfolio, the office side all; a summary the office always, leaders once published)."""
+    if kind == Kind.QUARTERLY_REPORT:
+        return pdf.quarterly_report_for(user, int(params["report"])) is not None
+    return pdf.quarterly_summary_for(user, int(params["summary"])) is not None
+
+
+def _check_quarterly_request(by, kind: str, params: dict) -> dict:
+    key = "report" if kind == Kind.QUARTERLY_REPORT else "summary"
+    if not str(params.get(key) or "").isdigit() or not _quarterly_readable(by, kind, params):
+        if kind == Kind.QUARTERLY_REPORT:
+            raise NotFoundForUser(_("没有该季度报告。"))
+        raise NotFoundForUser(_("没有该季度汇总。"))
+    return {key: int(params[key])}
 
 
 @transaction.atomic
@@ -347,6 +369,8 @@ def _run_document(job: DocumentJob) -> None:
                 "scheme_id": params["scheme"],
                 "department_id": params["department"],
             },
+            Kind.QUARTERLY_REPORT: lambda: {"report_id": params["report"]},
+            Kind.QUARTERLY_SUMMARY: lambda: {"summary_id": params["summary"]},
         }[job.kind]()
         rendered = generator(user=user, progress=progress, **kwargs)
         content, filename = rendered.content, rendered.filename
@@ -486,6 +510,11 @@ def download_allowed(user, job: DocumentJob) -> bool:
         shown = set(job.result.get("department_ids") or [])
         if not shown <= set(_evaluation_departments(user, job.kind, params)):
             return False
+    if job.kind in (Kind.QUARTERLY_REPORT, Kind.QUARTERLY_SUMMARY) and not _quarterly_readable(
+        user, job.kind, params
+    ):
+        # The report page's rule, now (e.g. a vice-mayor who no longer holds the portfolio).
+        return False
     ids = job.result.get("target_ids") or []
     if not ids:
         return True

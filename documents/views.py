@@ -62,7 +62,10 @@ def index(request):
 @require_POST
 def request_document(request):
     kind = request.POST.get("kind", "")
-    params = {k: request.POST.get(k) for k in ("target", "department", "year", "scheme")}
+    params = {
+        k: request.POST.get(k)
+        for k in ("target", "department", "year", "scheme", "report", "summary")
+    }
     if kind == DocumentJob.Kind.PROGRESS_XLSX:
         # One select names the period by its first day, which says the year too.
         period = request.POST.get("period", "")
