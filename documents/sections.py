@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_diff
-from targets.views import _display, _field_label, _timeline
+from targets.views import display_value, field_label, target_timeline
 
 DossierBuilder = Callable[..., dict | None]
 
@@ -109,9 +109,9 @@ def revision_diffs(target) -> list[dict]:
         else:
             changes = [
                 {
-                    "label": _field_label(name),
-                    "before": _display(name, before),
-                    "after": _display(name, after),
+                    "label": field_label(name),
+                    "before": display_value(name, before),
+                    "after": display_value(name, after),
                 }
                 for name, (before, after) in audit_diff(
                     previous.snapshot, revision.snapshot
@@ -128,7 +128,7 @@ def _revisions(target, *, user):
 
 def _audit_trail(target, *, user):
     # The page's own timeline (targets.views): the same events, labels and before/after.
-    return {"timeline": _timeline(target)}
+    return {"timeline": target_timeline(target)}
 
 
 register_dossier_section(

@@ -506,9 +506,11 @@ ACTIONS_BY_METHOD = {
     # Transitions later stages perform through their own services (not offered here).
     "evaluate": gettext_lazy("考评结果发布"),
 }
-# For later stages' sections that show snapshot values and diffs the way this page does.
+# For later stages' sections and documents that show snapshot values, diffs and the timeline
+# the way this page does.
 field_label = _field_label
 display_value = _display
+target_timeline = _timeline
 
 
 def _thread_context(target, user, *, form=None, error=None):
