@@ -38,5 +38,5 @@ def run_document_job(self, job_id: int) -> None:
 
 @shared_task
 def purge_expired_documents() -> int:
-    """Hourly (Celery beat): expired files removed, stuck jobs failed with a message."""
+    """Hourly (beat schedule, documents migration 0004): expired files removed, stuck jobs failed with a message."""
     return services.purge_expired()

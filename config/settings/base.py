@@ -163,12 +163,6 @@ DOCUMENTS_PDF_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
 # A year's ledger of a few hundred pages takes several hundred MB while WeasyPrint lays it out;
 # a worker process that grew past this (KB) is replaced after its task, returning the memory.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=800_000)
-CELERY_BEAT_SCHEDULE = {
-    "purge-expired-documents": {
-        "task": "documents.tasks.purge_expired_documents",
-        "schedule": 3600.0,
-    },
-}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
