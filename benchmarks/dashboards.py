@@ -27,14 +27,40 @@ YEARS = int(os.environ.get("BENCH_YEARS", "5"))
 TARGETS = int(os.environ.get("BENCH_TARGETS", "2000"))
 RUNS = max(20, int(os.environ.get("BENCH_RUNS", "20")))
 
-# The raw SQL that returns each page's numbers (the same figures, no ORM, no template).
+# The raw SQL that returns each page's numbers and lists (the same figures, no ORM, no
+# template): everything the page shows, so that the ratio measures what the ORM, the view and
+# the template add — not rows the baseline skipped.
 RAW = {
     "leader": [
-        # targets per department of the portfolio
-        """SELECT t.lead_department_id, count(*) FROM targets_target t
+        # the reader's portfolio
+        "SELECT department_id FROM accounts_leaderportfolio WHERE leader_id = %(user)s",
+        # the chosen quarter's as-of period and the last computed period of each quarter
+        """SELECT (SELECT s.period_start FROM execution_warningsnapshot s
+                   JOIN targets_target t ON t.id = s.target_id
+                   WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(q_start)s AND %(q_end)s
+                   ORDER BY s.period_start DESC LIMIT 1),
+                  (SELECT s.period_start FROM execution_warningsnapshot s
+                   JOIN targets_target t ON t.id = s.target_id
+                   WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(y_start)s AND %(q1_end)s
+                   ORDER BY s.period_start DESC LIMIT 1),
+                  (SELECT s.period_start FROM execution_warningsnapshot s
+                   JOIN targets_target t ON t.id = s.target_id
+                   WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(q2_start)s AND %(q2_end)s
+                   ORDER BY s.period_start DESC LIMIT 1),
+                  (SELECT s.period_start FROM execution_warningsnapshot s
+                   JOIN targets_target t ON t.id = s.target_id
+                   WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(q3_start)s AND %(q3_end)s
+                   ORDER BY s.period_start DESC LIMIT 1),
+                  (SELECT s.period_start FROM execution_warningsnapshot s
+                   JOIN targets_target t ON t.id = s.target_id
+                   WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(q4_start)s AND %(today)s
+                   ORDER BY s.period_start DESC LIMIT 1)""",
+        # targets per department of the portfolio, with the department's name
+        """SELECT t.lead_department_id, d.name, count(*) FROM targets_target t
            JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
+           JOIN accounts_department d ON d.id = t.lead_department_id
            WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
-           GROUP BY 1""",
+           GROUP BY 1, 2""",
         # levels per department at the quarter's last computed period
         """SELECT t.lead_department_id, s.level, count(*) FROM execution_warningsnapshot s
            JOIN targets_target t ON t.id = s.target_id
@@ -54,28 +80,52 @@ RAW = {
            WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
              AND s.period_start IN %(quarter_ends)s GROUP BY 1, 2""",
         # red list
-        """SELECT t.id, t.code, t.title, s.reason FROM execution_warningsnapshot s
+        """SELECT t.id, t.code, t.title, d.name, s.reason FROM execution_warningsnapshot s
            JOIN targets_target t ON t.id = s.target_id
+           JOIN accounts_department d ON d.id = t.lead_department_id
            JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
            WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
              AND s.period_start = %(as_of)s AND s.level = 'red' ORDER BY t.code LIMIT 100""",
         # overdue list
-        """SELECT t.id, t.code FROM targets_target t
+        """SELECT t.id, t.code, t.title, d.name FROM targets_target t
+           JOIN accounts_department d ON d.id = t.lead_department_id
            JOIN accounts_leaderportfolio lp ON lp.department_id = t.lead_department_id
            WHERE t.plan_year_id = %(year)s AND t.state = 'executing' AND lp.leader_id = %(user)s
              AND NOT EXISTS (SELECT 1 FROM execution_progressreport r WHERE r.target_id = t.id
                AND r.department_id = t.lead_department_id AND r.period_start = %(period)s
                AND r.state IN ('submitted', 'verified'))
            ORDER BY t.code LIMIT 100""",
+        # quarterly reports forwarded to the leader, unread
+        """SELECT q.id, q.quarter, q.forwarded_at, d.name FROM execution_quarterlyreport q
+           JOIN accounts_department d ON d.id = q.department_id
+           JOIN accounts_leaderportfolio lp ON lp.department_id = q.department_id
+           WHERE q.state = 'forwarded' AND lp.leader_id = %(user)s
+           ORDER BY q.forwarded_at, d.sort_order LIMIT 100""",
+        # coordination items escalated to the leader
+        """SELECT c.id, c.subject, c.due_date, d.name FROM execution_coordinationitem c
+           JOIN accounts_department d ON d.id = c.raising_department_id
+           WHERE c.state = 'escalated' AND c.leader_id = %(user)s
+           ORDER BY c.due_date, c.id LIMIT 100""",
     ],
     "office": [
         "SELECT state, count(*) FROM targets_target WHERE plan_year_id = %(year)s GROUP BY 1",
-        """SELECT a.number, s.level, count(*) FROM execution_warningsnapshot s
+        # the latest period with computed warnings
+        """SELECT s.period_start FROM execution_warningsnapshot s
+           JOIN targets_target t ON t.id = s.target_id
+           WHERE t.plan_year_id = %(year)s AND s.period_start BETWEEN %(y_start)s AND %(today)s
+           ORDER BY s.period_start DESC LIMIT 1""",
+        """SELECT a.number, a.name, s.level, count(*) FROM execution_warningsnapshot s
            JOIN targets_target t ON t.id = s.target_id JOIN targets_aspect a ON a.id = t.aspect_id
            WHERE t.plan_year_id = %(year)s AND t.state = 'executing'
-             AND s.period_start = %(latest)s GROUP BY 1, 2""",
-        """SELECT lead_department_id, count(*) FROM targets_target
-           WHERE plan_year_id = %(year)s AND state = 'executing' GROUP BY 1""",
+             AND s.period_start = %(latest)s GROUP BY 1, 2, 3""",
+        # reports expected this period: lead and cooperating, per department, with its name
+        """SELECT t.lead_department_id, d.name, count(*) FROM targets_target t
+           JOIN accounts_department d ON d.id = t.lead_department_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing' GROUP BY 1, 2""",
+        """SELECT td.department_id, count(*) FROM targets_targetdepartment td
+           JOIN targets_target t ON t.id = td.target_id
+           WHERE t.plan_year_id = %(year)s AND t.state = 'executing'
+             AND td.role = 'cooperating' GROUP BY 1""",
         """SELECT r.department_id, count(*) FILTER (WHERE NOT r.is_late),
                   count(*) FILTER (WHERE r.is_late)
            FROM execution_progressreport r JOIN targets_target t ON t.id = r.target_id
@@ -84,15 +134,74 @@ RAW = {
            GROUP BY 1""",
         """SELECT count(*) FROM execution_progressreport r JOIN targets_target t
            ON t.id = r.target_id WHERE t.plan_year_id = %(year)s AND r.state = 'submitted'""",
+        # the review queue's first rows
+        """SELECT r.id, r.period_start, r.submitted_at, t.code, t.title, d.name
+           FROM execution_progressreport r JOIN targets_target t ON t.id = r.target_id
+           JOIN accounts_department d ON d.id = r.department_id
+           WHERE t.plan_year_id = %(year)s AND r.state = 'submitted'
+           ORDER BY r.submitted_at, r.id LIMIT 20""",
+        # open adjustment requests: count and first rows
+        """SELECT count(*) FROM execution_adjustmentrequest a JOIN targets_target t
+           ON t.id = a.target_id WHERE t.plan_year_id = %(year)s AND a.state = 'pending'""",
+        """SELECT a.id, a.kind, a.requested_at, t.code, t.title, d.name
+           FROM execution_adjustmentrequest a JOIN targets_target t ON t.id = a.target_id
+           JOIN accounts_department d ON d.id = a.department_id
+           WHERE t.plan_year_id = %(year)s AND a.state = 'pending'
+           ORDER BY a.requested_at, a.id LIMIT 20""",
+        # completion reports awaiting the office
+        """SELECT count(*) FROM execution_completionreport c JOIN targets_target t
+           ON t.id = c.target_id WHERE t.plan_year_id = %(year)s AND c.state = 'submitted'""",
+        # quarterly reports to forward
+        """SELECT q.id, q.quarter, q.submitted_at, d.name FROM execution_quarterlyreport q
+           JOIN accounts_department d ON d.id = q.department_id
+           WHERE q.plan_year_id = %(year)s AND q.state = 'submitted'
+           ORDER BY q.submitted_at, q.id LIMIT 100""",
     ],
     "department": [
         """SELECT t.id, t.code, (SELECT s.level FROM execution_warningsnapshot s
              WHERE s.target_id = t.id ORDER BY s.period_start DESC LIMIT 1)
            FROM targets_target t WHERE t.lead_department_id = %(dept)s
              AND t.state = 'executing' ORDER BY t.code""",
+        # reports owed: the department's targets (lead or cooperating) and its reports on them
+        """SELECT td.target_id FROM targets_targetdepartment td
+           JOIN targets_target t ON t.id = td.target_id
+           WHERE td.department_id = %(dept)s AND td.role = 'cooperating'
+             AND t.state = 'executing'""",
         """SELECT r.target_id, r.period_start, r.state FROM execution_progressreport r
            JOIN targets_target t ON t.id = r.target_id
            WHERE r.department_id = %(dept)s AND t.state = 'executing'""",
+        # red streaks already explained
+        """SELECT e.target_id, e.red_since FROM execution_warningexplanation e
+           JOIN targets_target t ON t.id = e.target_id WHERE t.lead_department_id = %(dept)s""",
+        # returned reports and returned targets
+        """SELECT r.id, r.due_date, t.code, t.title FROM execution_progressreport r
+           JOIN targets_target t ON t.id = r.target_id
+           WHERE r.department_id = %(dept)s AND r.state = 'returned' ORDER BY r.due_date, r.id""",
+        """SELECT id, code, title FROM targets_target
+           WHERE lead_department_id = %(dept)s AND state = 'returned' ORDER BY code""",
+        # coordination duties still open
+        """SELECT cd.id, cd.due_date, c.subject, t.code FROM execution_coordinationduty cd
+           JOIN execution_coordinationitem c ON c.id = cd.item_id
+           JOIN targets_target t ON t.id = c.target_id
+           WHERE cd.department_id = %(dept)s AND c.state <> 'resolved'
+           ORDER BY cd.due_date, cd.id""",
+        # leaders' instructions to answer, quarterly drafts
+        """SELECT i.id, i.body, i.created_at, u.display_name FROM execution_quarterlyinstruction i
+           JOIN execution_quarterlyreport q ON q.id = i.report_id
+           JOIN accounts_user u ON u.id = i.author_id
+           WHERE q.department_id = %(dept)s AND i.answer = '' ORDER BY i.created_at, i.id""",
+        """SELECT q.id, q.quarter FROM execution_quarterlyreport q
+           WHERE q.department_id = %(dept)s AND q.state = 'draft' ORDER BY q.quarter""",
+        # supervision orders awaiting our answer, findings awaiting our rectification
+        """SELECT o.id, o.code, o.title, o.deadline FROM supervision_supervisionorder o
+           WHERE o.state IN ('issued', 'reopened') AND EXISTS (
+             SELECT 1 FROM supervision_orderaddressee a WHERE a.order_id = o.id
+               AND a.department_id = %(dept)s AND NOT a.answered)
+           ORDER BY o.deadline, o.id LIMIT 100""",
+        """SELECT f.id, f.code, f.title, f.deadline FROM supervision_finding f
+           WHERE f.responsible_department_id = %(dept)s
+             AND f.state IN ('open', 'plan_filed', 'rejected')
+           ORDER BY f.deadline, f.id LIMIT 100""",
     ],
     "target list": [
         "SELECT count(*) FROM targets_target WHERE plan_year_id = %(year)s",
@@ -156,6 +265,16 @@ def main():
                 "period": period.start,
                 "as_of": _as_of_period(year, q_start, q_end),
                 "latest": _as_of_period(year, year.quarter_bounds(1)[0], today),
+                "today": today,
+                "q_start": q_start,
+                "q_end": q_end,
+                "y_start": year.quarter_bounds(1)[0],
+                "q1_end": year.quarter_bounds(1)[1],
+                "q2_start": year.quarter_bounds(2)[0],
+                "q2_end": year.quarter_bounds(2)[1],
+                "q3_start": year.quarter_bounds(3)[0],
+                "q3_end": year.quarter_bounds(3)[1],
+                "q4_start": year.quarter_bounds(4)[0],
                 "quarter_ends": tuple(
                     p.start for p in periods.periods_of(year) if p.ends_quarter and p.start <= today
                 ),

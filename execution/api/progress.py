@@ -491,7 +491,7 @@ class TodoSerializer(serializers.Serializer):
     period_label = serializers.CharField(source="period.label")
     due_date = serializers.DateField()
     overdue = serializers.BooleanField()
-    report = serializers.IntegerField(source="report.pk", default=None)
+    report = serializers.IntegerField(source="report_id", allow_null=True)
     status = serializers.CharField(source="status_label")
 
 

@@ -162,14 +162,15 @@ class TodoRow:
     kind: str
     period: periods.Period
     due_date: object
-    report: ProgressReport | None
+    report_id: int | None  # the unfiled report already started (draft, returned), if any
+    report_state: str | None
     overdue: bool
 
     @property
     def status_label(self):
-        if self.report is None:
+        if self.report_state is None:
             return _("未填报")
-        return self.report.get_state_display()
+        return ProgressReport.State(self.report_state).label
 
 
 def todo_rows(user) -> list[TodoRow]:
@@ -197,11 +198,13 @@ def todo_rows(user) -> list[TodoRow]:
         .select_related("plan_year", "lead_department")
         .order_by("code")
     )
+    # Tuples, not model instances: a department's targets have hundreds of reports over the
+    # year, and building (state-tracking) ProgressReport objects cost more than the query.
     reports = {
-        (r.target_id, r.department_id, r.period_start): r
-        for r in ProgressReport.objects.filter(
+        (target_id, dept_id, start): (pk, state)
+        for pk, target_id, dept_id, start, state in ProgressReport.objects.filter(
             target__in=[t.pk for t in targets], department_id__in=members
-        ).select_related("department")
+        ).values_list("pk", "target_id", "department_id", "period_start", "state")
     }
     names = dict(Department.objects.filter(pk__in=members).values_list("pk", "name"))
     rows = []
@@ -213,8 +216,8 @@ def todo_rows(user) -> list[TodoRow]:
         for period in periods.started_periods(target.plan_year, today):
             due = periods.report_due_date(target.plan_year, period)
             for dept_id, kind in owing:
-                report = reports.get((target.pk, dept_id, period.start))
-                if report is not None and report.state in FILED_STATES:
+                report_id, state = reports.get((target.pk, dept_id, period.start), (None, None))
+                if state in FILED_STATES:
                     continue
                 rows.append(
                     TodoRow(
@@ -224,7 +227,8 @@ def todo_rows(user) -> list[TodoRow]:
                         kind=kind,
                         period=period,
                         due_date=due,
-                        report=report,
+                        report_id=report_id,
+                        report_state=state,
                         overdue=due < today,
                     )
                 )

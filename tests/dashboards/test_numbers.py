@@ -154,3 +154,27 @@ def test_the_pages_show_the_same_numbers_in_their_tables(client, city, vice_mayo
     page = client.get("/dashboard/office/").content.decode()
     assert f'<tr data-department="{city["A1"].lead_department_id}">' in page
     assert "执行中" in page
+
+
+def test_trend_reads_the_last_computed_period_of_each_quarter(client, city, vice_mayor):
+    """A quarter's point of the trend is its latest computed period: a March period computed
+    for one target only replaces the January figures of Q1 (Art. 17's quarterly view)."""
+    import datetime
+
+    from targets.models import Target
+
+    from .conftest import snapshot
+
+    snapshot(
+        Target.objects.get(code="A1"),
+        (datetime.date(2027, 3, 1), datetime.date(2027, 3, 31)),
+        "green",
+    )
+    data = get(client, vice_mayor, "/api/v1/dashboards/leader/?quarter=2")
+    assert [(t["quarter"], t["red"], t["yellow"], t["green"]) for t in data["trend"]] == [
+        (1, 0, 0, 1),
+        (2, 1, 1, 1),
+    ]
+    # Q1 chosen: the as-of period is March too.
+    q1 = get(client, vice_mayor, "/api/v1/dashboards/leader/?quarter=1")
+    assert [(d["red"], d["yellow"], d["green"]) for d in q1["departments"]] == [(0, 0, 1)]
