@@ -1,10 +1,12 @@
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 
 from .context import current_request_id
 from .models import AuditEvent
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     obj,
@@ -16,12 +18,9 @@ def audit_record(
     to_state: str = "",
     scope=None,
 ) -> AuditEvent:
-    """Append one row to the audit trail. Call it inside the same transaction as the change it
-    records, so the change and its record stand or fall together.
-
-    ``scope``: the object whose timeline the event also belongs to (e.g. the target of a
-    progress report); ``AuditEvent.objects.for_timeline(scope)`` then lists it."""
-    return AuditEvent.objects.create(
+    """The row ``audit_record`` appends, not yet saved: ``audit_record_many`` inserts many at
+    once (an imported list), with the same fields, the request id included."""
+    return AuditEvent(
         actor=actor,
         actor_name=str(actor) if actor else "",
         action=action,
@@ -39,6 +38,25 @@ def audit_record(
         ),
         scope_object_id=str(scope.pk) if scope is not None else "",
     )
+
+
+def audit_record(*, actor, obj, action: str, **fields) -> AuditEvent:
+    """Append one row to the audit trail. Call it inside the same transaction as the change it
+    records, so the change and its record stand or fall together.
+
+    ``fields``: those of ``audit_event`` — ``changes``, ``comment``, ``transition``,
+    ``from_state``, ``to_state`` and ``scope``, the object whose timeline the event also belongs
+    to (e.g. the target of a progress report); ``AuditEvent.objects.for_timeline(scope)`` then
+    lists it."""
+    event = audit_event(actor=actor, obj=obj, action=action, **fields)
+    event.save()
+    return event
+
+
+def audit_record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Append rows built by ``audit_event`` in one insert, inside the transaction of the changes
+    they record (the rows are only ever inserted, like ``audit_record``'s)."""
+    return AuditEvent.objects.bulk_create(events)
 
 
 def audit_diff(before: dict, after: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Reading a target list: every row as a ``TargetInput`` for ``targets.services.target_create``,
+"""Reading a target list: every row as a ``TargetInput`` for ``targets.services``' creation,
 with every problem named by row and column in Chinese. Nothing here writes."""
 
 import datetime
@@ -420,8 +420,9 @@ def _read_row(ws, r, positions, headers, lookups: _Lookups, *, user, plan_year) 
     if not row.title and not text("content") and not kind_label:
         error("title", _("该行缺少目标名称、目标内容和目标类型。"))
     # The service's own rules, the same as the form's (Art. 6, 7, 9), mapped to columns.
+    # The year's codes were read once for the whole file (a query per row otherwise).
     for key, messages in target_services.target_input_errors(
-        data=data, plan_year=plan_year
+        data=data, plan_year=plan_year, taken_codes=lookups.existing_codes
     ).items():
         column = _column_for(key, milestone_quarters, departments)
         for message in messages:

@@ -1,6 +1,6 @@
 """Excel import of a year's target list (issue 8; Huangpu's list, 001): upload → every row
 checked with its problems named by row and column in Chinese → confirm → every new row created
-as a draft through the form's own service (targets.services.target_create), or none. Bad files
+as a draft by the form's own rules (targets.services.targets_create_many), or none. Bad files
 get a clear message and nothing is written."""
 
 import datetime

@@ -1,5 +1,6 @@
 """Documents read a fixed number of queries whatever the number of targets (asserted at 10 and
-300 targets): the export, the ledger and the department dossier are joined up front."""
+300 targets): the export, the ledger and the department dossier are joined up front, and an
+imported list is written set-wise."""
 
 import pytest
 from django.template.loader import render_to_string
@@ -73,3 +74,37 @@ def test_ledger_queries_are_fixed(
     with django_assert_num_queries(LEDGER_QUERIES):
         pdf.year_ledger(user=office, year=2027)
     assert rendered["html"].count("<tr>") == n + 1
+
+
+# Importing a checked list (the apply job, as the worker runs it), savepoints included: claiming
+# the job (4); locking it, the year, the sheet's lookups (departments, aspects, leaders, the
+# year's codes) and the importer's memberships and portfolio (9); the creation — the plan year
+# locked, its codes, one insert each of targets, departments, node targets, revisions and audit
+# rows (9; this list names no cooperating leader); marking the job done (2); the job and its
+# requester read back and the notice to them (8).
+IMPORT_APPLY_QUERIES = 32
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_import_queries_are_fixed(
+    n, django_assert_num_queries, django_capture_on_commit_callbacks, upload, plan_year, office
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import Department
+    from documents import services
+    from documents.models import DocumentJob
+    from tests.documents.conftest import good_row, sheet
+
+    Department.objects.create(code="fgw", name="市发展改革委")
+    Department.objects.create(code="jw", name="市教委")
+    check = upload(office, sheet([good_row(i, responsible="市教委") for i in range(1, n + 1)]))
+    assert check.result["ok"] and check.result["new"] == n
+    with django_capture_on_commit_callbacks(execute=False):
+        apply = services.import_confirm(by=office, job=check)
+    ContentType.objects.get_for_model(Target)  # read once per process, whatever the list
+    with django_assert_num_queries(IMPORT_APPLY_QUERIES):
+        services.job_run(job_id=apply.pk)
+    apply.refresh_from_db()
+    assert apply.state == DocumentJob.State.DONE and apply.result["created"] == n
+    assert Target.objects.filter(plan_year=plan_year).count() == n
