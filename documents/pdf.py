@@ -7,7 +7,9 @@ drawn, the page's margin boxes included, so no glyph falls back to an empty box;
 embeds the subset used.
 """
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,6 +79,22 @@ def _common(user, title: str) -> dict:
     }
 
 
+@contextmanager
+def _no_cycle_collection():
+    """The cyclic garbage collector paused for the block. WeasyPrint allocates millions of
+    boxes and styles while it lays out a document, so the collector keeps starting and walks
+    every live object (the Django objects of the job's rows too) without finding much to free:
+    on the 151-page ledger that was a sixth of the CPU time. The garbage the layout leaves is
+    collected as usual once the collector runs again; pausing it cost 6 MB of peak memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(template: str, context: dict, *, progress: Progress | None = None):
     """HTML from ``template``, laid out and written as PDF; returns ``(bytes, pages)``."""
     from weasyprint import HTML
@@ -84,10 +102,13 @@ def render_pdf(template: str, context: dict, *, progress: Progress | None = None
     html = render_to_string(template, context)
     if progress:
         progress(40)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
-    if progress:
-        progress(85)
-    return document.write_pdf(), len(document.pages)
+    with _no_cycle_collection():
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+            font_config=_font_config()
+        )
+        if progress:
+            progress(85)
+        return document.write_pdf(), len(document.pages)
 
 
 def _dossier_item(target, user) -> dict:

@@ -190,3 +190,56 @@ def test_a_long_ledger_repeats_its_table_header_on_every_page(
         assert "序号编号目标一季度节点目标" in text
         assert f"共{len(pages)}页" in text
     render_page(content, "year-ledger-page-2", page=2)
+
+
+def test_ledger_cells_put_the_indicator_and_the_due_date_on_lines_of_their_own(
+    history, office, generate
+):
+    """The second line of a cell is a newline kept by white-space: pre-line (one text run per
+    cell, cheaper to lay out than a <br> element): it still starts a line in the PDF."""
+    from django.utils.dateformat import format as date_format
+
+    from targets.templatetags.target_values import plain_number
+
+    lines = [
+        line.strip()
+        for line in pdf_text(job_file(generate(office, "year_ledger", year=2027))).splitlines()
+    ]
+    history.refresh_from_db()
+    indicator = f"{history.indicator}：{plain_number(history.target_value)}{history.unit}"
+    assert indicator in lines
+    for milestone in history.milestones.all():
+        assert date_format(milestone.due_date, "n月j日") in lines
+
+
+def test_rendering_pauses_the_cycle_collector_and_restores_it(monkeypatch):
+    """render_pdf pauses the cyclic garbage collector only while WeasyPrint works (a sixth of
+    the ledger's CPU time), and leaves it as it found it, also when rendering fails."""
+    import gc
+
+    from documents import pdf
+
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: "<p>x</p>")
+    assert gc.isenabled()
+    content, pages = pdf.render_pdf("unused.html", {})
+    assert content.startswith(b"%PDF") and pages == 1
+    assert gc.isenabled()
+
+    class Boom(Exception):
+        pass
+
+    def fail(*args, **kwargs):
+        assert not gc.isenabled()
+        raise Boom
+
+    monkeypatch.setattr(pdf, "_font_config", fail)
+    with pytest.raises(Boom):
+        pdf.render_pdf("unused.html", {})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(pdf, "_font_config", lambda: None)
+        pdf.render_pdf("unused.html", {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
