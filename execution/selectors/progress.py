@@ -207,14 +207,21 @@ def todo_rows(user) -> list[TodoRow]:
         ).values_list("pk", "target_id", "department_id", "period_start", "state")
     }
     names = dict(Department.objects.filter(pk__in=members).values_list("pk", "name"))
+    # The periods and due dates of a plan year, worked out once for all its targets (a due
+    # date reads the working-day calendar).
+    schedules: dict[int, list] = {}
     rows = []
     for target in targets:
         owing = []
         if target.lead_department_id in members:
             owing.append((target.lead_department_id, ProgressReport.Kind.MAIN))
         owing += [(d, ProgressReport.Kind.COOPERATING) for d in coop_by_target.get(target.pk, [])]
-        for period in periods.started_periods(target.plan_year, today):
-            due = periods.report_due_date(target.plan_year, period)
+        if target.plan_year_id not in schedules:
+            schedules[target.plan_year_id] = [
+                (period, periods.report_due_date(target.plan_year, period))
+                for period in periods.started_periods(target.plan_year, today)
+            ]
+        for period, due in schedules[target.plan_year_id]:
             for dept_id, kind in owing:
                 report_id, state = reports.get((target.pk, dept_id, period.start), (None, None))
                 if state in FILED_STATES:
