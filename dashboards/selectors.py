@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from accounts.access import access_for
-from accounts.models import Department, LeaderPortfolio
+from accounts.models import LeaderPortfolio
 from execution import clock, periods
 from execution.models import (
     AdjustmentRequest,
@@ -193,8 +193,12 @@ def leader_dashboard(
     def row(dept_id):
         return rows.setdefault(dept_id, DepartmentRow(dept_id, ""))
 
-    for dept_id, n in targets.values_list("lead_department_id").annotate(n=Count("pk")).order_by():
-        row(dept_id).targets = n
+    for dept_id, name, n in (
+        targets.values_list("lead_department_id", "lead_department__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(dept_id).targets, row(dept_id).name = n, name
     # The chosen quarter's as-of period, and for the trend the last computed period of each
     # quarter so far (Art. 17's quarterly view), in one query.
     latest = _latest_periods(
@@ -207,13 +211,22 @@ def leader_dashboard(
         },
     )
     as_of = latest["as_of"]
-    quarter_snaps = snaps.filter(period_start=as_of)
-    for dept_id, level, n in (
-        quarter_snaps.values_list("target__lead_department_id", "level")
+    latest_in_quarter = {q: latest[f"q{q}"] for q in range(1, 5) if latest.get(f"q{q}") is not None}
+    # The levels per department at the as-of period and, for the trend, per quarter-end period:
+    # one grouped query over those few periods (the as-of period is normally one of them).
+    trend_counts: dict[int, dict] = {q: dict.fromkeys(LEVELS, 0) for q in latest_in_quarter}
+    wanted = {p for p in (as_of, *latest_in_quarter.values()) if p is not None}
+    for start, dept_id, level, n in (
+        snaps.filter(period_start__in=wanted)
+        .values_list("period_start", "target__lead_department_id", "level")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        setattr(row(dept_id), level, n)
+        if start == as_of:
+            setattr(row(dept_id), level, n)
+        quarter_of = (start.month - 1) // 3 + 1
+        if latest_in_quarter.get(quarter_of) == start:
+            trend_counts[quarter_of][level] += n
     for dept_id, due, achieved in (
         milestones.values_list("target__lead_department_id")
         .annotate(
@@ -223,23 +236,10 @@ def leader_dashboard(
         .order_by()
     ):
         row(dept_id).milestones_due, row(dept_id).milestones_achieved = due, achieved
-    names = dict(Department.objects.filter(pk__in=list(rows)).values_list("pk", "name").order_by())
-    for dept_id, r in rows.items():
-        r.name = names.get(dept_id, "")
     board.departments = sorted(rows.values(), key=lambda r: (-r.red, -r.yellow, r.name))
-
-    # Trend: the levels at the end of each quarter (the last computed period of each).
-    latest_in_quarter = {q: latest[f"q{q}"] for q in range(1, 5) if latest.get(f"q{q}") is not None}
-    trend_counts: dict[int, dict] = {q: dict.fromkeys(LEVELS, 0) for q in latest_in_quarter}
-    for start, level, n in (
-        snaps.filter(period_start__in=list(latest_in_quarter.values()))
-        .values_list("period_start", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        trend_counts[(start.month - 1) // 3 + 1][level] = n
     board.trend = [{"quarter": q, **trend_counts[q]} for q in sorted(trend_counts)]
 
+    quarter_snaps = snaps.filter(period_start=as_of)
     board.red_list = list(
         quarter_snaps.filter(level=WarningSnapshot.Level.RED)
         .select_related("target__lead_department")

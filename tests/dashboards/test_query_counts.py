@@ -17,8 +17,8 @@ from .conftest import Q1, Q2, make_target, milestone, progress, snapshot
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    ("vice_mayor", "/dashboard/"): 17,
-    ("vice_mayor", "/api/v1/dashboards/leader/"): 15,
+    ("vice_mayor", "/dashboard/"): 15,
+    ("vice_mayor", "/api/v1/dashboards/leader/"): 13,
     ("office", "/dashboard/office/"): 20,
     ("office", "/api/v1/dashboards/office/"): 18,
     ("office", "/dashboard/office/completion/"): 11,
