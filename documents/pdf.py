@@ -178,7 +178,7 @@ def year_ledger(*, user, year: int, progress: Progress | None = None) -> Rendere
             groups.append(
                 {
                     "aspect": target.aspect,
-                    "number": chinese_number(len(groups) + 1),
+                    "number": len(groups) + 1,
                     "rows": [],
                 }
             )

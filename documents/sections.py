@@ -10,12 +10,14 @@ e.g. execution's progress reports::
 
 A builder gets the target (already filtered to what the requester may read) and the requester,
 and returns the template's context, or ``None`` to leave the section out. Sections are numbered
-一、二、三… in the order they appear.
+in the order they appear: 一、二、三… in Chinese, 1. 2. 3. in other languages (``section_number``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_diff
@@ -57,6 +59,15 @@ def chinese_number(n: int) -> str:
     return head + (CHINESE_NUMERALS[ones - 1] if ones else "")
 
 
+def section_number(n: int) -> str:
+    """The number before the n-th section's heading: 一、 in Chinese, as official documents
+    number their first-level headings; "1. " in other languages, where 一 would be a foreign
+    character in an English document."""
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
+        return chinese_number(n) + "、"
+    return f"{n}. "
+
+
 def dossier_sections(target, *, user) -> list[dict]:
     shown = []
     for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
@@ -66,7 +77,7 @@ def dossier_sections(target, *, user) -> list[dict]:
         shown.append(
             {
                 "key": section.key,
-                "number": chinese_number(len(shown) + 1),
+                "number": len(shown) + 1,
                 "title": section.title,
                 "template": section.template,
                 "context": context,

@@ -191,3 +191,24 @@ def test_the_api_asks_for_them_under_the_same_rule(forwarded, published, client,
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_an_english_reader_gets_arabic_section_numbers_and_an_english_date(
+    forwarded, staff_a, generate
+):
+    """The job keeps the requester's language: in English the headings are numbered 1. 2. 3.
+    and the date is written the English way, not 一、 and 2027年…月…日 inside English text."""
+    from django.utils import translation
+
+    from execution import clock
+
+    with translation.override("en"):
+        content = job_file(generate(staff_a, "quarterly_report", report=forwarded.pk))
+    text = pdf_text(content)
+    assert "1. Overall situation" in text and "2. Progress of each target" in text
+    assert "一、" not in text
+    today = clock.today()  # the report is dated the day it was submitted: today, here
+    assert f"{today.day} {today:%B} {today.year}" in text
+    # Chinese readers keep the official numbering.
+    chinese = flat(job_file(generate(staff_a, "quarterly_report", report=forwarded.pk)))
+    assert "一、总体情况" in chinese and f"{today.year}年{today.month}月{today.day}日" in chinese
