@@ -10,13 +10,18 @@ readers of the record they belong to (the caller's selector decides that).
 """
 
 import datetime
+import logging
 import os
 import unicodedata
 import uuid
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import ValidationFailed
@@ -99,13 +104,74 @@ def check_evidence_file(upload) -> CheckedFile:
     )
 
 
+EVIDENCE_DIR = "evidence"
+logger = logging.getLogger(__name__)
+
+
 def evidence_upload_to(instance, filename) -> str:
     """A generated storage name: the user's file name never reaches the storage backend."""
     extension = os.path.splitext(filename)[1].lower()
     if extension not in ALLOWED_EXTENSIONS:
         extension = ""
     today = datetime.date.today()
-    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"{EVIDENCE_DIR}/{today:%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+# --- files no record refers to -------------------------------------------------------------
+# A file is written to storage when its row is saved, inside the service's transaction; if the
+# transaction then rolls back (a later check fails, a conflict), the row is gone but the file
+# stays. No storage takes part in the database's transaction, so such files are swept instead.
+
+
+def evidence_fields() -> list[tuple[type[models.Model], models.FileField]]:
+    """Every field, in any app, that stores evidence through ``evidence_upload_to``."""
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField) and field.upload_to is evidence_upload_to
+    ]
+
+
+def _stored_names(storage, path: str):
+    directories, files = storage.listdir(path)
+    for name in files:
+        yield f"{path}/{name}"
+    for directory in directories:
+        yield from _stored_names(storage, f"{path}/{directory}")
+
+
+def orphan_evidence_files(*, older_than: datetime.timedelta) -> list[str]:
+    """Stored evidence files that no row refers to and that were written more than
+    ``older_than`` ago (a younger one may belong to a transaction still running)."""
+    storage = default_storage
+    if not storage.exists(EVIDENCE_DIR):
+        return []
+    referenced = set()
+    for model, field in evidence_fields():
+        referenced.update(
+            model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+        )
+    cutoff = timezone.now() - older_than
+    return sorted(
+        name
+        for name in _stored_names(storage, EVIDENCE_DIR)
+        if name not in referenced and storage.get_modified_time(name) < cutoff
+    )
+
+
+def purge_orphan_evidence(*, older_than: datetime.timedelta | None = None) -> int:
+    """Delete the evidence files no record refers to (see above); returns how many. Run daily
+    by beat (execution migration 0005); ``EVIDENCE_ORPHAN_GRACE_HOURS`` (24) is how old a file
+    must be before it may go."""
+    if older_than is None:
+        older_than = datetime.timedelta(hours=getattr(settings, "EVIDENCE_ORPHAN_GRACE_HOURS", 24))
+    names = orphan_evidence_files(older_than=older_than)
+    for name in names:
+        default_storage.delete(name)
+    if names:
+        logger.info("deleted %d evidence files no record refers to", len(names))
+    return len(names)
 
 
 def attachment_response(field_file, *, display_name: str) -> FileResponse:

@@ -151,6 +151,9 @@ ESCALATE_TO_OFFICE_AFTER = env.int("ESCALATE_TO_OFFICE_AFTER", default=5)
 # How far back a sweep catches up what an earlier, missed sweep should have sent.
 REMINDER_CATCH_UP_WORKING_DAYS = env.int("REMINDER_CATCH_UP_WORKING_DAYS", default=10)
 
+# Evidence files no record refers to (a rolled-back upload) are deleted once this old.
+EVIDENCE_ORPHAN_GRACE_HOURS = env.int("EVIDENCE_ORPHAN_GRACE_HOURS", default=24)
+
 # Documents (PDF and Excel, generated in the background): how long a generated file is kept,
 # when a job that never finished is given up (a lost worker), the import limits, and the fonts
 # (Debian's fonts-noto-cjk; fontconfig finds them by these names).
