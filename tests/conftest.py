@@ -34,6 +34,24 @@ def make_user(username, *, department=None, role=None, display_name="", email=No
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and before it is dropped: end the connections that other
+    threads and processes of the run (the browser tests' live server, the real Celery worker)
+    may still hold, so the drop does not fail with "being accessed by other users" and leave
+    the database behind."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """The official calendar is data a migration loads (workdays 0002). Transactional tests and
