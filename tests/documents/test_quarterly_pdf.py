@@ -209,6 +209,7 @@ def test_an_english_reader_gets_arabic_section_numbers_and_an_english_date(
     assert "一、" not in text
     today = clock.today()  # the report is dated the day it was submitted: today, here
     assert f"{today.day} {today:%B} {today.year}" in text
+    render_page(content, "quarterly-report-en", page=1)
     # Chinese readers keep the official numbering.
     chinese = flat(job_file(generate(staff_a, "quarterly_report", report=forwarded.pk)))
     assert "一、总体情况" in chinese and f"{today.year}年{today.month}月{today.day}日" in chinese
