@@ -63,7 +63,19 @@ def test_nothing_stored_yet_is_nothing_to_do():
 
 
 def test_the_sweep_is_scheduled_daily():
+    """As the data migration creates it (created afresh: a transactional test elsewhere may
+    have emptied the table), naming a task the worker knows."""
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="execution.purge_orphan_evidence")
+    from config.celery import app
+
+    migration = importlib.import_module("execution.migrations.0005_evidence_purge_schedule")
+    PeriodicTask.objects.filter(name=migration.NAME).delete()
+    migration.create(apps, None)
+    task = PeriodicTask.objects.select_related("crontab").get(name=migration.NAME)
     assert task.enabled and task.crontab.hour == "3" and task.crontab.minute == "20"
+    app.loader.import_default_modules()
+    assert task.task in app.tasks
