@@ -23,6 +23,17 @@ SHOTS = Path(django_settings.BASE_DIR) / "build" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
+def at_phone_width(page, name: str) -> None:
+    """Narrow the page to a phone's width, wait until the layout (the charts redraw on the
+    resize) fits it, then keep a full-page screenshot; nothing may be wider than the screen."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(
+        f"document.documentElement.scrollWidth <= {PHONE['width'] + 1}", timeout=5000
+    )
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
 def test_vice_mayor_reads_and_instructs(
     sign_in, plan_year, dept_a, staff_a, head_a, office, government
 ):
@@ -65,9 +76,7 @@ def test_vice_mayor_reads_and_instructs(
         expect(row).to_contain_text("市发展改革委")
         expect(row).to_contain_text("50%")
         assert errors == []
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=str(SHOTS / "leader-dashboard-phone.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        at_phone_width(page, "leader-dashboard-phone.png")
         page.set_viewport_size({"width": 1280, "height": 900})
 
         # A red target, one click away.
@@ -83,22 +92,15 @@ def test_vice_mayor_reads_and_instructs(
         page.get_by_role("button", name="作出批示").click()
         expect(page.locator(".messages")).to_contain_text("批示已发送给部门")
         expect(page.locator(".page-head [data-state]")).to_have_text("市领导已阅")
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=str(SHOTS / "quarterly-report-phone.png"), full_page=True)
+        at_phone_width(page, "quarterly-report-phone.png")
 
         # The department sees it on its home page.
         dept = sign_in("staff_a", to_list=False)
         expect(dept.locator("h1")).to_have_text("部门工作台")
         expect(dept.locator("#instructions")).to_contain_text("请月底前报告A1整改进展")
-        dept.set_viewport_size(PHONE)
-        dept.screenshot(path=str(SHOTS / "department-home-phone.png"), full_page=True)
-        # Nothing wider than the phone's screen.
-        width = dept.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"] + 1
+        at_phone_width(dept, "department-home-phone.png")
 
         desk = sign_in("office", to_list=False)
         expect(desk.locator("h1")).to_have_text("目标办总览")
         expect(desk.locator("#chart-aspects canvas")).to_have_count(1)
-        desk.set_viewport_size(PHONE)
-        desk.screenshot(path=str(SHOTS / "office-overview-phone.png"), full_page=True)
-        assert desk.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        at_phone_width(desk, "office-overview-phone.png")
