@@ -59,13 +59,6 @@ def default_quarter(plan_year: PlanYear, today: datetime.date) -> int:
     return reporting_period(plan_year, today).quarter
 
 
-def _levels(rows) -> dict:
-    out = dict.fromkeys(LEVELS, 0)
-    for level, n in rows:
-        out[level] = out.get(level, 0) + n
-    return out
-
-
 def _latest_period(plan_year, start: datetime.date, end: datetime.date):
     """The latest period between ``start`` and ``end`` with computed warnings, as a query.
 
