@@ -32,6 +32,12 @@ def at_phone_width(page, name: str) -> None:
     )
     page.screenshot(path=str(SHOTS / name), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    # Each header entry stays on one line (squeezed, 目标清单 became a tower of characters).
+    tallest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.site-nav a')]"
+        ".map(a => a.getBoundingClientRect().height))"
+    )
+    assert tallest < 40, tallest
 
 
 def test_vice_mayor_reads_and_instructs(
