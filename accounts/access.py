@@ -6,8 +6,6 @@ on hundreds of rows still runs a fixed number of queries.
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from .models import LeaderPortfolio, Membership
 
 Role = Membership.Role
@@ -20,7 +18,7 @@ class Access:
     dept_roles: dict[int, frozenset[str]]
     portfolio: frozenset[int]
     # The mayor and the executive vice-mayor follow the whole city (Shanghai Art. 17): leaders
-    # whose 职务 (User.title) is in settings.CITY_WIDE_LEADER_TITLES.
+    # whose ``User.reads_city_wide`` is set in the admin (never read from the free-text 职务).
     city_wide: bool = False
 
     @property
@@ -71,14 +69,13 @@ def access_for(user) -> Access:
     portfolio = frozenset(
         LeaderPortfolio.objects.filter(leader=user).values_list("department_id", flat=True)
     )
-    titles = getattr(settings, "CITY_WIDE_LEADER_TITLES", ("市长", "常务副市长"))
     access = Access(
         user_id=user.pk,
         is_superuser=user.is_superuser,
         dept_roles={d: frozenset(r) for d, r in dept_roles.items()},
         portfolio=portfolio,
-        city_wide=any(Role.LEADER in r for r in dept_roles.values())
-        and (getattr(user, "title", "") or "") in titles,
+        city_wide=bool(getattr(user, "reads_city_wide", False))
+        and any(Role.LEADER in r for r in dept_roles.values()),
     )
     user._mubiao_access = access
     return access

@@ -34,11 +34,12 @@ class PortfolioInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ["username", "display_name", "title", "email", "is_active"]
+    list_display = ["username", "display_name", "title", "reads_city_wide", "email", "is_active"]
+    list_filter = [*BaseUserAdmin.list_filter, "reads_city_wide"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("政务信息"), {"fields": ("display_name", "title", "phone")}),
+        (_("政务信息"), {"fields": ("display_name", "title", "phone", "reads_city_wide")}),
     )
     inlines = [MembershipInline, PortfolioInline]
     form = MubiaoUserChangeForm

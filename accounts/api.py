@@ -1,23 +1,12 @@
-"""API pieces shared by every app: the exception handler that renders ApplicationError, and the
-read-only reference endpoints (departments, current user)."""
+"""The read-only reference endpoints (departments, current user). The exception handler every
+app's API shares is ``workflow.api.exception_handler``."""
 
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import access_for
-from .errors import ApplicationError
 from .models import Department
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, ApplicationError):
-        body = {"detail": exc.message}
-        if exc.field_errors:
-            body["errors"] = exc.field_errors
-        return Response(body, status=exc.status_code)
-    return drf_exception_handler(exc, context)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

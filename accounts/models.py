@@ -8,6 +8,16 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # The mayor and the executive vice-mayor follow the whole city (Shanghai Art. 17). Who they
+    # are is decided in the admin, not read from the free-text 职务 above.
+    reads_city_wide = models.BooleanField(
+        _("全市范围阅览（市长、常务副市长）"),
+        default=False,
+        help_text=_(
+            "市长、常务副市长跟踪全市目标（第十七条）：阅览全部目标、季度报告和全市看板。"
+            "仅对担任市领导的用户有效。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditEvent
 from .services import audit_diff, audit_record
@@ -22,7 +23,13 @@ def audit_values(obj) -> dict:
             value = str(value) if value is not None else None
         elif isinstance(value, Decimal):
             value = format(value.normalize(), "f")
-        elif isinstance(value, datetime.date | datetime.datetime):
+        elif isinstance(value, datetime.datetime):
+            # As the admin form shows and posts it back (local time, whole seconds), so saving
+            # a user does not record a date_joined "change" that is only its precision.
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            value = value.replace(microsecond=0).isoformat()
+        elif isinstance(value, datetime.date):
             value = value.isoformat()
         values[field.name] = value
     if obj.pk is not None:
@@ -102,11 +109,12 @@ class AuditEventAdmin(admin.ModelAdmin):
         "actor_name",
         "action",
         "object_repr",
-        "transition",
+        "from_state",
+        "to_state",
         "request_id",
     ]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "actor_name", "comment", "request_id"]
+    list_filter = ["content_type"]
+    search_fields = ["action", "object_repr", "actor_name", "comment", "request_id"]
     date_hierarchy = "occurred_at"
 
     def has_add_permission(self, request):

@@ -24,6 +24,10 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
+    def with_action(self, model, verb: str):
+        """Events of ``model`` (a class or an instance) with ``verb``."""
+        return self.filter(action=event_action(model, verb))
+
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
@@ -39,11 +43,27 @@ class AuditEventQuerySet(models.QuerySet):
         )
 
 
+def event_action(model, verb: str) -> str:
+    """The stored ``action`` of an event: ``<app_label>.<model_name>.<verb>``
+    (``execution.adjustmentrequest.reject``), so one verb never means two things."""
+    return f"{model._meta.app_label}.{model._meta.model_name}.{verb}"
+
+
 class AuditEvent(models.Model):
+    """One step in the trail, in one format for every app (issue 15):
+
+    - ``action`` is ``<app_label>.<model_name>.<verb>``; the verb is a transition's method name
+      or one of ``Action`` (create, update, comment, delete) or a verb the model declares in
+      ``AUDIT_VERBS``. Its label is resolved when shown (``workflow.events``), never stored.
+    - ``changes`` is ``{field_name: [before, after]}`` with the model's field names as keys;
+      labels come from the fields' ``verbose_name`` when shown.
+    - ``from_state`` / ``to_state`` are set for a transition and only then.
+    """
+
     class Action(models.TextChoices):
+        # The verbs every record has; a transition's verb is its method name.
         CREATE = "create", _("创建")
         UPDATE = "update", _("修改")
-        TRANSITION = "transition", _("状态变更")
         COMMENT = "comment", _("意见")
         DELETE = "delete", _("删除")
 
@@ -58,13 +78,12 @@ class AuditEvent(models.Model):
     )
     # Kept as written at the time, so the record still reads right after a rename.
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
     )
     object_id = models.CharField(_("对象编号"), max_length=64)
     object_repr = models.CharField(_("对象"), max_length=300)
-    transition = models.CharField(_("流转"), max_length=50, blank=True)
     from_state = models.CharField(_("原状态"), max_length=30, blank=True)
     to_state = models.CharField(_("新状态"), max_length=30, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
@@ -94,7 +113,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        )
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -103,3 +124,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+    @property
+    def verb(self) -> str:
+        """The last part of ``action``: ``reject`` of ``execution.adjustmentrequest.reject``."""
+        return self.action.rsplit(".", 1)[-1]
+
+    @property
+    def is_transition(self) -> bool:
+        return bool(self.to_state)

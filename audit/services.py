@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 
 from .context import current_request_id
-from .models import AuditEvent
+from .models import AuditEvent, event_action
 
 
 def audit_event(
@@ -13,23 +13,27 @@ def audit_event(
     action: str,
     changes: dict | None = None,
     comment: str = "",
-    transition: str = "",
     from_state: str = "",
     to_state: str = "",
     scope=None,
 ) -> AuditEvent:
     """The row ``audit_record`` appends, not yet saved: ``audit_record_many`` inserts many at
-    once (an imported list), with the same fields, the request id included."""
+    once (an imported list), with the same fields, the request id included.
+
+    ``action`` is the verb (``AuditEvent.Action``, a transition's method name or one of the
+    model's ``AUDIT_VERBS``); the row stores it namespaced by ``obj``'s model. ``changes`` keys
+    are ``obj``'s field names (or relation names), values ``[before, after]``."""
+    if "." in action:
+        raise ValueError(f"audit verb {action!r} must not be namespaced; the model names it")
     return AuditEvent(
         actor=actor,
         actor_name=str(actor) if actor else "",
-        action=action,
+        action=event_action(type(obj), action),
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=changes or {},
         comment=comment,
-        transition=transition,
         from_state=from_state,
         to_state=to_state,
         request_id=current_request_id(),
@@ -44,8 +48,10 @@ def audit_record(*, actor, obj, action: str, **fields) -> AuditEvent:
     """Append one row to the audit trail. Call it inside the same transaction as the change it
     records, so the change and its record stand or fall together.
 
-    ``fields``: those of ``audit_event`` — ``changes``, ``comment``, ``transition``,
-    ``from_state``, ``to_state`` and ``scope``, the object whose timeline the event also belongs
+    State changes are recorded by ``workflow.transitions.transition_apply``, not here.
+
+    ``fields``: those of ``audit_event`` — ``changes``, ``comment``, ``from_state``,
+    ``to_state`` and ``scope``, the object whose timeline the event also belongs
     to (e.g. the target of a progress report); ``AuditEvent.objects.for_timeline(scope)`` then
     lists it."""
     event = audit_event(actor=actor, obj=obj, action=action, **fields)

@@ -238,7 +238,7 @@ def main():
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         from accounts.models import User
-        from dashboards.selectors import _as_of_period
+        from dashboards.selectors import as_of_period
         from execution import clock, periods
         from execution.selectors.completion_rate import reporting_period
         from targets.models import PlanYear
@@ -265,8 +265,8 @@ def main():
                 "dept": User.objects.get(username="cs-d0_staff").memberships.get().department_id,
                 "quarter": quarter,
                 "period": period.start,
-                "as_of": _as_of_period(year, q_start, q_end),
-                "latest": _as_of_period(year, year.quarter_bounds(1)[0], today),
+                "as_of": as_of_period(year, q_start, q_end),
+                "latest": as_of_period(year, year.quarter_bounds(1)[0], today),
                 "today": today,
                 "q_start": q_start,
                 "q_end": q_end,

@@ -6,12 +6,15 @@ pages, the API and the benchmark all call these.
 
 Warning levels are read at the *as-of period*: the latest period of the chosen quarter (or the
 year) for which the early warning was computed (``WarningSnapshot``).
+
+Who may see which board is asked of ``dashboards.permissions`` here, so pages and API need not.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.access import access_for
 from accounts.models import LeaderPortfolio
@@ -38,6 +41,9 @@ from execution.selectors.progress import todo_rows
 from execution.selectors.quarterly import visible_quarterly_reports
 from supervision.selectors import orders_to_answer, problems_to_rectify
 from targets.models import Milestone, PlanYear, Target
+from workflow.errors import NotFoundForUser
+
+from . import permissions
 
 LEVELS = ("red", "yellow", "green")
 LIST_LIMIT = 100
@@ -52,6 +58,29 @@ def current_plan_year(year: int | None = None) -> PlanYear | None:
         qs.filter(status=PlanYear.Status.EXECUTING).order_by("-year").first()
         or qs.order_by("-year").first()
     )
+
+
+def int_param(value) -> int | None:
+    """A query parameter as a number, None when it is missing or not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def plan_year_asked(value) -> PlanYear:
+    """The year a dashboard request names (``?year=2027``, else the default one), or
+    ``NotFoundForUser`` when there is no such year."""
+    plan_year = current_plan_year(int_param(value))
+    if plan_year is None:
+        raise NotFoundForUser(_("没有该年度。"))
+    return plan_year
+
+
+def completion_rate(user, *, plan_year: PlanYear) -> Completion:
+    """进展报告完成率 (issue 7 item 4): the overview's table, for those who may see it."""
+    permissions.require(permissions.may_see_office_overview, user)
+    return report_completion(plan_year=plan_year)
 
 
 def default_quarter(plan_year: PlanYear, today: datetime.date) -> int:
@@ -74,13 +103,13 @@ def _latest_period(plan_year, start: datetime.date, end: datetime.date):
     )
 
 
-def _as_of_period(plan_year, start: datetime.date, end: datetime.date):
+def as_of_period(plan_year, start: datetime.date, end: datetime.date):
     """The latest period between ``start`` and ``end`` with computed warnings (one query)."""
     return next(iter(_latest_period(plan_year, start, end)), None)
 
 
 def _latest_periods(plan_year, ranges: dict[str, tuple]) -> dict:
-    """``_as_of_period`` for several ranges in one query (a subquery each)."""
+    """``as_of_period`` for several ranges in one query (a subquery each)."""
     return (
         PlanYear.objects.filter(pk=plan_year.pk)
         .values(
@@ -161,6 +190,7 @@ def leader_departments(user, leader_id: int | None = None) -> tuple[set[int] | N
 def leader_dashboard(
     user, *, plan_year: PlanYear, quarter: int | None = None, leader_id: int | None = None
 ) -> LeaderDashboard:
+    permissions.require(permissions.may_see_leader_dashboard, user)
     today = clock.today()
     quarter = quarter or default_quarter(plan_year, today)
     depts, city_wide, choices = leader_departments(user, leader_id)
@@ -290,10 +320,11 @@ class OfficeOverview:
 
 
 def office_overview(user, *, plan_year: PlanYear) -> OfficeOverview:
+    permissions.require(permissions.may_see_office_overview, user)
     today = clock.today()
     targets = Target.objects.filter(plan_year=plan_year)
     by_state = dict(targets.values_list("state").annotate(n=Count("pk")).order_by())
-    as_of = _as_of_period(plan_year, datetime.date(plan_year.year, 1, 1), today)
+    as_of = as_of_period(plan_year, datetime.date(plan_year.year, 1, 1), today)
     per_aspect: dict[int, dict] = {}
     for number, name, level, n in (
         WarningSnapshot.objects.filter(
@@ -384,6 +415,7 @@ class DepartmentHome:
 
 def department_home(user) -> DepartmentHome:
     """What the user's departments owe now, with deadlines, and their targets' levels."""
+    permissions.require(permissions.may_see_department_home, user)
     depts = access_for(user).member_departments
     led = Target.objects.filter(lead_department_id__in=depts)
     latest = WarningSnapshot.objects.filter(target=OuterRef("pk")).order_by("-period_start")

@@ -1,13 +1,11 @@
 """The three home pages (Shanghai Art. 17): read-only, thin — a selector builds the figures, the
 template shows them (charts with Apache ECharts from our static files, and the same numbers in a
-table under each chart)."""
+table under each chart). Who may see which board is the selectors' question
+(``dashboards.permissions``): whoever may not gets the 404 page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from accounts.access import access_for
-from execution.selectors.completion_rate import report_completion
 from targets.models import Target
 
 from . import selectors
@@ -15,40 +13,16 @@ from . import selectors
 ORDER = list(Target.State.values)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _plan_year(request):
-    plan_year = selectors.current_plan_year(_int(request.GET.get("year")))
-    if plan_year is None:
-        raise Http404
-    return plan_year
-
-
-def may_see_leader_dashboard(user) -> bool:
-    access = access_for(user)
-    return access.is_leader or access.reads_everything
-
-
 @login_required
 def leader_dashboard(request):
     """领导驾驶舱: a leader's portfolio (the mayor and executive vice-mayor: the whole city, with a
     portfolio filter); auditors and the offices may read it too. Others: 404."""
-    if not may_see_leader_dashboard(request.user):
-        raise Http404
-    plan_year = _plan_year(request)
-    quarter = _int(request.GET.get("quarter"))
-    if quarter not in (1, 2, 3, 4):
-        quarter = None
+    quarter = selectors.int_param(request.GET.get("quarter"))
     board = selectors.leader_dashboard(
         request.user,
-        plan_year=plan_year,
-        quarter=quarter,
-        leader_id=_int(request.GET.get("leader")),
+        plan_year=selectors.plan_year_asked(request.GET.get("year")),
+        quarter=quarter if quarter in (1, 2, 3, 4) else None,
+        leader_id=selectors.int_param(request.GET.get("leader")),
     )
     chart = {
         "departments": [d.name for d in board.departments],
@@ -71,9 +45,9 @@ def leader_dashboard(request):
 @login_required
 def office_overview(request):
     """目标办总览: the whole year at a glance."""
-    if not access_for(request.user).reads_everything:
-        raise Http404
-    overview = selectors.office_overview(request.user, plan_year=_plan_year(request))
+    overview = selectors.office_overview(
+        request.user, plan_year=selectors.plan_year_asked(request.GET.get("year"))
+    )
     chart = {
         "aspects": [a["aspect"] for a in overview.per_aspect],
         "red": [a["red"] for a in overview.per_aspect],
@@ -92,17 +66,15 @@ def office_overview(request):
 @login_required
 def completion_rate(request):
     """The completion-rate view (issue 7 item 4): the same selector as the overview's table."""
-    if not access_for(request.user).reads_everything:
-        raise Http404
-    completion = report_completion(plan_year=_plan_year(request))
+    completion = selectors.completion_rate(
+        request.user, plan_year=selectors.plan_year_asked(request.GET.get("year"))
+    )
     return render(request, "dashboards/completion.html", {"completion": completion})
 
 
 @login_required
 def department_home(request):
     """部门工作台: what the department owes now, and its targets' warning levels."""
-    if not access_for(request.user).member_departments:
-        raise Http404
     return render(
         request, "dashboards/department.html", {"home": selectors.department_home(request.user)}
     )

@@ -62,7 +62,13 @@ def build_city(
             User(username=f"cs-vm{i}", password=password, title="副市长", display_name=f"副市长{i}")
             for i in range(8)
         ]
-        mayor = User(username="cs-mayor", password=password, title="市长", display_name="市长")
+        mayor = User(
+            username="cs-mayor",
+            password=password,
+            title="市长",
+            display_name="市长",
+            reads_city_wide=True,
+        )
         office = User(username="cs-office", password=password, display_name="目标办")
         users = User.objects.bulk_create([*users, *leaders, mayor, office])
         staff = users[: 2 * departments]

@@ -415,11 +415,20 @@ DIVISIONS = [
 ]
 
 LEADERS = [
-    {"username": "mayor_li", "display_name": "李志明", "title": "市长", "portfolio": []},
+    # The mayor and the executive vice-mayor read the whole city (Art. 17): a flag set in the
+    # admin, not their 职务.
+    {
+        "username": "mayor_li",
+        "display_name": "李志明",
+        "title": "市长",
+        "portfolio": [],
+        "reads_city_wide": True,
+    },
     {
         "username": "evm_zhang",
         "display_name": "张宏伟",
         "title": "常务副市长",
+        "reads_city_wide": True,
         "portfolio": [
             "bgt",
             "dcs",

@@ -67,10 +67,20 @@ def _password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(username, *, display_name, title="", email=True, memberships=(), superuser=False):
+def _user(
+    username,
+    *,
+    display_name,
+    title="",
+    email=True,
+    memberships=(),
+    superuser=False,
+    reads_city_wide=False,
+):
     user, created = User.objects.get_or_create(username=username)
     user.display_name = display_name
     user.title = title
+    user.reads_city_wide = reads_city_wide
     user.email = f"{username}@demo.gov.cn" if email else ""
     user.is_superuser = superuser
     user.is_staff = superuser
@@ -173,6 +183,7 @@ def _seed_users(report: SeedReport, depts: dict[str, Department]) -> dict[str, U
             display_name=row["display_name"],
             title=row["title"],
             memberships=[(depts[GOVERNMENT_CODE], Role.LEADER)],
+            reads_city_wide=row.get("reads_city_wide", False),
         )
         users[row["username"]] = leader
         for code in row["portfolio"]:

@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from . import permissions as perms
 
 
 def document_upload_to(instance, filename) -> str:
@@ -19,7 +22,11 @@ def document_upload_to(instance, filename) -> str:
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
-class DocumentJob(models.Model):
+class DocumentJob(ConcurrentTransitionMixin, models.Model):
+    """One document or import, from the request to the file's expiry. Its steps are the
+    worker's (``documents.services``, through ``workflow.transitions.transition_apply`` with
+    ``by=None``): nobody moves a job by hand, so each step's permission refuses every person."""
+
     class Kind(models.TextChoices):
         TARGET_DOSSIER = "target_dossier", _("目标卷宗（PDF）")
         DEPARTMENT_DOSSIER = "department_dossier", _("部门目标卷宗（PDF）")
@@ -48,7 +55,7 @@ class DocumentJob(models.Model):
         on_delete=models.CASCADE,
         related_name="document_jobs",
     )
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
@@ -67,6 +74,9 @@ class DocumentJob(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True, db_index=True)
 
+    # A change key that is no field: the checked list an import job was confirmed from.
+    AUDIT_FIELDS = {"check_job": _("所确认的导入检查")}
+
     class Meta:
         verbose_name = _("文档任务")
         verbose_name_plural = pgettext_lazy("plural", "文档任务")
@@ -75,6 +85,49 @@ class DocumentJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    # --- the worker's steps (each one audited: who asked for what, when it was ready) ---------
+
+    @transition(
+        field=state,
+        # Running again: a redelivered message (acks_late) whose worker died midway.
+        source=[State.QUEUED, State.RUNNING],
+        target=State.RUNNING,
+        permission=perms.only_the_worker,
+        custom={"label": _("开始生成")},
+    )
+    def start(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RUNNING,
+        target=State.DONE,
+        permission=perms.only_the_worker,
+        custom={"label": _("生成完成")},
+    )
+    def finish(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.FAILED,
+        permission=perms.only_the_worker,
+        custom={"label": _("生成失败")},
+    )
+    def fail(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.DONE,
+        target=State.EXPIRED,
+        permission=perms.only_the_worker,
+        custom={"label": _("过期删除")},
+    )
+    def expire(self):
+        pass
 
     @property
     def is_pending(self) -> bool:

@@ -6,6 +6,13 @@ from accounts.access import Role, access_for
 from accounts.models import Department
 
 
+def only_the_worker(job, user) -> bool:
+    """A job's steps (start, finish, fail, expire) are the background worker's, run by the
+    system (``transition_apply(..., by=None)``): no person, whatever their role, moves a job by
+    hand — a document is what the worker generated from the records, nothing else."""
+    return False
+
+
 def may_generate_any_dossier(user) -> bool:
     """Auditors, the general office and the supervision office (and administrators) read every
     record, so they may have any dossier (Shanghai Art. 14, 18: supervision and audit read the

@@ -21,7 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_diff
-from targets.views import display_value, field_label, target_timeline
+from targets.models import Target
+from targets.selectors import target_history
+from workflow.events import present_changes, timeline
 
 DossierBuilder = Callable[..., dict | None]
 
@@ -118,16 +120,7 @@ def revision_diffs(target) -> list[dict]:
         if previous is None:
             changes = []
         else:
-            changes = [
-                {
-                    "label": field_label(name),
-                    "before": display_value(name, before),
-                    "after": display_value(name, after),
-                }
-                for name, (before, after) in audit_diff(
-                    previous.snapshot, revision.snapshot
-                ).items()
-            ]
+            changes = present_changes(Target, audit_diff(previous.snapshot, revision.snapshot))
         items.append({"revision": revision, "changes": changes, "first": previous is None})
         previous = revision
     return items
@@ -138,8 +131,8 @@ def _revisions(target, *, user):
 
 
 def _audit_trail(target, *, user):
-    # The page's own timeline (targets.views): the same events, labels and before/after.
-    return {"timeline": target_timeline(target)}
+    # The page's own timeline: the same events, labels and before/after.
+    return {"timeline": timeline(target_history(target), about=target)}
 
 
 register_dossier_section(

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -27,6 +26,8 @@ from notifications.services import notify
 from targets import selectors as target_selectors
 from targets import services as target_services
 from targets.models import PlanYear
+from workflow.errors import NotFoundForUser, NotPermitted, ValidationFailed
+from workflow.transitions import lock_for_step, transition_apply
 
 from . import excel, pdf, permissions, selectors
 from .models import DocumentJob
@@ -201,13 +202,19 @@ def _import_year() -> PlanYear:
     return plan_year
 
 
+def require_import_permission(user) -> None:
+    """``NotPermitted`` (403) unless ``user`` may load a target list (the import page asks
+    before showing the form, the upload again)."""
+    if not permissions.may_import(user):
+        raise NotPermitted(_("只有市政府办公厅（目标办）和部门可以导入目标清单。"))
+
+
 @transaction.atomic
 def import_upload(*, by, upload) -> DocumentJob:
     """Store an uploaded list and check every row in the background; nothing is created yet.
 
     Refused at once (nothing stored): not an .xlsx, empty, over the size limit."""
-    if not permissions.may_import(by):
-        raise NotPermitted(_("只有市政府办公厅（目标办）和部门可以导入目标清单。"))
+    require_import_permission(by)
     plan_year = _import_year()
     if upload is None:
         raise ValidationFailed(_("请选择要导入的Excel文件。"))
@@ -273,24 +280,47 @@ def _set_progress(job_id: int, percent: int) -> None:
     DocumentJob.objects.filter(pk=job_id, state=State.RUNNING).update(progress=min(percent, 99))
 
 
+def _locked_for(job_id: int, step: str, *, queryset=None) -> DocumentJob | None:
+    """The job's row, locked until the transaction ends, if the worker's ``step`` may still be
+    taken; else None and the step is skipped. The worker's steps are idempotent rather than
+    refused (409): a redelivered message (acks_late) finds a finished job, a worker finishing
+    late finds its job failed as stuck, the clean-up finds a job already expired."""
+    return lock_for_step(queryset if queryset is not None else DocumentJob.objects, job_id, step)
+
+
 def _claim(job_id: int) -> DocumentJob | None:
     """Mark the job running, unless it is finished: a redelivered message (acks_late: the
     worker died before acknowledging) finds a finished job and does nothing."""
     with transaction.atomic():
-        job = (
-            DocumentJob.objects.select_for_update()
-            .select_related("requested_by")
-            .filter(pk=job_id)
-            .first()
+        job = _locked_for(
+            job_id, "start", queryset=DocumentJob.objects.select_related("requested_by")
         )
-        if job is None or job.state not in (State.QUEUED, State.RUNNING):
+        if job is None:
             return None
-        job.state = State.RUNNING
-        job.progress = 1
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "progress", "attempts", "started_at"])
-        return job
+        return transition_apply(
+            job,
+            "start",
+            by=None,
+            locked=True,
+            values={"attempts": job.attempts + 1},
+            stamps={"progress": 1, "started_at": timezone.now()},
+        )
+
+
+def _finish(job: DocumentJob, *, result: dict, file=None) -> None:
+    """The job's document is complete (or its import checked / applied): attach the file
+    (``(filename, content)``), keep it for the TTL. ``job``: the row ``_locked_for`` its
+    finish, so a job that is no longer running (failed as stuck meanwhile, finished by another
+    delivery) is left as it is and no file is written."""
+    finished = timezone.now()
+    values, stamps = {}, {"result": result, "progress": 100, "finished_at": finished}
+    if file is not None:
+        filename, content = file
+        job.file.save(filename, ContentFile(content), save=False)
+        values["filename"] = filename
+        stamps["file"] = job.file.name
+    stamps["expires_at"] = finished + ttl()
+    transition_apply(job, "finish", by=None, locked=True, values=values, stamps=stamps)
 
 
 def job_run(*, job_id: int) -> DocumentJob | None:
@@ -376,27 +406,9 @@ def _run_document(job: DocumentJob) -> None:
         content, filename = rendered.content, rendered.filename
         result = {"target_ids": rendered.target_ids, "pages": rendered.pages, **rendered.extra}
     with transaction.atomic():
-        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
-        if locked.state != State.RUNNING:
-            return
-        locked.file.save(filename, ContentFile(content), save=False)
-        locked.filename = filename
-        locked.result = result
-        locked.state = State.DONE
-        locked.progress = 100
-        locked.finished_at = timezone.now()
-        locked.expires_at = locked.finished_at + ttl()
-        locked.save(
-            update_fields=[
-                "file",
-                "filename",
-                "result",
-                "state",
-                "progress",
-                "finished_at",
-                "expires_at",
-            ]
-        )
+        locked = _locked_for(job.pk, "finish")
+        if locked is not None:
+            _finish(locked, result=result, file=(filename, content))
 
 
 def _read_import(job: DocumentJob, *, progress=None):
@@ -410,13 +422,10 @@ def _read_import(job: DocumentJob, *, progress=None):
 
 def _run_import_check(job: DocumentJob) -> None:
     _plan_year, check = _read_import(job, progress=lambda p: _set_progress(job.pk, p))
-    DocumentJob.objects.filter(pk=job.pk, state=State.RUNNING).update(
-        result=check.as_dict(),
-        state=State.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + ttl(),
-    )
+    with transaction.atomic():
+        locked = _locked_for(job.pk, "finish")
+        if locked is not None:
+            _finish(locked, result=check.as_dict())
 
 
 def _run_import_apply(job: DocumentJob) -> None:
@@ -425,8 +434,8 @@ def _run_import_apply(job: DocumentJob) -> None:
     few seconds) and marks the job done, so a retried task cannot create anything twice."""
     by = job.requested_by
     with transaction.atomic():
-        locked = DocumentJob.objects.select_for_update().get(pk=job.pk)
-        if locked.state != State.RUNNING:
+        locked = _locked_for(job.pk, "finish")
+        if locked is None:
             return
         plan_year, check = _read_import(job)
         if not check.ok:
@@ -446,17 +455,15 @@ def _run_import_apply(job: DocumentJob) -> None:
                 rows=[row.number for row in rows],
             )
         ]
-        locked.result = {
-            "created": len(created),
-            "exists": sum(1 for r in check.rows if r.status == "exists"),
-            "target_ids": created,
-            "year": plan_year.year,
-        }
-        locked.state = State.DONE
-        locked.progress = 100
-        locked.finished_at = timezone.now()
-        locked.expires_at = locked.finished_at + ttl()
-        locked.save(update_fields=["result", "state", "progress", "finished_at", "expires_at"])
+        _finish(
+            locked,
+            result={
+                "created": len(created),
+                "exists": sum(1 for r in check.rows if r.status == "exists"),
+                "target_ids": created,
+                "year": plan_year.year,
+            },
+        )
 
 
 def _first_problem(check) -> str:
@@ -474,10 +481,20 @@ def _first_problem(check) -> str:
 
 
 def job_fail(*, job_id: int, message: str) -> None:
-    """The job ends with a message for its requester — never a spinner forever."""
-    DocumentJob.objects.filter(pk=job_id, state__in=[State.QUEUED, State.RUNNING]).update(
-        state=State.FAILED, error=message[:2000], finished_at=timezone.now()
-    )
+    """The job ends with a message for its requester — never a spinner forever. A job that
+    finished meanwhile keeps its document."""
+    with transaction.atomic():
+        job = _locked_for(job_id, "fail")
+        if job is None:
+            return
+        transition_apply(
+            job,
+            "fail",
+            by=None,
+            locked=True,
+            values={"error": message[:2000]},
+            stamps={"finished_at": timezone.now()},
+        )
 
 
 # --- download, expiry, notice ---------------------------------------------------------------
@@ -528,15 +545,17 @@ def purge_expired(*, now=None) -> int:
     lost worker) so their requester sees a message. Returns the number of files removed."""
     now = now or timezone.now()
     removed = 0
-    for job in DocumentJob.objects.filter(state=State.DONE, expires_at__lte=now):
-        for f in (job.file, job.upload):
-            if f and not _upload_shared(job, f):
-                f.delete(save=False)
-                removed += 1
-        job.state = State.EXPIRED
-        job.file = ""
-        job.upload = ""
-        job.save(update_fields=["state", "file", "upload"])
+    expired = DocumentJob.objects.filter(state=State.DONE, expires_at__lte=now)
+    for job_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = _locked_for(job_id, "expire")
+            if job is None:  # expired by another clean-up meanwhile
+                continue
+            for f in (job.file, job.upload):
+                if f and not _upload_shared(job, f):
+                    f.delete(save=False)
+                    removed += 1
+            transition_apply(job, "expire", by=None, locked=True, stamps={"file": "", "upload": ""})
     stuck_before = now - datetime.timedelta(minutes=settings.DOCUMENTS_STUCK_AFTER_MINUTES)
     for job_id in DocumentJob.objects.filter(
         state__in=[State.QUEUED, State.RUNNING], created_at__lt=stuck_before

@@ -12,7 +12,8 @@ from execution.models import ProgressReport, ReportEvidence
 from execution.selectors import changes as change_selectors
 from execution.selectors import progress as progress_selectors
 from supervision import selectors as supervision_selectors
-from targets.views import display_value, field_label
+from targets.models import Target
+from workflow.events import present_changes
 
 from .sections import register_dossier_section
 
@@ -31,15 +32,7 @@ def _progress(target, *, user):
 
 
 def _changes(changes: dict) -> list[dict]:
-    return [
-        {
-            "label": field_label(name),
-            "before": display_value(name, pair[0]),
-            "after": display_value(name, pair[1]),
-        }
-        for name, pair in (changes or {}).items()
-        if isinstance(pair, list) and len(pair) == 2
-    ]
+    return present_changes(Target, changes)
 
 
 def _adjustments(target, *, user):

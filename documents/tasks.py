@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError
+from workflow.errors import ApplicationError
 
 from . import services
 

@@ -1,7 +1,7 @@
 """Pages for documents: ask for a dossier, ledger or export, watch its progress (htmx polling),
-download it; upload a target list, see every row's problems, confirm. Thin: services decide."""
+download it; upload a target list, see every row's problems, confirm. Thin: services decide;
+what they refuse is rendered by ``workflow.pages`` (403 page, 404, message and redirect)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,20 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Department
 from execution import periods
 from targets import selectors as target_selectors
 from targets.models import PlanYear
+from workflow.pages import form_errors, redirect_on_error
 
 from . import excel, permissions, selectors, services
 from .models import DocumentJob
 
 RECENT_JOBS = 20
-
-
-def _forbidden(request, message):
-    return render(request, "targets/forbidden.html", {"message": message}, status=403)
 
 
 def dossier_section(request, target):
@@ -60,6 +56,7 @@ def index(request):
 
 @login_required
 @require_POST
+@redirect_on_error("documents:index")
 def request_document(request):
     kind = request.POST.get("kind", "")
     params = {
@@ -75,15 +72,7 @@ def request_document(request):
         params = {"query": {k: query.getlist(k) for k in query}}
     if kind not in DocumentJob.Kind.values or kind.startswith("import"):
         raise Http404
-    try:
-        job = services.document_request(by=request.user, kind=kind, params=params)
-    except NotFoundForUser as exc:
-        raise Http404 from exc
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-        return redirect("documents:index")
+    job = services.document_request(by=request.user, kind=kind, params=params)
     return redirect("documents:job_detail", pk=job.pk)
 
 
@@ -132,21 +121,17 @@ def job_download(request, pk):
 @login_required
 def import_page(request):
     user = request.user
-    if not permissions.may_import(user):
-        return _forbidden(request, _("只有市政府办公厅（目标办）和部门可以导入目标清单。"))
+    services.require_import_permission(user)
     if request.method == "POST":
-        try:
+        with form_errors() as outcome:
             job = services.import_upload(by=user, upload=request.FILES.get("file"))
-        except NotPermitted as exc:
-            return _forbidden(request, exc.message)
-        except ValidationFailed as exc:
-            return render(
-                request,
-                "documents/import.html",
-                {"error": exc.message, **_import_context(user)},
-                status=400,
-            )
-        return redirect("documents:job_detail", pk=job.pk)
+            return redirect("documents:job_detail", pk=job.pk)
+        return render(
+            request,
+            "documents/import.html",
+            {"error": outcome.message, **_import_context(user)},
+            status=outcome.status,
+        )
     return render(request, "documents/import.html", _import_context(user))
 
 
@@ -173,13 +158,8 @@ def import_template(request):
 
 @login_required
 @require_POST
+@redirect_on_error("documents:job_detail")
 def import_confirm(request, pk):
     job = _job(request, pk)
-    try:
-        apply = services.import_confirm(by=request.user, job=job)
-    except NotFoundForUser as exc:
-        raise Http404 from exc
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-        return redirect("documents:job_detail", pk=job.pk)
+    apply = services.import_confirm(by=request.user, job=job)
     return redirect(reverse("documents:job_detail", args=[apply.pk]))

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 
 from accounts.models import Department
 from targets import selectors as target_selectors
-from targets.api import ERRORS, PlainDecimalModelSerializer, validated
 from targets.models import PlanYear
+from workflow.api import ERRORS, PlainDecimalModelSerializer, validated
 
 from . import builtin, selectors, services
 from .models import (

@@ -76,12 +76,13 @@ def targets_completed_share(*, plan_year, department) -> MetricValue:
     from_completed = set()
     if evaluated:
         from_completed = set(
-            AuditEvent.objects.filter(
+            AuditEvent.objects.with_action(Target, "evaluate")
+            .filter(
                 content_type=ContentType.objects.get_for_model(Target),
                 object_id__in=[str(pk) for pk in evaluated],
-                transition="evaluate",
                 from_state=Target.State.COMPLETED,
-            ).values_list("object_id", flat=True)
+            )
+            .values_list("object_id", flat=True)
         )
 
     def completed(pk, state):

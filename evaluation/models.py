@@ -11,19 +11,34 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
 from supervision.models import AccountabilityRecord
 from targets.models import PlanYear, Target
 
+from . import permissions as perms
+
 POINTS = {"max_digits": 9, "decimal_places": 4}
 PERCENT = {"max_digits": 7, "decimal_places": 4}
 
 
-class EvaluationScheme(models.Model):
+class EvaluationScheme(ConcurrentTransitionMixin, models.Model):
     """考评方案: one plan year's scheme, in versions. Frozen once scoring opens (Wuhan:
     "严格按照年初制定的考核办法办事"); a change then needs a new version, and results keep the
-    version they were computed with."""
+    version they were computed with.
+
+    States: 编制中 → 评分中 (open_scoring) → 评分已锁定 (lock) → 结果已发布 (publish); a version
+    scoring or locked is 已被新版本取代 (supersede) when a newer version opens scoring. The
+    transitions only move the state; ``evaluation.services`` does everything else through
+    ``workflow.transitions.transition_apply``."""
+
+    # Words of the audit trail that are not fields or transitions (issue 15).
+    AUDIT_VERBS = {"remind": _("催办")}
+    AUDIT_FIELDS = {
+        "targets_evaluated": _("转为已评估的目标数"),
+        "missing_sheets": _("未提交的评分表数"),
+    }
 
     class Mode(models.TextChoices):
         # Zhongshan Art. 19: 百分制 — the leaves' points add up to 100.
@@ -46,7 +61,7 @@ class EvaluationScheme(models.Model):
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     name = models.CharField(_("方案名称"), max_length=200)
     mode = models.CharField(_("计分方式"), max_length=20, choices=Mode.choices)
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
     template_key = models.CharField(_("来源模板"), max_length=40, blank=True)
@@ -109,6 +124,46 @@ class EvaluationScheme(models.Model):
     @property
     def is_pass_fail(self) -> bool:
         return self.mode == self.Mode.PASS_FAIL
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SCORING,
+        permission=perms.may_run_scheme,
+        custom={"label": _("开始评分")},
+    )
+    def open_scoring(self):
+        """The scheme freezes; its sheets are created (Shanghai Art. 25; Fujian)."""
+
+    @transition(
+        field=state,
+        source=State.SCORING,
+        target=State.LOCKED,
+        permission=perms.may_run_scheme,
+        custom={"label": _("锁定评分")},
+    )
+    def lock(self):
+        """Collection ends: submitted sheets are locked."""
+
+    @transition(
+        field=state,
+        source=State.LOCKED,
+        target=State.PUBLISHED,
+        permission=perms.may_run_scheme,
+        custom={"label": _("发布考评结果")},
+    )
+    def publish(self):
+        """Art. 23–25: the results are stored and frozen; the year's targets are evaluated."""
+
+    @transition(
+        field=state,
+        source=[State.SCORING, State.LOCKED],
+        target=State.SUPERSEDED,
+        permission=perms.may_run_scheme,
+        custom={"label": _("被新版本取代"), "offered": False},
+    )
+    def supersede(self):
+        """A newer version opened scoring (run by ``scheme_open_scoring`` of that version)."""
 
 
 class ScoringBody(models.Model):
@@ -299,9 +354,21 @@ class GradeBand(models.Model):
         return self.name
 
 
-class ScoreSheet(models.Model):
+def _scheme_scoring(sheet) -> bool:
+    """A sheet is filled only while its scheme is scoring (after locking, nothing changes)."""
+    return sheet.scheme.state == EvaluationScheme.State.SCORING
+
+
+class ScoreSheet(ConcurrentTransitionMixin, models.Model):
     """评分表: one per (scoring body, evaluated department) — the body's indicators for that
-    department — plus each department's self-evaluation (自评) with its summary report."""
+    department — plus each department's self-evaluation (自评) with its summary report.
+
+    States: 待评分 → 草稿 (save_draft, again and again) → 已提交 (submit) → 已锁定 (lock, when
+    the office locks the scheme). An objective sheet is created submitted."""
+
+    # A sheet's points are kept on its entries; the audit trail records them under "entries"
+    # as ``{indicator name: {"points", "passed", "comment"}}`` before and after.
+    AUDIT_FIELDS = {"entries": _("评分")}
 
     class State(models.TextChoices):
         ASSIGNED = "assigned", _("待评分")
@@ -327,7 +394,7 @@ class ScoreSheet(models.Model):
         Department, verbose_name=_("被考评部门"), on_delete=models.PROTECT, related_name="+"
     )
     is_self = models.BooleanField(_("部门自评"), default=False)
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.ASSIGNED, db_index=True
     )
     summary = models.TextField(_("自评总结报告"), blank=True)
@@ -368,6 +435,62 @@ class ScoreSheet(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (self.State.SUBMITTED, self.State.LOCKED)
+
+    @property
+    def audit_scope(self):
+        """A sheet's steps show on its scheme's timeline."""
+        return self.scheme
+
+    @classmethod
+    def audit_display(cls, name, value):
+        if name != "entries" or not isinstance(value, dict):
+            return None
+        lines = []
+        for indicator, entry in value.items():
+            entry = entry or {}
+            if entry.get("passed") is not None:
+                shown = _("达标") if entry["passed"] else _("不达标")
+            elif entry.get("points") is not None:
+                shown = _("%(p)s分") % {"p": entry["points"]}
+            else:
+                shown = "—"
+            line = f"{indicator}：{shown}"
+            if entry.get("comment"):
+                line += f"（{entry['comment']}）"
+            lines.append(line)
+        return lines or None
+
+    @transition(
+        field=state,
+        source=[State.ASSIGNED, State.DRAFT],
+        target=State.DRAFT,
+        permission=perms.may_fill_sheet,
+        conditions=[_scheme_scoring],
+        custom={"label": _("暂存评分")},
+    )
+    def save_draft(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.ASSIGNED, State.DRAFT],
+        target=State.SUBMITTED,
+        permission=perms.may_fill_sheet,
+        conditions=[_scheme_scoring],
+        custom={"label": _("提交评分")},
+    )
+    def submit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.LOCKED,
+        permission=perms.may_lock_sheet,
+        custom={"label": _("锁定"), "offered": False},
+    )
+    def lock(self):
+        """Run by ``scheme_lock`` for every submitted sheet of the scheme."""
 
 
 class ScoreEntry(models.Model):
@@ -465,7 +588,7 @@ class EvaluationResult(models.Model):
         return f"{self.department}: {self.final_score}"
 
 
-class Feedback(models.Model):
+class Feedback(ConcurrentTransitionMixin, models.Model):
     """绩效改进建议 (Zhongshan Art. 25; Fujian 五(五), 六): the office's suggestions to a department,
     acknowledged by the department, which files an improvement plan; next year's targets may
     name it."""
@@ -485,7 +608,7 @@ class Feedback(models.Model):
         Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
     )
     suggestions = models.TextField(_("改进建议"))
-    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.SENT)
+    state = FSMField(_("状态"), max_length=20, choices=State.choices, default=State.SENT)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("反馈人"),
@@ -520,3 +643,28 @@ class Feedback(models.Model):
 
     def __str__(self):
         return _("%(dept)s的改进建议") % {"dept": self.department}
+
+    @property
+    def audit_scope(self):
+        """Feedback shows on its scheme's timeline."""
+        return self.scheme
+
+    @transition(
+        field=state,
+        source=State.SENT,
+        target=State.ACKNOWLEDGED,
+        permission=perms.may_answer_feedback,
+        custom={"label": _("签收改进建议")},
+    )
+    def acknowledge(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.ACKNOWLEDGED, State.PLAN_FILED],
+        target=State.PLAN_FILED,
+        permission=perms.may_answer_feedback,
+        custom={"label": _("报送整改计划")},
+    )
+    def file_plan(self):
+        """Filed again, the plan replaces the earlier one."""

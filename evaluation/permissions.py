@@ -7,7 +7,12 @@
   head. Objective sheets are computed, never typed.
 - A department sees its own results only after publication; vice-mayors their portfolio's;
   the office, the supervision office and auditors read everything; auditors change nothing.
+
+The transitions of ``evaluation.models`` name these as their ``permission=`` (called with the
+record and the user); what a page or the API offers is read from the transitions.
 """
+
+from django_fsm import has_transition_perm
 
 from accounts.access import Role, access_for
 
@@ -44,14 +49,26 @@ def is_rater_of(sheet, user) -> bool:
     return any(u.pk == access.user_id for u in body.raters.all())
 
 
-def may_edit_sheet(sheet, user) -> bool:
-    from .models import EvaluationScheme, ScoreSheet
+def may_run_scheme(scheme, user) -> bool:
+    """Opening scoring, locking, publishing a scheme (and a newer version superseding it): the
+    performance office."""
+    return may_manage(user)
 
-    return (
-        sheet.scheme.state == EvaluationScheme.State.SCORING
-        and sheet.state in (ScoreSheet.State.ASSIGNED, ScoreSheet.State.DRAFT)
-        and is_rater_of(sheet, user)
-    )
+
+def may_fill_sheet(sheet, user) -> bool:
+    """Saving and submitting a sheet: its raters (``ScoreSheet.save_draft`` / ``submit``)."""
+    return is_rater_of(sheet, user)
+
+
+def may_lock_sheet(sheet, user) -> bool:
+    """A submitted sheet is locked when the office locks the scheme."""
+    return may_manage(user)
+
+
+def may_edit_sheet(sheet, user) -> bool:
+    """Whether the sheet's form is offered to ``user``: the sheet may be saved now (its
+    scheme scoring, the sheet not submitted) and ``user`` is its rater."""
+    return has_transition_perm(sheet.save_draft, user)
 
 
 def may_read_results(scheme, department_id, user) -> bool:

@@ -16,10 +16,9 @@ class ExecutionConfig(AppConfig):
             register_target_column,
             register_target_filter,
             register_target_section,
-            register_timeline_labels,
         )
 
-        from .models import AdjustmentRequest, CompletionReport, CoordinationItem, WarningSnapshot
+        from .models import WarningSnapshot
         from .selectors import progress as progress_selectors
         from .views import changes
         from .views import progress as progress_views
@@ -96,32 +95,6 @@ class ExecutionConfig(AppConfig):
                 for u in users
                 if quarterly_selectors.visible_summaries(u).filter(pk=summary.pk).exists()
             ],
-        )
-        register_timeline_labels(
-            transitions={
-                **QuarterlyReport.TRANSITION_LABELS,
-                **QuarterlySummary.TRANSITION_LABELS,
-                "approve": _("批准调整"),
-                "reject": _("不予批准"),
-                "escalate": _("提请市领导协调"),
-                "resolve": _("确认已解决"),
-                "accept": _("办结审核通过"),
-                "return": _("退回办结报告"),
-            },
-            states={
-                **dict(AdjustmentRequest.State.choices),
-                **dict(CoordinationItem.State.choices),
-                **dict(CompletionReport.State.choices),
-            },
-            # Keys of this stage's audit changes (prefixed, so none is read as a target field).
-            fields={
-                "coordination_subject": _("需协调事项"),
-                "coordination_departments": _("需协调部门"),
-                "coordination_due_date": _("协调时限"),
-                "coordination_leader": _("分管市领导"),
-                "coordination_duties": _("工作协调单"),
-                "completion_evidence": _("佐证材料"),
-            },
         )
 
     def _register_notifications(self):

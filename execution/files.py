@@ -24,7 +24,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ValidationFailed
+from workflow.errors import ValidationFailed
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Office files share two containers: the OLE2 compound file (.doc/.xls/.ppt) and ZIP

@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.errors import ValidationFailed
+from workflow.errors import ValidationFailed
 
 from . import kinds, selectors, services
 from .models import Notification

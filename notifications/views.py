@@ -6,11 +6,12 @@ else's is 404), writes through ``notifications.services``.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from workflow.pages import paginate
 
 from . import kinds, selectors, services
 
@@ -23,11 +24,11 @@ def notification_list(request):
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         qs = qs.unread()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, qs, per_page=PAGE_SIZE)
     return render(
         request,
         "notifications/notification_list.html",
-        {"page_obj": page, "only_unread": only_unread},
+        {"page_obj": page, "query": query, "only_unread": only_unread},
     )
 
 

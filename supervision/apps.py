@@ -16,13 +16,10 @@ class SupervisionConfig(AppConfig):
         from targets.extensions import (
             register_target_list_action,
             register_target_section,
-            register_timeline_labels,
         )
 
         from .list_actions import red_list_orders
-        from .models import Finding, SupervisionOrder
         from .sections import coordination_section, target_section
-        from .views.common import TRANSITION_LABELS
 
         register_target_section(
             key="supervision",
@@ -38,10 +35,6 @@ class SupervisionConfig(AppConfig):
         )
         # The red list → bulk orders (issue 9 item 1).
         register_target_list_action(key="supervision_red_list", build=red_list_orders, order=10)
-        register_timeline_labels(
-            transitions=TRANSITION_LABELS,
-            states={**dict(SupervisionOrder.State.choices), **dict(Finding.State.choices)},
-        )
 
     def _register_notifications(self):
         # Order and rectification deadlines in the reminder sweep, read checks and the kinds of

@@ -46,3 +46,13 @@ def may_rectify(finding, user) -> bool:
 
 def may_verify(finding, user) -> bool:
     return is_supervising(user)
+
+
+def may_report_inspection(inspection, user) -> bool:
+    """The inspection's report is written by the offices that organise inspections (Art. 18)."""
+    return is_supervising(user)
+
+
+def may_extend(order, user) -> bool:
+    """延期 (no transition: the state stays): the issuing offices, while the order is open."""
+    return may_act_as_issuer(order, user) and order.state in order.OPEN_STATES

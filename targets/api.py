@@ -2,17 +2,15 @@
 
 Serializers here only parse and check types; every rule on a target's content, every permission
 and every state check lives in the services, which answer with ApplicationError (rendered by
-``accounts.api.exception_handler``). Querysets come from the selectors, so an object the user
+``workflow.api.exception_handler``). Querysets come from the selectors, so an object the user
 may not read is a 404, exactly as on the pages.
 """
 
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -24,10 +22,15 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.errors import NotFoundForUser, ValidationFailed
 from accounts.ids import IdField, IdFilter, IdRelatedField
 from accounts.models import Department, User
-from audit.models import AuditEvent
+from workflow.api import (
+    ERRORS,
+    AuditEventSerializer,
+    PlainDecimalModelSerializer,
+    validated,
+)
+from workflow.errors import NotFoundForUser
 
 from . import permissions as perms
 from . import selectors, services
@@ -42,36 +45,6 @@ from .models import (
     TargetComment,
     TargetDepartment,
 )
-
-
-def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error structure as the services' flat keys (``milestones.0.due_date``), so a
-    client handles one error shape whichever layer refused the input."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(errors, dict):
-        items = errors.items()
-    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
-        items = enumerate(errors)
-    else:
-        return {prefix or "non_field_errors": [str(e) for e in errors]}
-    for key, value in items:
-        key = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict | list) and value and not isinstance(value, str):
-            for k, v in flatten_errors(value, key).items():
-                flat.setdefault(k, []).extend(v)
-        elif value:
-            flat.setdefault(key, []).append(str(value))
-    return flat
-
-
-def validated(serializer, message=None):
-    if not serializer.is_valid():
-        raise ValidationFailed(
-            message or _("请求有误，请更正标出的问题。"),
-            field_errors=flatten_errors(serializer.errors),
-        )
-    return serializer.validated_data
-
 
 # --- reference data -----------------------------------------------------------------------
 
@@ -120,21 +93,6 @@ class AspectViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- reading targets ----------------------------------------------------------------------
-
-
-class PlainDecimalField(serializers.DecimalField):
-    """Values as written (6.5, not 6.5000): columns keep four places for small indicators."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("normalize_output", True)
-        super().__init__(*args, **kwargs)
-
-
-class PlainDecimalModelSerializer(serializers.ModelSerializer):
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.DecimalField: PlainDecimalField,
-    }
 
 
 class TargetSummarySerializer(PlainDecimalModelSerializer):
@@ -410,28 +368,6 @@ class CommentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"body": {"allow_blank": True}}
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
-
-    class Meta:
-        model = AuditEvent
-        fields = [
-            "id",
-            "occurred_at",
-            "actor",
-            "actor_name",
-            "action",
-            "action_display",
-            "transition",
-            "from_state",
-            "to_state",
-            "changes",
-            "comment",
-            "request_id",
-        ]
-        read_only_fields = fields
-
-
 class RevisionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -478,25 +414,6 @@ class LaterStageFilters(BaseFilterBackend):
             }
             for item in target_filters()
         ]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """What accounts.api.exception_handler renders for an ApplicationError."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=gettext_lazy("按字段列出的问题；嵌套行写作 milestones.0.due_date"),
-    )
-
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=gettext_lazy("输入有误，未保存任何内容")),
-    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("无权执行该操作")),
-    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("目标不存在或无权查看")),
-    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("目标已被他人修改或处理")),
-}
 
 
 def transition_schema(summary, request):

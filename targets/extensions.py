@@ -42,35 +42,6 @@ def target_sections(request, target) -> list[dict]:
     return shown
 
 
-# Later stages' records show on the target's timeline (audit scope); these are the names of
-# their transitions and states there, registered with their sections.
-_transition_labels: dict[str, str] = {}
-_state_labels: dict[str, str] = {}
-_field_labels: dict[str, str] = {}
-
-
-def register_timeline_labels(
-    *, transitions: dict | None = None, states: dict | None = None, fields: dict | None = None
-):
-    """Labels for a later stage's transitions, states and changed fields on the target's
-    timeline (a target's own transitions, states and fields keep their labels)."""
-    _transition_labels.update(transitions or {})
-    _state_labels.update(states or {})
-    _field_labels.update(fields or {})
-
-
-def timeline_field_label(name: str) -> str:
-    return _field_labels.get(name, name)
-
-
-def timeline_transition_label(name: str) -> str:
-    return _transition_labels.get(name, name)
-
-
-def timeline_state_label(value: str) -> str:
-    return _state_labels.get(value, value)
-
-
 # A list filter: ``apply(queryset, value)`` narrows the targets queryset to the chosen value.
 FilterApply = Callable[..., object]
 

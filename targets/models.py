@@ -258,6 +258,40 @@ class Target(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    @classmethod
+    def audit_display(cls, name, value):
+        """How a snapshot or audit value of a target's related rows reads (``workflow.events``):
+        one line per department or milestone row; None leaves other fields to the default."""
+        if name == "departments" and isinstance(value, list):
+            roles = dict(TargetDepartment.Role.choices)
+            return [
+                "".join(
+                    [
+                        _("%(department)s（%(role)s）")
+                        % {
+                            "department": row.get("department"),
+                            "role": roles.get(row.get("role"), row.get("role")),
+                        },
+                        _("：%(task)s") % {"task": row["task"]} if row.get("task") else "",
+                        _("；完成标准：%(a)s") % {"a": row["acceptance"]}
+                        if row.get("acceptance")
+                        else "",
+                    ]
+                )
+                for row in value
+            ]
+        if name == "milestones" and isinstance(value, list):
+            lines = []
+            for row in value:
+                line = f"Q{row.get('quarter')} {row.get('description', '')}"
+                if row.get("due_date"):
+                    line += _("（完成时限 %(d)s）") % {"d": row["due_date"]}
+                if row.get("expected_value") is not None:
+                    line += _("（预期值 %(v)s）") % {"v": row["expected_value"]}
+                lines.append(line)
+            return lines
+        return None
+
     @property
     def is_content_locked(self) -> bool:
         # Art. 12: once confirmed, a target changes only through an approved adjustment.
@@ -269,30 +303,47 @@ class Target(ConcurrentTransitionMixin, models.Model):
         source=[State.DRAFT, State.RETURNED],
         target=State.SUBMITTED,
         permission=perms.may_submit,
+        custom={"label": _("报送")},
     )
     def submit(self):
         pass
 
     @transition(
-        field=state, source=State.SUBMITTED, target=State.RETURNED, permission=perms.may_review
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RETURNED,
+        permission=perms.may_review,
+        custom={"label": _("退回修改")},
     )
     def return_to_department(self):
         pass
 
     @transition(
-        field=state, source=State.SUBMITTED, target=State.NEGOTIATED, permission=perms.may_review
+        field=state,
+        source=State.SUBMITTED,
+        target=State.NEGOTIATED,
+        permission=perms.may_review,
+        custom={"label": _("协商一致")},
     )
     def negotiate(self):
         pass
 
     @transition(
-        field=state, source=State.NEGOTIATED, target=State.CONFIRMED, permission=perms.may_review
+        field=state,
+        source=State.NEGOTIATED,
+        target=State.CONFIRMED,
+        permission=perms.may_review,
+        custom={"label": _("确认")},
     )
     def confirm(self):
         pass
 
     @transition(
-        field=state, source=State.CONFIRMED, target=State.EXECUTING, permission=perms.may_review
+        field=state,
+        source=State.CONFIRMED,
+        target=State.EXECUTING,
+        permission=perms.may_review,
+        custom={"label": _("下达任务书")},
     )
     def start_execution(self):
         pass
@@ -301,7 +352,11 @@ class Target(ConcurrentTransitionMixin, models.Model):
     # report, an approved cancellation request) is decided in execution's services, their only
     # callers; here only the states and who may.
     @transition(
-        field=state, source=State.EXECUTING, target=State.COMPLETED, permission=perms.may_close
+        field=state,
+        source=State.EXECUTING,
+        target=State.COMPLETED,
+        permission=perms.may_close,
+        custom={"label": _("办结"), "offered": False},
     )
     def complete(self):
         """Art. 14 办结审核: the general office accepted the completion report."""
@@ -311,6 +366,7 @@ class Target(ConcurrentTransitionMixin, models.Model):
         source=[State.CONFIRMED, State.EXECUTING],
         target=State.CANCELLED,
         permission=perms.may_close,
+        custom={"label": _("撤销"), "offered": False},
     )
     def cancel(self):
         """Art. 12: the general office approved a request to cancel the target."""
@@ -323,6 +379,7 @@ class Target(ConcurrentTransitionMixin, models.Model):
         source=[State.EXECUTING, State.COMPLETED],
         target=State.EVALUATED,
         permission=perms.may_evaluate,
+        custom={"label": _("考评结果发布"), "offered": False},
     )
     def evaluate(self):
         pass

@@ -4,9 +4,8 @@ Functions take ``(target, user)`` so django-fsm-2 can use them as transition per
 API and services all ask here. Reading is decided in ``targets.selectors.visible_targets``.
 """
 
-from django_fsm import has_transition_perm
-
 from accounts.access import Role, access_for
+from workflow.transitions import available_transitions
 
 EDITABLE_STATES = ("draft", "returned")
 FORMULATION_STATES = ("draft", "submitted", "returned", "negotiated")
@@ -25,6 +24,18 @@ def may_review(target, user) -> bool:
     """Negotiating, returning, confirming and starting execution belong to the general office
     (Art. 10–11: the office gathers and negotiates; the city government confirms)."""
     return access_for(user).is_general_office
+
+
+def may_use_review_queue(user) -> bool:
+    """The review queue (submitted and negotiated targets, the year-wide steps) is the general
+    office's working list (Art. 10–11)."""
+    return may_review(None, user)
+
+
+def may_move_year(user) -> bool:
+    """Confirming a year's whole negotiated set, or issuing the task book for all its confirmed
+    targets at once (Art. 10–11), is the general office's, like each target's review steps."""
+    return may_review(None, user)
 
 
 def may_close(target, user) -> bool:
@@ -93,9 +104,11 @@ TRANSITION_METHODS = {
 ACTIONS = ("edit", "comment", *TRANSITION_METHODS)
 
 
-def may_transition(target, user, name: str) -> bool:
-    """Whether ``user`` may perform transition ``name`` on ``target`` in its current state."""
-    return has_transition_perm(getattr(target, TRANSITION_METHODS[name]), user)
+def allowed_transitions(target, user, names=None) -> list[str]:
+    """The transitions (by the names pages and API use) ``user`` may perform on ``target`` now:
+    the permission and source states declared on each ``@transition`` of ``Target``."""
+    by_method = {TRANSITION_METHODS[n]: n for n in (names or TRANSITION_METHODS)}
+    return [by_method[m] for m in available_transitions(target, user, names=list(by_method))]
 
 
 def allowed_actions(target, user) -> list[str]:
@@ -106,5 +119,4 @@ def allowed_actions(target, user) -> list[str]:
         allowed.append("edit")
     if may_comment(target, user):
         allowed.append("comment")
-    allowed += [name for name in TRANSITION_METHODS if may_transition(target, user, name)]
-    return allowed
+    return allowed + allowed_transitions(target, user)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Ours, in import order: each may import only those above it.
     "audit",
+    "workflow",
     "workdays",
     "accounts",
     "notifications",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Renders what a service refuses on a page: 403/404 pages, a message and a way back.
+    "workflow.pages.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -103,9 +106,6 @@ LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default="30/m")
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Each role lands on its own page (config.views.home, issue 6).
 LOGIN_REDIRECT_URL = "home"
-# The mayor and the executive vice-mayor see the whole city (dashboards, targets, quarterly
-# reports; Shanghai Art. 17): leaders whose 职务 (User.title) is one of these.
-CITY_WIDE_LEADER_TITLES = ("市长", "常务副市长")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.exception_handler",
+    "EXCEPTION_HANDLER": "workflow.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_USER_RATE", default="2000/hour")},
 }
@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentStateEnum": "execution.models.AdjustmentRequest.State",
         "CoordinationStateEnum": "execution.models.CoordinationItem.State",
         "CompletionStateEnum": "execution.models.CompletionReport.State",
+        "InspectionStateEnum": "supervision.models.Inspection.State",
         # Execution (issue 5): report states and warning levels beside the targets' own.
         "ProgressReportStateEnum": "execution.models.ProgressReport.State",
         "WarningLevelEnum": "execution.models.WarningSnapshot.Level",

@@ -22,6 +22,7 @@ from .results import (
 )
 from .schemes import (
     compute_objective_sheets,
+    require_office,
     scheme_create,
     scheme_errors,
     scheme_new_version,
@@ -51,6 +52,7 @@ __all__ = [
     "indicator_save",
     "missing_sheets",
     "participants_set",
+    "require_office",
     "scheme_create",
     "scheme_errors",
     "scheme_lock",

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.errors import ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_diff, audit_record
+from workflow.errors import ValidationFailed
 
 from ..metrics import get_metric
 from ..models import DeductionRule, EvaluationScheme, GradeBand, Indicator, Participant, ScoringBody

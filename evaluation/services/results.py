@@ -6,17 +6,17 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from audit.services import audit_record
 from targets.models import Target
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import require_transition_permission, transition_apply
 
 from .. import permissions
 from ..models import EvaluationResult, EvaluationScheme, Feedback, ScoreSheet, TargetDeduction
 from ..scoring import as_result, compute_results
-from .schemes import lock_scheme, require_office
+from .schemes import lock_scheme, office_only, require_office, require_step
 
 TEXT_MAX = 20000
 
@@ -72,9 +72,9 @@ def missing_sheets(scheme: EvaluationScheme):
 
 
 def _evaluate_targets(scheme: EvaluationScheme, by) -> int:
-    """Move the year's executing and completed targets to 已评估 through the transition the
-    targets app declares (``Target.evaluate``), one locked row at a time, each audited."""
-    moved = 0
+    """Move the year's executing and completed targets to 已评估 through the targets' own
+    transition (``Target.evaluate``, whose permission is ``targets.permissions.may_evaluate``),
+    one locked row at a time, each audited on its own timeline."""
     targets = (
         Target.objects.select_for_update()
         .filter(
@@ -83,25 +83,16 @@ def _evaluate_targets(scheme: EvaluationScheme, by) -> int:
         )
         .order_by("pk")
     )
+    moved = 0
     for target in targets:
-        if not has_transition_perm(target.evaluate, by) or not can_proceed(target.evaluate):
-            raise NotPermitted(_("您无权将目标“%(code)s”标为已评估。") % {"code": target.code})
-        from_state = target.state
-        target.evaluate()
-        try:
-            target.save(update_fields=["state", "updated_at"])
-        except ConcurrentTransition as exc:
-            raise Conflict(
-                _("目标“%(code)s”已被他人处理，请刷新后重试。") % {"code": target.code}
-            ) from exc
-        audit_record(
-            actor=by,
-            obj=target,
-            action=AuditEvent.Action.TRANSITION,
-            transition="evaluate",
-            from_state=from_state,
-            to_state=target.state,
+        transition_apply(
+            target,
+            "evaluate",
+            by=by,
+            locked=True,
             comment=_("%(scheme)s结果发布") % {"scheme": scheme},
+            forbidden=_("您无权将目标“%(code)s”标为已评估。") % {"code": target.code},
+            raced=_("目标“%(code)s”已被他人处理，请刷新后重试。") % {"code": target.code},
         )
         moved += 1
     return moved
@@ -114,10 +105,10 @@ def scheme_publish(*, scheme: EvaluationScheme, by, reason: str = "") -> Evaluat
     内部通报). Sheets still missing need a recorded reason.
 
     Side effects: results, target transitions, audit rows."""
-    require_office(by)
+    require_transition_permission(scheme, "publish", by, message=office_only())
     scheme = lock_scheme(scheme)
-    if scheme.state != EvaluationScheme.State.LOCKED:
-        raise Conflict(_("须先锁定评分，才能发布结果（可能已被他人处理，请刷新）。"))
+    refused = _("须先锁定评分，才能发布结果（可能已被他人处理，请刷新）。")
+    require_step(scheme, "publish", by, refused)
     reason = (reason or "").strip()
     missing = missing_sheets(scheme).count()
     if missing and not reason:
@@ -127,26 +118,22 @@ def scheme_publish(*, scheme: EvaluationScheme, by, reason: str = "") -> Evaluat
         raise ValidationFailed(_("发布说明过长。"))
     computed = compute_results(scheme)
     EvaluationResult.objects.bulk_create(as_result(scheme, r) for r in computed)
-    scheme.state = EvaluationScheme.State.PUBLISHED
-    scheme.published_at = timezone.now()
-    scheme.publish_reason = reason
-    scheme.save(update_fields=["state", "published_at", "publish_reason"])
     moved = _evaluate_targets(scheme, by)
-    audit_record(
-        actor=by,
-        obj=scheme,
-        action=AuditEvent.Action.TRANSITION,
-        transition="publish",
-        from_state=EvaluationScheme.State.LOCKED,
-        to_state=scheme.state,
+    return transition_apply(
+        scheme,
+        "publish",
+        by=by,
+        locked=True,
         comment=reason,
+        stamps={"published_at": timezone.now(), "publish_reason": reason},
         changes={
             "results": [None, len(computed)],
             "targets_evaluated": [None, moved],
             "missing_sheets": [None, missing],
         },
+        forbidden=office_only(),
+        refused=refused,
     )
-    return scheme
 
 
 @transaction.atomic
@@ -206,58 +193,43 @@ def _lock_feedback(feedback: Feedback) -> Feedback:
 @transaction.atomic
 def feedback_acknowledge(*, feedback: Feedback, by) -> Feedback:
     """签收: the department confirms it received the suggestions."""
-    if not permissions.may_answer_feedback(feedback, by):
-        raise NotPermitted(_("只有被反馈部门的人员可以签收改进建议。"))
-    feedback = _lock_feedback(feedback)
-    if feedback.state != Feedback.State.SENT:
-        raise Conflict(_("改进建议已签收。"))
-    feedback.state = Feedback.State.ACKNOWLEDGED
-    feedback.acknowledged_by = by
-    feedback.acknowledged_at = timezone.now()
-    feedback.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
-    audit_record(
-        actor=by,
-        obj=feedback,
-        action=AuditEvent.Action.TRANSITION,
-        transition="acknowledge",
-        from_state=Feedback.State.SENT,
-        to_state=feedback.state,
-        scope=feedback.scheme,
+    forbidden = _("只有被反馈部门的人员可以签收改进建议。")
+    require_transition_permission(feedback, "acknowledge", by, message=forbidden)
+    return transition_apply(
+        _lock_feedback(feedback),
+        "acknowledge",
+        by=by,
+        locked=True,
+        stamps={"acknowledged_by": by, "acknowledged_at": timezone.now()},
+        forbidden=forbidden,
+        refused=_("改进建议已签收。"),
     )
-    return feedback
 
 
 @transaction.atomic
 def feedback_file_plan(*, feedback: Feedback, by, plan: str) -> Feedback:
     """整改计划: the department files how it will improve (Fujian 六: 制定整改措施)."""
-    if not permissions.may_answer_feedback(feedback, by):
-        raise NotPermitted(_("只有被反馈部门的人员可以报送整改计划。"))
+    forbidden = _("只有被反馈部门的人员可以报送整改计划。")
+    require_transition_permission(feedback, "file_plan", by, message=forbidden)
     feedback = _lock_feedback(feedback)
-    if feedback.state == Feedback.State.SENT:
-        raise Conflict(_("请先签收改进建议，再报送整改计划。"))
+    refused = _("请先签收改进建议，再报送整改计划。")
+    require_step(feedback, "file_plan", by, refused)
     plan = (plan or "").strip()
     if not plan:
         message = _("请填写整改计划。")
         raise ValidationFailed(message, field_errors={"plan": [message]})
     if len(plan) > TEXT_MAX:
         raise ValidationFailed(_("整改计划过长。"))
-    before = feedback.improvement_plan
-    from_state = feedback.state
-    feedback.improvement_plan = plan
-    feedback.state = Feedback.State.PLAN_FILED
-    feedback.plan_filed_at = timezone.now()
-    feedback.save(update_fields=["improvement_plan", "state", "plan_filed_at"])
-    audit_record(
-        actor=by,
-        obj=feedback,
-        action=AuditEvent.Action.TRANSITION,
-        transition="file_plan",
-        from_state=from_state,
-        to_state=feedback.state,
-        changes={"improvement_plan": [before, plan]},
-        scope=feedback.scheme,
+    return transition_apply(
+        feedback,
+        "file_plan",
+        by=by,
+        locked=True,
+        values={"improvement_plan": plan},
+        stamps={"plan_filed_at": timezone.now()},
+        forbidden=forbidden,
+        refused=refused,
     )
-    return feedback
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 open scoring (which freezes the scheme and creates the sheets), new versions.
 
 Every function: keyword-only arguments, ``by=user``, one transaction, permission check, state
-check on the locked row, ``audit_record`` in the same transaction.
+check on the locked row, the audit row in the same transaction. A state changes only through
+``workflow.transitions.transition_apply`` (the transitions of ``evaluation.models``).
 """
 
 from decimal import Decimal
@@ -13,11 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import Role, access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department
 from audit.models import AuditEvent
 from audit.services import audit_record
 from targets.models import PlanYear
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import (
+    available_transitions,
+    require_transition_permission,
+    transition_apply,
+)
 
 from .. import builtin, permissions
 from ..metrics import get_metric
@@ -35,9 +41,22 @@ from ..models import (
 HUNDRED = Decimal(100)
 
 
+def office_only() -> str:
+    return _("只有绩效管理办公室（目标办）可以管理考评方案。")
+
+
 def require_office(by) -> None:
+    """For what is no transition (building, editing, reminding, new versions)."""
     if not permissions.may_manage(by):
-        raise NotPermitted(_("只有绩效管理办公室（目标办）可以管理考评方案。"))
+        raise NotPermitted(office_only())
+
+
+def require_step(obj, name: str, by, message: str) -> None:
+    """``Conflict`` (409) when ``obj``'s state does not allow transition ``name`` now — asked
+    before any input is read or anything is computed, so who acts on a moved record hears
+    409 first; ``transition_apply`` asks again when it applies the step."""
+    if not available_transitions(obj, by, names=[name]):
+        raise Conflict(message)
 
 
 def lock_scheme(scheme: EvaluationScheme) -> EvaluationScheme:
@@ -429,11 +448,11 @@ def scheme_open_scoring(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
     body's indicators, and each department's self-evaluation sheet (Shanghai Art. 25; Fujian).
     A previous version still scoring is superseded (its sheets stay, unused).
 
-    Side effects: sheets, computed objective entries, an audit row."""
-    require_office(by)
+    Side effects: sheets, computed objective entries, audit rows."""
+    require_transition_permission(scheme, "open_scoring", by, message=office_only())
     scheme = lock_scheme(scheme)
-    if scheme.state != EvaluationScheme.State.DRAFT:
-        raise Conflict(_("该方案已开始评分（可能已被他人处理，请刷新）。"))
+    refused = _("该方案已开始评分（可能已被他人处理，请刷新）。")
+    require_step(scheme, "open_scoring", by, refused)
     errors = scheme_errors(scheme)
     if errors:
         raise ValidationFailed(
@@ -446,16 +465,13 @@ def scheme_open_scoring(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
         .filter(state__in=[EvaluationScheme.State.SCORING, EvaluationScheme.State.LOCKED])
     )
     for old in superseded:
-        old.state = EvaluationScheme.State.SUPERSEDED
-        old.save(update_fields=["state"])
-        audit_record(
-            actor=by,
-            obj=old,
-            action=AuditEvent.Action.TRANSITION,
-            transition="supersede",
-            from_state="scoring",
-            to_state=old.state,
+        transition_apply(
+            old,
+            "supersede",
+            by=by,
+            locked=True,
             comment=_("由第%(v)s版取代") % {"v": scheme.version},
+            forbidden=office_only(),
         )
     departments = [p.department for p in scheme.participants.select_related("department")]
     used_bodies = ScoringBody.objects.filter(scheme=scheme, indicators__isnull=False).distinct()
@@ -463,19 +479,17 @@ def scheme_open_scoring(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
     if scheme.self_evaluation:
         sheets += [_new_sheet(scheme, None, d, is_self=True) for d in departments]
     ScoreSheet.objects.bulk_create(sheets)
-    scheme.state = EvaluationScheme.State.SCORING
-    scheme.opened_at = timezone.now()
-    scheme.save(update_fields=["state", "opened_at"])
-    compute_objective_sheets(scheme)
-    audit_record(
-        actor=by,
-        obj=scheme,
-        action=AuditEvent.Action.TRANSITION,
-        transition="open_scoring",
-        from_state=EvaluationScheme.State.DRAFT,
-        to_state=scheme.state,
+    scheme = transition_apply(
+        scheme,
+        "open_scoring",
+        by=by,
+        locked=True,
+        stamps={"opened_at": timezone.now()},
         comment=_("生成评分表%(n)s张") % {"n": len(sheets)},
+        forbidden=office_only(),
+        refused=refused,
     )
+    compute_objective_sheets(scheme)
     return scheme
 
 

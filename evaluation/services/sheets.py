@@ -9,15 +9,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Membership, User
-from audit.models import AuditEvent
 from audit.services import audit_record
 from notifications.services import notify
+from workflow.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
+from workflow.transitions import require_transition_permission, transition_apply
 
 from .. import permissions
 from ..models import EvaluationScheme, ScoreEntry, ScoreSheet
-from .schemes import compute_objective_sheets, lock_scheme, require_office
+from .schemes import (
+    compute_objective_sheets,
+    lock_scheme,
+    office_only,
+    require_office,
+    require_step,
+)
 
 SUMMARY_MAX = 20000
 COMMENT_MAX = 2000
@@ -77,21 +83,20 @@ def sheet_save(
     Shanghai Art. 25); another body submits only after the department's self-evaluation is in.
     Anything wrong → nothing is saved.
 
-    Side effects: one audit row with before/after of each changed entry."""
-    if not permissions.is_rater_of(sheet, by):
+    Side effects: one audit row (``save_draft`` or ``submit``) with before/after of the
+    changed entries and summary."""
+    step = "submit" if submit else "save_draft"
+    if not permissions.may_fill_sheet(sheet, by):
         if permissions.reads_all(by):
             raise NotPermitted(_("您不是该评分表的评分人，不能填写。"))
         raise NotFoundForUser(_("评分表不存在或无权查看。"))
     sheet = _lock_sheet(sheet)
     scheme = sheet.scheme
-    if scheme.state != EvaluationScheme.State.SCORING or sheet.state not in (
-        ScoreSheet.State.ASSIGNED,
-        ScoreSheet.State.DRAFT,
-    ):
-        raise Conflict(
-            _("该评分表当前为“%(state)s”，不能再修改（方案：%(scheme)s）。")
-            % {"state": sheet.get_state_display(), "scheme": scheme.get_state_display()}
-        )
+    refused = _("该评分表当前为“%(state)s”，不能再修改（方案：%(scheme)s）。") % {
+        "state": sheet.get_state_display(),
+        "scheme": scheme.get_state_display(),
+    }
+    require_step(sheet, step, by, refused)
     if expected_version is not None and expected_version != sheet.version:
         raise Conflict(_("该评分表已被他人保存，请刷新后再填写。"))
     leaves = {leaf.pk: leaf for leaf in sheet_leaves(sheet)}
@@ -181,17 +186,19 @@ def sheet_save(
                 )
     if errors:
         raise ValidationFailed(_("评分表未保存，请更正标出的问题。"), field_errors=errors)
-    changes = {}
+    before_entries, after_entries = {}, {}
     for leaf_id, (points, passed, comment) in parsed.items():
         old = existing.get(leaf_id)
         before = (old.points, old.passed, old.comment) if old else (None, None, "")
         if (points, passed, comment) == before:
             continue
         name = leaves[leaf_id].name
-        changes[name] = [
-            {"points": _plain(before[0]), "passed": before[1], "comment": before[2]},
-            {"points": _plain(points), "passed": passed, "comment": comment},
-        ]
+        before_entries[name] = {
+            "points": _plain(before[0]),
+            "passed": before[1],
+            "comment": before[2],
+        }
+        after_entries[name] = {"points": _plain(points), "passed": passed, "comment": comment}
         if old:
             old.points, old.passed, old.comment = points, passed, comment
             old.save(update_fields=["points", "passed", "comment"])
@@ -199,30 +206,20 @@ def sheet_save(
             ScoreEntry.objects.create(
                 sheet=sheet, indicator_id=leaf_id, points=points, passed=passed, comment=comment
             )
-    if summary_value != sheet.summary:
-        changes["summary"] = [sheet.summary, summary_value]
-        sheet.summary = summary_value
-    from_state = sheet.state
-    sheet.state = ScoreSheet.State.SUBMITTED if submit else ScoreSheet.State.DRAFT
-    sheet.version += 1
-    sheet.saved_at = timezone.now()
-    fields = ["state", "version", "saved_at", "summary"]
+    now = timezone.now()
+    stamps = {"version": sheet.version + 1, "saved_at": now}
     if submit:
-        sheet.submitted_at = sheet.saved_at
-        sheet.submitted_by = by
-        fields += ["submitted_at", "submitted_by"]
-    sheet.save(update_fields=fields)
-    audit_record(
-        actor=by,
-        obj=sheet,
-        action=AuditEvent.Action.TRANSITION if submit else AuditEvent.Action.UPDATE,
-        transition="submit" if submit else "",
-        from_state=from_state if submit else "",
-        to_state=sheet.state if submit else "",
-        changes=changes,
-        scope=scheme,
+        stamps.update(submitted_at=now, submitted_by=by)
+    return transition_apply(
+        sheet,
+        step,
+        by=by,
+        locked=True,
+        values={"summary": summary_value},
+        stamps=stamps,
+        changes={"entries": [before_entries, after_entries]} if after_entries else None,
+        refused=refused,
     )
-    return sheet
 
 
 # The notification kind of a score-sheet reminder (评分催办, Shanghai 002 五.6 到期提醒).
@@ -286,14 +283,14 @@ def scheme_remind(*, scheme: EvaluationScheme, by, body_id=None, department_id=N
         sheets = sheets.filter(department_id=department_id)
     sheets = list(sheets)
     now = timezone.now()
+    # Not a step of the sheets: only the time of the reminder (a rater may be submitting now).
+    ScoreSheet.objects.filter(pk__in=[s.pk for s in sheets]).update(reminded_at=now)
     for sheet in sheets:
-        sheet.reminded_at = now
-        sheet.save(update_fields=["reminded_at"])
         send_sheet_reminder(sheet, key=f"sheet-remind-{sheet.pk}-{now.isoformat()}")
     audit_record(
         actor=by,
         obj=scheme,
-        action=AuditEvent.Action.COMMENT,
+        action="remind",
         comment=_("催办未提交的评分表%(n)s张") % {"n": len(sheets)},
     )
     return len(sheets)
@@ -302,25 +299,29 @@ def scheme_remind(*, scheme: EvaluationScheme, by, body_id=None, department_id=N
 @transaction.atomic
 def scheme_lock(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
     """锁定: collection ends. Submitted sheets are locked; objective sheets are recomputed on the
-    year's final records; unsubmitted sheets stay as they are (publishing then needs a reason)."""
-    require_office(by)
+    year's final records; unsubmitted sheets stay as they are (publishing then needs a reason).
+
+    Side effects: each submitted sheet's ``lock`` and the scheme's, each audited."""
+    require_transition_permission(scheme, "lock", by, message=office_only())
     scheme = lock_scheme(scheme)
-    if scheme.state != EvaluationScheme.State.SCORING:
-        raise Conflict(_("只有评分中的方案可以锁定（可能已被他人处理，请刷新）。"))
+    refused = _("只有评分中的方案可以锁定（可能已被他人处理，请刷新）。")
+    require_step(scheme, "lock", by, refused)
     compute_objective_sheets(scheme)
-    locked = scheme.sheets.filter(state=ScoreSheet.State.SUBMITTED).update(
-        state=ScoreSheet.State.LOCKED
+    submitted = list(
+        scheme.sheets.select_for_update(of=("self",))
+        .filter(state=ScoreSheet.State.SUBMITTED)
+        .select_related("scheme")
+        .order_by("pk")
     )
-    scheme.state = EvaluationScheme.State.LOCKED
-    scheme.locked_at = timezone.now()
-    scheme.save(update_fields=["state", "locked_at"])
-    audit_record(
-        actor=by,
-        obj=scheme,
-        action=AuditEvent.Action.TRANSITION,
-        transition="lock",
-        from_state=EvaluationScheme.State.SCORING,
-        to_state=scheme.state,
-        comment=_("锁定评分表%(n)s张") % {"n": locked},
+    for sheet in submitted:
+        transition_apply(sheet, "lock", by=by, locked=True, forbidden=office_only())
+    return transition_apply(
+        scheme,
+        "lock",
+        by=by,
+        locked=True,
+        stamps={"locked_at": timezone.now()},
+        comment=_("锁定评分表%(n)s张") % {"n": len(submitted)},
+        forbidden=office_only(),
+        refused=refused,
     )
-    return scheme

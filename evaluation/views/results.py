@@ -11,18 +11,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
 from accounts.models import Department
+from workflow.pages import redirect_on_error
+from workflow.transitions import available_transitions
 
 from .. import permissions, selectors, services
 from ..models import EvaluationScheme
-from ._common import _forbidden, _scheme
+from ._common import visible_scheme
 
 
 @login_required
 def results(request, pk):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     rows = selectors.result_list(user, scheme)
     last_year = selectors.previous_results(user, scheme) if rows else {}
     groups = {}
@@ -66,7 +67,7 @@ def _leaf_links(result, tree):
 @login_required
 def result_detail(request, pk, department_id):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     result = selectors.result_for(user, scheme, department_id)
     if result is None:
         raise Http404(_("没有该考评结果，或结果尚未发布。"))
@@ -126,63 +127,59 @@ def result_detail(request, pk, department_id):
             "self_sheet": self_sheet,
             "is_preview": scheme.state != EvaluationScheme.State.PUBLISHED,
             "is_office": permissions.may_manage(user),
-            "may_answer": feedback is not None and permissions.may_answer_feedback(feedback, user),
+            # What the reader may do with the feedback now: its transitions (签收, 整改计划).
+            "feedback_actions": available_transitions(feedback, user) if feedback else [],
             "linkable": list(selectors.linkable_targets(feedback)) if feedback else [],
         },
     )
 
 
+def _feedback_section(scheme_id, department_id) -> str:
+    return reverse("evaluation:result_detail", args=[scheme_id, department_id]) + "#feedback"
+
+
 @login_required
 @require_POST
+@redirect_on_error(lambda request, pk, department_id: _feedback_section(pk, department_id))
 def feedback_write(request, pk, department_id):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     department = get_object_or_404(Department, pk=department_id)
-    try:
-        services.feedback_write(
-            scheme=scheme,
-            department=department,
-            by=user,
-            suggestions=request.POST.get("suggestions", ""),
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("改进建议已反馈。"))
-    return redirect(
-        reverse("evaluation:result_detail", args=[scheme.pk, department.pk]) + "#feedback"
+    services.feedback_write(
+        scheme=scheme,
+        department=department,
+        by=user,
+        suggestions=request.POST.get("suggestions", ""),
     )
+    messages.success(request, _("改进建议已反馈。"))
+    return redirect(_feedback_section(scheme.pk, department.pk))
+
+
+def _feedback_page(request, pk, action):
+    """The result page a feedback action goes back to when refused (None: not visible)."""
+    ids = selectors.visible_feedback(request.user).filter(pk=pk)
+    found = ids.values_list("scheme_id", "department_id").first()
+    return _feedback_section(*found) if found else None
 
 
 @login_required
 @require_POST
+@redirect_on_error(_feedback_page)
 def feedback_action(request, pk, action):
     user = request.user
     feedback = get_object_or_404(selectors.visible_feedback(user), pk=pk)
-    try:
-        if action == "acknowledge":
-            services.feedback_acknowledge(feedback=feedback, by=user)
-            messages.success(request, _("已签收改进建议。"))
-        elif action == "plan":
-            services.feedback_file_plan(
-                feedback=feedback, by=user, plan=request.POST.get("plan", "")
-            )
-            messages.success(request, _("整改计划已报送。"))
-        elif action == "link":
-            target = get_object_or_404(
-                selectors.linkable_targets(feedback), pk=request.POST.get("target") or 0
-            )
-            services.feedback_link_target(feedback=feedback, target=target, by=user)
-            messages.success(request, _("已关联目标“%(code)s”。") % {"code": target.code})
-        else:
-            raise Http404
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except (ValidationFailed, ApplicationError) as exc:
-        messages.error(request, exc.message)
-    return redirect(
-        reverse("evaluation:result_detail", args=[feedback.scheme_id, feedback.department_id])
-        + "#feedback"
-    )
+    if action == "acknowledge":
+        services.feedback_acknowledge(feedback=feedback, by=user)
+        messages.success(request, _("已签收改进建议。"))
+    elif action == "plan":
+        services.feedback_file_plan(feedback=feedback, by=user, plan=request.POST.get("plan", ""))
+        messages.success(request, _("整改计划已报送。"))
+    elif action == "link":
+        target = get_object_or_404(
+            selectors.linkable_targets(feedback), pk=request.POST.get("target") or 0
+        )
+        services.feedback_link_target(feedback=feedback, target=target, by=user)
+        messages.success(request, _("已关联目标“%(code)s”。") % {"code": target.code})
+    else:
+        raise Http404
+    return redirect(_feedback_section(feedback.scheme_id, feedback.department_id))

@@ -12,16 +12,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
 from accounts.models import Department
 from supervision.models import AccountabilityRecord
 from targets import selectors as target_selectors
 from targets.models import PlanYear
+from workflow.errors import ValidationFailed
+from workflow.pages import form_errors, redirect_on_error
+from workflow.transitions import available_transitions
 
 from .. import builtin, permissions, selectors, services
 from ..metrics import metric_choices
 from ..models import EvaluationScheme, Indicator
-from ._common import _forbidden, _scheme
+from ._common import visible_scheme
 
 INDEX_SHEETS = 20
 PENDING_SHOWN = 200
@@ -55,24 +57,20 @@ def index(request):
 
 @login_required
 @require_POST
+@redirect_on_error("evaluation:index")
 def scheme_create(request):
     user = request.user
-    if not permissions.may_manage(user):
-        return _forbidden(request, _("只有绩效管理办公室（目标办）可以管理考评方案。"))
+    services.require_office(user)
     year = get_object_or_404(PlanYear, pk=request.POST.get("plan_year") or 0)
     source = None
     if request.POST.get("source"):
         source = get_object_or_404(EvaluationScheme, pk=request.POST["source"])
-    try:
-        scheme = services.scheme_create(
-            plan_year=year,
-            by=user,
-            template_key=request.POST.get("template", "") if source is None else "",
-            source=source,
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("evaluation:index")
+    scheme = services.scheme_create(
+        plan_year=year,
+        by=user,
+        template_key=request.POST.get("template", "") if source is None else "",
+        source=source,
+    )
     messages.success(request, _("考评方案已建立：%(s)s") % {"s": scheme})
     return redirect("evaluation:scheme_detail", pk=scheme.pk)
 
@@ -80,7 +78,7 @@ def scheme_create(request):
 @login_required
 def scheme_detail(request, pk):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     is_office = permissions.may_manage(user)
     return render(
         request,
@@ -94,6 +92,8 @@ def scheme_detail(request, pk):
             "participants": list(scheme.participants.select_related("department")),
             "errors": services.scheme_errors(scheme) if scheme.is_editable else [],
             "is_office": is_office,
+            # The steps offered come from the scheme's transitions (their permission and state).
+            "actions": available_transitions(scheme, user),
             "missing": services.missing_sheets(scheme).count()
             if scheme.state == EvaluationScheme.State.LOCKED
             else 0,
@@ -130,15 +130,14 @@ ACTION_DONE = {
 @require_POST
 def scheme_action(request, pk, action):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     if action not in SCHEME_ACTIONS:
         raise Http404
-    try:
+    with form_errors() as refused:
         outcome = SCHEME_ACTIONS[action](scheme, user, request.POST)
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    if refused.failed:
+        # The service's message alone: an incomplete scheme's already lists each problem.
+        messages.error(request, refused.message)
         back = "evaluation:scheme_progress" if action == "remind" else "evaluation:scheme_detail"
         return redirect(back, pk=scheme.pk)
     if action == "remind":
@@ -151,81 +150,80 @@ def scheme_action(request, pk, action):
     return redirect("evaluation:scheme_detail", pk=target.pk)
 
 
+def _save_part(request, scheme, user, part, departments) -> None:
+    """The service call of one part of the edit page."""
+    post = request.POST
+    if part == "settings":
+        services.scheme_update(
+            scheme=scheme,
+            by=user,
+            name=post.get("name", ""),
+            mode=post.get("mode", ""),
+            comment_below_percent=post.get("comment_below_percent", ""),
+            deduction_cap=post.get("deduction_cap", ""),
+            joint_lead_percent=post.get("joint_lead_percent", ""),
+            joint_responsible_percent=post.get("joint_responsible_percent", ""),
+            joint_cooperating_percent=post.get("joint_cooperating_percent", ""),
+            self_evaluation=post.get("self_evaluation") == "on",
+        )
+    elif part == "body":
+        body = get_object_or_404(scheme.bodies, pk=post.get("body") or 0)
+        rater = Department.objects.filter(pk=post.get("rater_department") or 0)
+        services.body_update(
+            body=body, by=user, weight=post.get("weight", ""), rater_department=rater.first()
+        )
+    elif part == "rule":
+        services.deduction_rule_save(
+            scheme=scheme,
+            by=user,
+            category=post.get("category", ""),
+            label=post.get("label", ""),
+            points_each=post.get("points_each", ""),
+            cap=post.get("cap", ""),
+        )
+    elif part == "band":
+        band = None
+        if post.get("band"):
+            band = get_object_or_404(scheme.grade_bands, pk=post["band"])
+        services.grade_band_save(
+            scheme=scheme,
+            by=user,
+            band=band,
+            name=post.get("name", ""),
+            order=post.get("order", ""),
+            category=post.get("category", ""),
+            min_score=post.get("min_score", ""),
+            max_percent=post.get("max_percent", ""),
+        )
+    elif part == "participants":
+        by_id = {d.pk: d for d in departments}
+        rows = []
+        for value in post.getlist("department"):
+            dept = by_id.get(int(value)) if value.isdigit() else None
+            if dept is not None:
+                rows.append((dept, post.get(f"category-{dept.pk}", "")))
+        services.participants_set(scheme=scheme, by=user, rows=rows)
+    else:
+        raise Http404
+
+
 @login_required
 def scheme_edit(request, pk):
     """The office edits a draft scheme's settings, its scoring bodies (weight, rating
     department) and the departments evaluated with their categories (Zhongshan Art. 21)."""
     user = request.user
-    scheme = _scheme(request, pk)
-    if not permissions.may_manage(user):
-        return _forbidden(request, _("只有绩效管理办公室（目标办）可以管理考评方案。"))
+    scheme = visible_scheme(request, pk)
+    services.require_office(user)
     departments = list(Department.objects.filter(is_active=True).exclude(kind="division"))
     error, field_errors = None, {}
     if request.method == "POST":
         part = request.POST.get("part")
-        try:
-            if part == "settings":
-                services.scheme_update(
-                    scheme=scheme,
-                    by=user,
-                    name=request.POST.get("name", ""),
-                    mode=request.POST.get("mode", ""),
-                    comment_below_percent=request.POST.get("comment_below_percent", ""),
-                    deduction_cap=request.POST.get("deduction_cap", ""),
-                    joint_lead_percent=request.POST.get("joint_lead_percent", ""),
-                    joint_responsible_percent=request.POST.get("joint_responsible_percent", ""),
-                    joint_cooperating_percent=request.POST.get("joint_cooperating_percent", ""),
-                    self_evaluation=request.POST.get("self_evaluation") == "on",
-                )
-            elif part == "body":
-                body = get_object_or_404(scheme.bodies, pk=request.POST.get("body") or 0)
-                rater = Department.objects.filter(pk=request.POST.get("rater_department") or 0)
-                services.body_update(
-                    body=body,
-                    by=user,
-                    weight=request.POST.get("weight", ""),
-                    rater_department=rater.first(),
-                )
-            elif part == "rule":
-                services.deduction_rule_save(
-                    scheme=scheme,
-                    by=user,
-                    category=request.POST.get("category", ""),
-                    label=request.POST.get("label", ""),
-                    points_each=request.POST.get("points_each", ""),
-                    cap=request.POST.get("cap", ""),
-                )
-            elif part == "band":
-                band = None
-                if request.POST.get("band"):
-                    band = get_object_or_404(scheme.grade_bands, pk=request.POST["band"])
-                services.grade_band_save(
-                    scheme=scheme,
-                    by=user,
-                    band=band,
-                    name=request.POST.get("name", ""),
-                    order=request.POST.get("order", ""),
-                    category=request.POST.get("category", ""),
-                    min_score=request.POST.get("min_score", ""),
-                    max_percent=request.POST.get("max_percent", ""),
-                )
-            elif part == "participants":
-                by_id = {d.pk: d for d in departments}
-                rows = []
-                for value in request.POST.getlist("department"):
-                    dept = by_id.get(int(value)) if value.isdigit() else None
-                    if dept is not None:
-                        rows.append((dept, request.POST.get(f"category-{dept.pk}", "")))
-                services.participants_set(scheme=scheme, by=user, rows=rows)
-            else:
-                raise Http404
-        except NotPermitted as exc:
-            return _forbidden(request, exc.message)
-        except ApplicationError as exc:
-            error, field_errors = exc.message, exc.field_errors
-        else:
+        with form_errors() as outcome:
+            _save_part(request, scheme, user, part, departments)
+        if not outcome.failed:
             messages.success(request, _("考评方案已保存。"))
             return redirect(reverse("evaluation:scheme_edit", args=[scheme.pk]) + f"#{part}")
+        error, field_errors = outcome.message, outcome.error.field_errors
         scheme.refresh_from_db()
     chosen = {p.department_id: p.category for p in scheme.participants.all()}
     return render(
@@ -255,43 +253,41 @@ def scheme_edit(request, pk):
     )
 
 
+def _deductions_section(request, pk):
+    return reverse("evaluation:scheme_detail", args=[pk]) + "#target-deductions"
+
+
 @login_required
 @require_POST
+@redirect_on_error(_deductions_section)
 def target_deduction_add(request, pk):
     """目标扣分 (条块连坐): the office names the target by its code."""
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     code = (request.POST.get("target") or "").strip()
     target = (
         target_selectors.visible_targets(user).filter(plan_year=scheme.plan_year, code=code).first()
     )
-    try:
-        if target is None:
-            raise ValidationFailed(_("本考评年度没有编号为“%(code)s”的目标。") % {"code": code})
-        services.target_deduction_add(
-            scheme=scheme,
-            target=target,
-            by=user,
-            points=request.POST.get("points", ""),
-            reason=request.POST.get("reason", ""),
-            reference=request.POST.get("reference", ""),
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("目标扣分已录入。"))
-    return redirect(reverse("evaluation:scheme_detail", args=[scheme.pk]) + "#target-deductions")
+    if target is None:
+        raise ValidationFailed(_("本考评年度没有编号为“%(code)s”的目标。") % {"code": code})
+    services.target_deduction_add(
+        scheme=scheme,
+        target=target,
+        by=user,
+        points=request.POST.get("points", ""),
+        reason=request.POST.get("reason", ""),
+        reference=request.POST.get("reference", ""),
+    )
+    messages.success(request, _("目标扣分已录入。"))
+    return redirect(_deductions_section(request, scheme.pk))
 
 
 @login_required
 def indicator_edit(request, pk, indicator_id=None):
     """Add or change one indicator of a scheme being drafted (the rest: /admin/)."""
     user = request.user
-    scheme = _scheme(request, pk)
-    if not permissions.may_manage(user):
-        return _forbidden(request, _("只有绩效管理办公室（目标办）可以管理考评方案。"))
+    scheme = visible_scheme(request, pk)
+    services.require_office(user)
     indicator = None
     if indicator_id is not None:
         indicator = get_object_or_404(Indicator, pk=indicator_id, scheme=scheme)
@@ -301,7 +297,7 @@ def indicator_edit(request, pk, indicator_id=None):
     if values is not None:
         parent = scheme.indicators.filter(pk=values.get("parent") or 0).first()
         body = scheme.bodies.filter(pk=values.get("body") or 0).first()
-        try:
+        with form_errors() as outcome:
             services.indicator_save(
                 scheme=scheme,
                 by=user,
@@ -315,14 +311,10 @@ def indicator_edit(request, pk, indicator_id=None):
                 responsible_text=values.get("responsible_text", ""),
                 metric=values.get("metric", ""),
             )
-        except NotPermitted as exc:
-            return _forbidden(request, exc.message)
-        except ApplicationError as exc:
-            error = exc.message
-            field_errors = exc.field_errors
-        else:
+        if not outcome.failed:
             messages.success(request, _("指标已保存。"))
             return redirect("evaluation:scheme_detail", pk=scheme.pk)
+        error, field_errors = outcome.message, outcome.error.field_errors
     return render(
         request,
         "evaluation/indicator_form.html",
@@ -343,7 +335,7 @@ def indicator_edit(request, pk, indicator_id=None):
 @login_required
 def scheme_progress(request, pk):
     user = request.user
-    scheme = _scheme(request, pk)
+    scheme = visible_scheme(request, pk)
     if not permissions.reads_all(user):
         raise PermissionDenied(_("收集进度仅供目标办、督查室和审计查看。"))
     pending = (

@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFoundForUser, NotPermitted
+from workflow.errors import NotPermitted
+from workflow.pages import form_errors, paginate
 
 from .. import permissions, selectors, services
 from ..metrics import get_metric
 from ..models import ScoreSheet
-from ._common import PAGE_SIZE, _forbidden
 
 
 @login_required
@@ -24,16 +23,14 @@ def sheet_list(request):
     state = request.GET.get("state")
     if state in ScoreSheet.State.values:
         sheets = sheets.filter(state=state)
-    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, sheets)
     return render(
         request,
         "evaluation/sheet_list.html",
         {
             "sheets": page.object_list,
             "page_obj": page,
-            "querystring": query.urlencode(),
+            "querystring": querystring,
             "states": ScoreSheet.State.choices,
             "state": state,
         },
@@ -71,7 +68,8 @@ def sheet_detail(request, pk):
     values = None
     if request.method == "POST":
         if not editable:
-            return _forbidden(request, _("您不能修改该评分表。"))
+            # Only the form the page offers (the sheet's save_draft/submit transitions) posts.
+            raise NotPermitted(_("您不能修改该评分表。"))
         values = request.POST
         entries = {}
         for leaf in services.sheet_leaves(sheet):
@@ -82,7 +80,7 @@ def sheet_detail(request, pk):
                 comment=values.get(f"comment-{leaf.pk}", ""),
             )
         version = values.get("version")
-        try:
+        with form_errors() as outcome:
             sheet = services.sheet_save(
                 sheet=sheet,
                 by=user,
@@ -91,17 +89,13 @@ def sheet_detail(request, pk):
                 submit=values.get("submit") == "1",
                 expected_version=int(version) if version and version.isdigit() else None,
             )
-        except (NotPermitted, NotFoundForUser) as exc:
-            return _forbidden(request, exc.message)
-        except ApplicationError as exc:
-            error = exc.message
-            field_errors = exc.field_errors
-        else:
+        if not outcome.failed:
             if sheet.state == ScoreSheet.State.SUBMITTED:
                 messages.success(request, _("评分表已提交。"))
             else:
                 messages.success(request, _("评分表已暂存为草稿。"))
             return redirect("evaluation:sheet_detail", pk=sheet.pk)
+        error, field_errors = outcome.message, outcome.error.field_errors
     self_sheet = None
     if not sheet.is_self:
         self_sheet = (

@@ -19,10 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.errors import NotFoundForUser, ValidationFailed
 from accounts.models import Department
-from targets.api import ERRORS, PlainDecimalModelSerializer, validated
 from targets.selectors import visible_targets
+from workflow.api import ERRORS, PlainDecimalModelSerializer, validated
+from workflow.errors import NotFoundForUser, ValidationFailed
 
 from ..files import attachment_response
 from ..models import (
@@ -115,8 +115,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, obj) -> list[str]:
-        user = self.context["request"].user
-        return ["approve", "reject"] if perms.may_decide_adjustment(obj, user) else []
+        return perms.adjustment_decisions(obj, self.context["request"].user)
 
 
 class AdjustmentCreateSerializer(serializers.Serializer):
@@ -248,6 +247,7 @@ class CoordinationItemSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     leader_name = serializers.CharField(source="leader.__str__", read_only=True, default=None)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = CoordinationItem
@@ -271,8 +271,14 @@ class CoordinationItemSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolved_by",
             "resolution",
+            "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, obj) -> list[str]:
+        """The steps the reader may take now: escalate, resolve (from the item's transitions)."""
+        return perms.coordination_steps(obj, self.context["request"].user)
 
 
 class CoordinationDetailSerializer(CoordinationItemSerializer):
@@ -337,7 +343,10 @@ class CoordinationItemViewSet(
 
     def _answer(self, item, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=item.pk)
-        return Response(CoordinationDetailSerializer(fresh).data, status=code)
+        return Response(
+            CoordinationDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=code,
+        )
 
     def create(self, request, *args, **kwargs):
         data = validated(CoordinationCreateSerializer(data=request.data))
@@ -443,6 +452,7 @@ class CoordinationItemViewSet(
 class CompletionReportSerializer(PlainDecimalModelSerializer):
     target_code = serializers.CharField(source="target.code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = CompletionReport
@@ -461,8 +471,16 @@ class CompletionReportSerializer(PlainDecimalModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "review_comment",
+            "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, obj) -> list[str]:
+        """The decisions the reader may take now, named as their endpoints: accept, return
+        (the transition ``return_report``: ``return`` is a Python keyword)."""
+        steps = perms.completion_decisions(obj, self.context["request"].user)
+        return ["return" if step == "return_report" else step for step in steps]
 
 
 class CompletionCreateSerializer(serializers.Serializer):

@@ -13,10 +13,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import NotFoundForUser
-from targets.api import ERRORS, PlainDecimalField, PlainDecimalModelSerializer, validated
 from targets.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Milestone, Target
 from targets.selectors import visible_targets
+from workflow.api import ERRORS, PlainDecimalField, PlainDecimalModelSerializer, validated
+from workflow.errors import NotFoundForUser
 
 from ..files import attachment_response
 from ..models import ProgressReport, WarningExplanation, WarningSnapshot

@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from targets.api import ERRORS, PlainDecimalModelSerializer, validated
+from workflow.api import ERRORS, PlainDecimalModelSerializer, validated
 
 from ..models import QuarterlyInstruction, QuarterlyReport, QuarterlyReportItem
 from ..permissions import quarterly as perms
@@ -90,7 +90,7 @@ class AnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True)
 
 
-def _transition(summary):
+def _transition_schema(summary):
     return extend_schema(
         summary=summary,
         tags=[TAG],
@@ -137,21 +137,21 @@ class QuarterlyReportViewSet(
         )
         return self._done(report)
 
-    @_transition(gettext_lazy("报送季度报告（部门主要负责人）"))
+    @_transition_schema(gettext_lazy("报送季度报告（部门主要负责人）"))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._done(
             services.quarterly_report_submit(report=self.get_object(), by=request.user)
         )
 
-    @_transition(gettext_lazy("转呈分管市领导（目标办）"))
+    @_transition_schema(gettext_lazy("转呈分管市领导（目标办）"))
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         return self._done(
             services.quarterly_report_forward(report=self.get_object(), by=request.user)
         )
 
-    @_transition(gettext_lazy("标记已阅（市领导）"))
+    @_transition_schema(gettext_lazy("标记已阅（市领导）"))
     @action(detail=True, methods=["post"], url_path="mark-read")
     def mark_read(self, request, pk=None):
         return self._done(

@@ -156,7 +156,9 @@ class AdjustmentForm(forms.Form):
         return proposed
 
     def add_service_errors(self, field_errors) -> list[str]:
-        """Puts the service's messages next to their fields; returns those that have none."""
+        """Puts the service's messages next to their fields (a proposed milestone or department
+        row next to the row it was posted in); those that have none become the form's own
+        errors, and are returned."""
         rest = []
         sent = getattr(self, "_sent_rows", {})
         for key, messages in field_errors.items():
@@ -172,6 +174,7 @@ class AdjustmentForm(forms.Form):
                 if name in self.fields:
                     self.add_error(name, message)
                 else:
+                    self.add_error(None, message)
                     rest.append(message)
         return rest
 

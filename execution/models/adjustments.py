@@ -3,16 +3,29 @@ a written request by its lead department, approved by the general office."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
 from targets.models import Target
 
 from ..files import evidence_upload_to
+from ..permissions import changes as perms
+
+# An adjustment's before/after (its ``changes`` and its audit events) is keyed by the target's
+# field names: the target's content is what a request proposes to change.
+TARGET_KEYS = ("target_value", "measures", "milestones", "departments", "state")
 
 
-class AdjustmentRequest(models.Model):
+def _target_field_label(name: str) -> str:
+    from workflow.events import field_label
+
+    return field_label(Target, name)
+
+
+class AdjustmentRequest(ConcurrentTransitionMixin, models.Model):
     class Kind(models.TextChoices):
         CHANGE = "change", _("调整内容")
         CANCEL = "cancel", _("撤销目标")
@@ -42,7 +55,7 @@ class AdjustmentRequest(models.Model):
     proposed = models.JSONField(_("拟调整内容"), default=dict, blank=True)
     attachment = models.FileField(_("申请附件"), upload_to=evidence_upload_to, max_length=200)
     attachment_name = models.CharField(_("附件名称"), max_length=200)
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
     )
     department = models.ForeignKey(
@@ -85,8 +98,47 @@ class AdjustmentRequest(models.Model):
             ),
         ]
 
+    # The target's fields named in the request's audit events read with the target's labels.
+    AUDIT_FIELDS = {name: lazy(_target_field_label, str)(name) for name in TARGET_KEYS}
+
     def __str__(self):
         return _("%(code)s 调整申请（%(when)s）") % {
             "code": self.target.code,
             "when": self.requested_at.strftime("%Y-%m-%d") if self.requested_at else "",
         }
+
+    @classmethod
+    def audit_display(cls, name, value):
+        """Values of the target's fields read as they do on the target's own timeline."""
+        if name in TARGET_KEYS:
+            from workflow.events import display_value
+
+            return display_value(Target, name, value)
+        return None
+
+    @property
+    def audit_scope(self):
+        """Its events are on the target's timeline too (one history per target, Art. 14)."""
+        return self.target
+
+    # Transitions: the methods only move the state; execution.services.adjustments does the rest
+    # (the target's new content or its cancellation, the notification).
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.APPROVED,
+        permission=perms.may_decide,
+        custom={"label": _("批准调整")},
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.REJECTED,
+        permission=perms.may_decide,
+        custom={"label": _("不予批准")},
+    )
+    def reject(self):
+        pass

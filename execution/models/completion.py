@@ -5,14 +5,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
 from targets.models import Target
 
 from ..files import evidence_upload_to
+from ..permissions import changes as perms
 
 
-class CompletionReport(models.Model):
+class CompletionReport(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("待审核")
         ACCEPTED = "accepted", _("审核通过")
@@ -33,7 +35,7 @@ class CompletionReport(models.Model):
     )
     evidence = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, max_length=200)
     evidence_name = models.CharField(_("佐证材料名称"), max_length=200)
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
     submitted_by = models.ForeignKey(
@@ -68,3 +70,30 @@ class CompletionReport(models.Model):
 
     def __str__(self):
         return _("%(code)s 办结报告") % {"code": self.target.code}
+
+    @property
+    def audit_scope(self):
+        """Its events are on the target's timeline too (one history per target, Art. 14)."""
+        return self.target
+
+    # Transitions: the methods only move the state; execution.services.completion does the rest
+    # (the target's 办结 on acceptance, the notification).
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.ACCEPTED,
+        permission=perms.may_review,
+        custom={"label": _("办结审核通过")},
+    )
+    def accept(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RETURNED,
+        permission=perms.may_review,
+        custom={"label": _("退回办结报告")},
+    )
+    def return_report(self):
+        pass

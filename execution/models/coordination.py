@@ -6,12 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Department
 from targets.models import Target
 
+from ..permissions import changes as perms
 
-class CoordinationItem(models.Model):
+
+class CoordinationItem(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("协调中")
         ESCALATED = "escalated", _("已提请市领导协调")
@@ -48,7 +51,7 @@ class CoordinationItem(models.Model):
         blank=True,
         related_name="+",
     )
-    state = models.CharField(
+    state = FSMField(
         _("状态"), max_length=20, choices=State.choices, default=State.OPEN, db_index=True
     )
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
@@ -81,6 +84,41 @@ class CoordinationItem(models.Model):
 
     def __str__(self):
         return _("协调事项：%(subject)s") % {"subject": self.subject}
+
+    @property
+    def audit_scope(self):
+        """Its events are on the target's timeline too (one history per target, Art. 14)."""
+        return self.target
+
+    @classmethod
+    def audit_display(cls, name, value):
+        """The coordination sheet (``duties``) is recorded one line per department."""
+        if name == "duties" and isinstance(value, list):
+            return [str(line) for line in value] or ["—"]
+        return None
+
+    # Transitions: the methods only move the state; execution.services.coordination does the
+    # rest (the e-mail to the vice-mayor, the notice of the result). The beat task escalates
+    # overdue items by the same transition's states, set-based.
+    @transition(
+        field=state,
+        source=State.OPEN,
+        target=State.ESCALATED,
+        permission=perms.may_escalate,
+        custom={"label": _("提请市领导协调")},
+    )
+    def escalate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.OPEN, State.ESCALATED],
+        target=State.RESOLVED,
+        permission=perms.may_resolve,
+        custom={"label": _("确认已解决")},
+    )
+    def resolve(self):
+        pass
 
 
 class CoordinationDuty(models.Model):

@@ -1,9 +1,9 @@
 """Progress reports (进展, Shanghai Art. 14, 16), their evidence, and the computed early warning
 (预警) kept per target and period so its trend can be shown.
 
-State changes are declared here with django-fsm-2 and performed only by
-``execution.progress_services``, which checks the permission, locks, saves, writes the audit
-trail in the target's scope and queues the warning recomputation.
+State changes are declared here with django-fsm-2 (each with its permission and its label) and
+performed only by ``execution.services.progress`` through ``workflow.transitions.transition_apply``,
+which locks, checks the permission, saves and writes the audit trail in the target's scope.
 """
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from accounts.models import Department
 from targets.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Target
 
 from ..files import evidence_upload_to
+from ..permissions import progress as perms
 
 
 class ProgressReport(ConcurrentTransitionMixin, models.Model):
@@ -32,12 +33,6 @@ class ProgressReport(ConcurrentTransitionMixin, models.Model):
         VERIFIED = "verified", _("已审核")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
-    # How the target's timeline names this record's transitions.
-    TRANSITION_LABELS = {
-        "submit": _("报送"),
-        "verify": _("审核"),
-        "return_to_department": _("退回"),
-    }
 
     target = models.ForeignKey(
         Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="progress_reports"
@@ -142,16 +137,39 @@ class ProgressReport(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.target.code} {self.period_start:%Y-%m} {self.get_kind_display()}"
 
-    # Transitions only move the state; execution.progress_services does everything else.
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    @property
+    def audit_scope(self):
+        """A report's events also show on its target's timeline (Art. 14 全程记录)."""
+        return self.target
+
+    # Transitions only move the state; execution.services.progress does everything else.
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED],
+        target=State.SUBMITTED,
+        permission=perms.may_submit,
+        custom={"label": _("报送")},
+    )
     def submit(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.VERIFIED)
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.VERIFIED,
+        permission=perms.may_verify,
+        custom={"label": _("审核")},
+    )
     def verify(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RETURNED,
+        permission=perms.may_return,
+        custom={"label": _("退回")},
+    )
     def return_to_department(self):
         pass
 

@@ -3,8 +3,9 @@ quarterly summary (季度汇总) — Shanghai Art. 17: "每季度向分管副市
 
 The drafting task (execution.tasks.quarterly) fills the *drafted* columns from the quarter's
 verified progress; the department writes the *narrative* columns. Re-drafting rewrites only the
-drafted columns, never what a person wrote. State changes are performed only by
-``execution.services.quarterly``.
+drafted columns, never what a person wrote. State changes (each transition with its permission
+and label) are performed only by ``execution.services.quarterly`` through
+``workflow.transitions.transition_apply``.
 """
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Department
 from targets.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, PlanYear, Target
 
+from ..permissions import quarterly as perms
+
 
 class QuarterlyReport(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
@@ -24,11 +27,8 @@ class QuarterlyReport(ConcurrentTransitionMixin, models.Model):
         FORWARDED = "forwarded", _("已转呈市领导")
         READ = "read", _("市领导已阅")
 
-    TRANSITION_LABELS = {
-        "submit": _("报送季度报告"),
-        "forward": _("转呈分管市领导"),
-        "mark_read": _("市领导已阅"),
-    }
+    # Change keys of the audit trail that are no field of the report (workflow.events).
+    AUDIT_FIELDS = {"items": _("各目标情况说明"), "instruction_answer": _("批示落实情况")}
 
     plan_year = models.ForeignKey(
         PlanYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="+"
@@ -91,15 +91,41 @@ class QuarterlyReport(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.plan_year.year} Q{self.quarter} {self.department}"
 
-    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    @classmethod
+    def audit_display(cls, name, value):
+        """The targets' narratives of an edit (``items``: target code → 情况说明), one line each."""
+        if name == "items" and isinstance(value, dict):
+            return [f"{code}：{text or '—'}" for code, text in value.items()]
+        return None
+
+    # Transitions only move the state; execution.services.quarterly does everything else.
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        permission=perms.may_submit,
+        custom={"label": _("报送季度报告")},
+    )
     def submit(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.FORWARDED)
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.FORWARDED,
+        permission=perms.may_forward,
+        custom={"label": _("转呈分管市领导")},
+    )
     def forward(self):
         pass
 
-    @transition(field=state, source=State.FORWARDED, target=State.READ)
+    @transition(
+        field=state,
+        source=State.FORWARDED,
+        target=State.READ,
+        permission=perms.may_read_as_leader,
+        custom={"label": _("市领导已阅")},
+    )
     def mark_read(self):
         pass
 
@@ -194,8 +220,6 @@ class QuarterlySummary(ConcurrentTransitionMixin, models.Model):
         DRAFT = "draft", _("起草中")
         PUBLISHED = "published", _("已印发")
 
-    TRANSITION_LABELS = {"publish": _("印发季度汇总")}
-
     plan_year = models.ForeignKey(
         PlanYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="+"
     )
@@ -231,6 +255,12 @@ class QuarterlySummary(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.plan_year.year} Q{self.quarter} {self._meta.verbose_name}"
 
-    @transition(field=state, source=State.DRAFT, target=State.PUBLISHED)
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.PUBLISHED,
+        permission=perms.may_publish_summary,
+        custom={"label": _("印发季度汇总")},
+    )
     def publish(self):
         pass

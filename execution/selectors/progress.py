@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_for
 from accounts.models import Department
+from audit.models import AuditEvent
 from targets.models import PlanYear, Target, TargetDepartment
 from targets.selectors import visible_targets
 
@@ -63,6 +64,11 @@ def report_detail_queryset(user) -> QuerySet[ProgressReport]:
         )
         .prefetch_related(Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")))
     )
+
+
+def report_history(report: ProgressReport) -> QuerySet[AuditEvent]:
+    """The report's own audit trail, oldest first (its page's 办理记录, Art. 14 全程记录)."""
+    return AuditEvent.objects.for_object(report)
 
 
 def report_list(user) -> QuerySet[ProgressReport]:

@@ -11,6 +11,7 @@ Summaries: the general office all of them; leaders, supervision and auditors the
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import access_for
+from audit.models import AuditEvent
 
 from ..models import QuarterlyInstruction, QuarterlyReport, QuarterlyReportItem, QuarterlySummary
 from ..permissions.quarterly import is_city_wide_leader
@@ -92,3 +93,8 @@ def visible_summaries(user) -> QuerySet[QuarterlySummary]:
     if access.reads_everything or access.is_leader:
         return qs.filter(state=QuarterlySummary.State.PUBLISHED)
     return qs.none()
+
+
+def history(obj) -> QuerySet[AuditEvent]:
+    """A quarterly report's or summary's own audit trail, oldest first (Art. 14 全程记录)."""
+    return AuditEvent.objects.for_object(obj)

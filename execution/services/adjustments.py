@@ -12,15 +12,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.access import access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from targets import services as target_services
 from targets.models import Target
 from targets.permissions import ADJUSTABLE_STATES
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import lock, require_transition_permission, transition_apply
 
 from .. import notices
 from ..files import check_evidence_file
@@ -141,6 +142,13 @@ def _lock_target(target: Target) -> Target:
     return Target.objects.select_for_update().select_related("plan_year").get(pk=target.pk)
 
 
+def require_requester(target: Target, by: User) -> None:
+    """Only the lead department's head asks to adjust a target (Art. 12): the form page asks
+    this before it shows the form, the service before it reads any input."""
+    if not perms.speaks_for_lead(target, by):
+        raise NotPermitted(_("只有牵头部门主要负责人可以申请调整目标。"))
+
+
 @transaction.atomic
 def adjustment_request_create(
     *,
@@ -157,8 +165,7 @@ def adjustment_request_create(
 
     Side effects: an audit row on the target's timeline with the proposed before/after.
     """
-    if not perms.speaks_for_lead(target, by):
-        raise NotPermitted(_("只有牵头部门主要负责人可以申请调整目标。"))
+    require_requester(target, by)
     target = _lock_target(target)
     if target.state not in ADJUSTABLE_STATES:
         raise ValidationFailed(
@@ -219,6 +226,7 @@ def adjustment_request_create(
         actor=by,
         obj=adjustment,
         action=AuditEvent.Action.CREATE,
+        # The target's fields (AdjustmentRequest.AUDIT_FIELDS), as the request proposes them.
         changes=changes,
         comment=f"{adjustment.get_reason_display()}：{explanation}",
         scope=target,
@@ -236,22 +244,6 @@ def _json_safe(value):
     return value
 
 
-def _lock_pending(adjustment: AdjustmentRequest, by: User) -> AdjustmentRequest:
-    if not access_for(by).is_general_office:
-        raise NotPermitted(_("只有市政府办公厅（目标办）可以审批调整申请。"))
-    # The row lock serialises two office users deciding at once: the second waits, then finds
-    # the request decided.
-    locked = (
-        AdjustmentRequest.objects.select_for_update().select_related("target").get(pk=adjustment.pk)
-    )
-    if not perms.may_decide_adjustment(locked, by):
-        raise Conflict(
-            _("该调整申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。")
-            % {"state": locked.get_state_display()}
-        )
-    return locked
-
-
 def _comment(comment: str, *, required: bool) -> str:
     comment = (comment or "").strip()
     if required and not comment:
@@ -261,26 +253,29 @@ def _comment(comment: str, *, required: bool) -> str:
     return comment
 
 
-def _decide(adjustment, by, state, comment, **extra):
-    adjustment.state = state
-    adjustment.decided_by = by
-    adjustment.decided_at = timezone.now()
-    adjustment.decision_comment = comment
-    for key, value in extra.items():
-        setattr(adjustment, key, value)
-    adjustment.save(update_fields=["state", "decided_by", "decided_at", "decision_comment", *extra])
-    event = audit_record(
-        actor=by,
-        obj=adjustment,
-        action=AuditEvent.Action.TRANSITION,
-        transition="approve" if state == AdjustmentRequest.State.APPROVED else "reject",
-        from_state=AdjustmentRequest.State.PENDING,
-        to_state=state,
+DECIDE_FORBIDDEN = _lazy("只有市政府办公厅（目标办）可以审批调整申请。")
+
+
+def _decide(adjustment, by, name, comment) -> AdjustmentRequest:
+    """批准 or 不予批准 through the one transition path, in this stage's words. The row lock
+    serialises two office users deciding at once: the second waits, then finds it decided."""
+    locked = lock(adjustment)
+    return transition_apply(
+        locked,
+        name,
+        by=by,
         comment=comment,
-        scope=adjustment.target,
+        stamps={"decided_by": by, "decided_at": timezone.now(), "decision_comment": comment},
+        locked=True,
+        forbidden=str(DECIDE_FORBIDDEN),
+        refused=_("该调整申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。")
+        % {"state": locked.get_state_display()},
     )
+
+
+def _notify(adjustment, name) -> None:
+    event = AuditEvent.objects.with_action(adjustment, name).for_object(adjustment).latest("id")
     notices.adjustment_decided(adjustment, event)
-    return adjustment
 
 
 @transaction.atomic
@@ -291,32 +286,31 @@ def adjustment_request_approve(
     content and revision, or the target's cancellation (Art. 12).
 
     Side effects: the target's new version and revision (or its cancellation), audit rows on the
-    request and the target.
+    request and the target; the requester is notified.
     """
+    require_transition_permission(adjustment, "approve", by, message=str(DECIDE_FORBIDDEN))
     comment = _comment(comment, required=False)
-    adjustment = _lock_pending(adjustment, by)
+    adjustment = _decide(adjustment, by, "approve", comment)
     target = _lock_target(adjustment.target)
     if adjustment.kind == AdjustmentRequest.Kind.CANCEL:
         target_services.target_cancel(target=target, by=by)
-        return _decide(adjustment, by, AdjustmentRequest.State.APPROVED, comment)
-    data, fields, errors = proposed_input(target, adjustment.proposed)
-    if errors:
-        raise ValidationFailed(_("调整后的目标内容有误，未作修改。"), field_errors=errors)
-    target, diff = target_services.target_apply_adjustment(
-        target=target,
-        by=by,
-        data=data,
-        fields=fields,
-        comment=_("依调整申请修改（%(reason)s）") % {"reason": adjustment.get_reason_display()},
-    )
-    return _decide(
-        adjustment,
-        by,
-        AdjustmentRequest.State.APPROVED,
-        comment,
-        changes=diff,
-        result_version=target.version,
-    )
+    else:
+        data, fields, errors = proposed_input(target, adjustment.proposed)
+        if errors:
+            raise ValidationFailed(_("调整后的目标内容有误，未作修改。"), field_errors=errors)
+        target, diff = target_services.target_apply_adjustment(
+            target=target,
+            by=by,
+            data=data,
+            fields=fields,
+            comment=_("依调整申请修改（%(reason)s）") % {"reason": adjustment.get_reason_display()},
+        )
+        # As applied: the snapshots' before/after, and the version the change produced.
+        adjustment.changes = diff
+        adjustment.result_version = target.version
+        adjustment.save(update_fields=["changes", "result_version"])
+    _notify(adjustment, "approve")
+    return adjustment
 
 
 @transaction.atomic
@@ -324,6 +318,8 @@ def adjustment_request_reject(
     *, adjustment: AdjustmentRequest, by: User, comment: str
 ) -> AdjustmentRequest:
     """不予批准: the target stays as it is; the office says why."""
+    require_transition_permission(adjustment, "reject", by, message=str(DECIDE_FORBIDDEN))
     comment = _comment(comment, required=True)
-    adjustment = _lock_pending(adjustment, by)
-    return _decide(adjustment, by, AdjustmentRequest.State.REJECTED, comment)
+    adjustment = _decide(adjustment, by, "reject", comment)
+    _notify(adjustment, "reject")
+    return adjustment

@@ -7,14 +7,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.access import Role, access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
+from accounts.access import Role
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from targets import services as target_services
 from targets.models import Target
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import lock, require_transition_permission, transition_apply
 
 from .. import notices
 from ..files import check_evidence_file
@@ -86,42 +88,34 @@ def completion_report_file(
         obj=report,
         action=AuditEvent.Action.CREATE,
         comment=summary,
-        changes={"completion_evidence": [None, checked.display_name]},
+        changes={"evidence": [None, checked.display_name]},
         scope=target,
     )
     return report
 
 
-def _lock_submitted(report: CompletionReport, by: User) -> CompletionReport:
-    if not access_for(by).is_general_office:
-        raise NotPermitted(_("只有市政府办公厅（目标办）可以审核办结报告。"))
-    locked = CompletionReport.objects.select_for_update().select_related("target").get(pk=report.pk)
-    if not perms.may_review_completion(locked, by):
-        raise Conflict(
-            _("该办结报告已%(state)s，不能再审核（可能已被他人处理，请刷新）。")
-            % {"state": locked.get_state_display()}
-        )
-    return locked
+REVIEW_FORBIDDEN = _lazy("只有市政府办公厅（目标办）可以审核办结报告。")
 
 
-def _review(report, by, state, comment):
-    report.state = state
-    report.reviewed_by = by
-    report.reviewed_at = timezone.now()
-    report.review_comment = comment
-    report.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
-    event = audit_record(
-        actor=by,
-        obj=report,
-        action=AuditEvent.Action.TRANSITION,
-        transition="accept" if state == CompletionReport.State.ACCEPTED else "return",
-        from_state=CompletionReport.State.SUBMITTED,
-        to_state=state,
+def _review(report, by, name, comment) -> CompletionReport:
+    """审核通过 or 退回 through the one transition path, in this stage's words."""
+    locked = lock(report)
+    return transition_apply(
+        locked,
+        name,
+        by=by,
         comment=comment,
-        scope=report.target,
+        stamps={"reviewed_by": by, "reviewed_at": timezone.now(), "review_comment": comment},
+        locked=True,
+        forbidden=str(REVIEW_FORBIDDEN),
+        refused=_("该办结报告已%(state)s，不能再审核（可能已被他人处理，请刷新）。")
+        % {"state": locked.get_state_display()},
     )
+
+
+def _notify(report, name) -> None:
+    event = AuditEvent.objects.with_action(report, name).for_object(report).latest("id")
     notices.completion_decided(report, event)
-    return report
 
 
 def _comment(comment, *, required):
@@ -137,11 +131,16 @@ def _comment(comment, *, required):
 def completion_report_accept(
     *, report: CompletionReport, by: User, comment: str = ""
 ) -> CompletionReport:
-    """审核通过: the target is completed (已办结)."""
+    """审核通过: the target is completed (已办结).
+
+    Side effects: the target's 办结 transition, audit rows on both; the department is notified.
+    """
+    require_transition_permission(report, "accept", by, message=str(REVIEW_FORBIDDEN))
     comment = _comment(comment, required=False)
-    report = _lock_submitted(report, by)
+    report = _review(report, by, "accept", comment)
     target_services.target_complete(target=report.target, by=by)
-    return _review(report, by, CompletionReport.State.ACCEPTED, comment)
+    _notify(report, "accept")
+    return report
 
 
 @transaction.atomic
@@ -149,6 +148,8 @@ def completion_report_return(
     *, report: CompletionReport, by: User, comment: str
 ) -> CompletionReport:
     """退回: the target stays in execution; the department may file again."""
+    require_transition_permission(report, "return_report", by, message=str(REVIEW_FORBIDDEN))
     comment = _comment(comment, required=True)
-    report = _lock_submitted(report, by)
-    return _review(report, by, CompletionReport.State.RETURNED, comment)
+    report = _review(report, by, "return_report", comment)
+    _notify(report, "return_report")
+    return report

@@ -8,18 +8,23 @@ keeps the exchange. States: open → escalated → resolved (open → resolved d
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.access import Role, access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
+from accounts.access import Role
 from accounts.models import Department, LeaderPortfolio, User
-from audit.context import current_request_id
 from audit.models import AuditEvent
 from audit.services import audit_diff, audit_record
 from targets.models import Target
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import (
+    lock,
+    require_transition_permission,
+    transition_apply,
+    transition_apply_many,
+)
 
 from .. import notices
 from ..models import CoordinationDuty, CoordinationItem, CoordinationMessage
@@ -55,6 +60,18 @@ def responsible_leader(target: Target) -> User | None:
     return portfolio.leader if portfolio else None
 
 
+def require_raiser(target: Target, by: User) -> None:
+    """Only the lead department (staff or head) raises a coordination item (Art. 16)."""
+    if not perms.speaks_for_lead(target, by, Role.STAFF, Role.HEAD):
+        raise NotPermitted(_("只有牵头部门可以提出需协调事项。"))
+
+
+def require_may_raise(target: Target, by: User) -> None:
+    """The form page: only the lead department, and only for an executing target."""
+    if not perms.may_raise_coordination(target, by):
+        raise NotPermitted(_("只有牵头部门可以为执行中的目标提出需协调事项。"))
+
+
 @transaction.atomic
 def coordination_item_raise(
     *,
@@ -70,8 +87,7 @@ def coordination_item_raise(
 
     Side effects: an audit row on the target's timeline.
     """
-    if not perms.speaks_for_lead(target, by, Role.STAFF, Role.HEAD):
-        raise NotPermitted(_("只有牵头部门可以提出需协调事项。"))
+    require_raiser(target, by)
     target = (
         Target.objects.select_for_update(of=("self",))
         .select_related("lead_leader")
@@ -111,10 +127,10 @@ def coordination_item_raise(
         obj=item,
         action=AuditEvent.Action.CREATE,
         changes={
-            "coordination_subject": [None, subject],
-            "coordination_departments": [None, [str(d) for d in departments]],
-            "coordination_due_date": [None, due_date.isoformat()],
-            "coordination_leader": [None, str(item.leader) if item.leader else None],
+            "subject": [None, subject],
+            "departments": [None, [str(d) for d in departments]],
+            "due_date": [None, due_date.isoformat()],
+            "leader": [None, str(item.leader) if item.leader else None],
         },
         comment=description,
         scope=target,
@@ -122,19 +138,31 @@ def coordination_item_raise(
     return item
 
 
-def _lock(item: CoordinationItem) -> CoordinationItem:
-    return (
-        CoordinationItem.objects.select_for_update(of=("self",))
-        .select_related("target", "leader")
-        .get(pk=item.pk)
+def _stale(item) -> str:
+    return _("该协调事项当前为“%(state)s”，不能执行此操作（可能已被他人处理，请刷新）。") % {
+        "state": item.get_state_display()
+    }
+
+
+ESCALATE_FORBIDDEN = _lazy("只有牵头部门或目标办可以提请市领导协调。")
+RESOLVE_FORBIDDEN = _lazy("只有牵头部门、目标办或分管市领导可以确认协调结果。")
+
+
+def _step(item, name, *, by, forbidden, check=None, **kwargs) -> CoordinationItem:
+    """A step of the item through the one transition path, in this stage's words; ``check``
+    looks at the locked row first."""
+    locked = lock(item)
+    if check is not None:
+        check(locked)
+    return transition_apply(
+        locked, name, by=by, locked=True, forbidden=str(forbidden), refused=_stale(locked), **kwargs
     )
 
 
-def _stale(item) -> Conflict:
-    return Conflict(
-        _("该协调事项当前为“%(state)s”，不能执行此操作（可能已被他人处理，请刷新）。")
-        % {"state": item.get_state_display()}
-    )
+def _has_leader(item) -> None:
+    # Asked of an open item only: for one already moved on, the transition's 409 says more.
+    if item.leader_id is None and item.state == CoordinationItem.State.OPEN:
+        raise ValidationFailed(_("该目标没有牵头市领导，牵头部门也不在任何市领导的分管范围内。"))
 
 
 @transaction.atomic
@@ -143,31 +171,17 @@ def coordination_item_escalate(
 ) -> CoordinationItem:
     """提请市领导协调 by hand, before the deadline (Art. 16). Side effects: an audit row; the
     vice-mayor is e-mailed after commit."""
-    access = access_for(by)
-    if not (
-        access.is_general_office or perms.speaks_for_lead(item.target, by, Role.STAFF, Role.HEAD)
-    ):
-        raise NotPermitted(_("只有牵头部门或目标办可以提请市领导协调。"))
-    item = _lock(item)
-    if not perms.may_escalate_coordination(item, by):
-        raise _stale(item)
-    if item.leader_id is None:
-        raise ValidationFailed(_("该目标没有牵头市领导，牵头部门也不在任何市领导的分管范围内。"))
-    comment = (comment or "").strip()[:TEXT_MAX_LENGTH]
-    item.state = CoordinationItem.State.ESCALATED
-    item.escalated_at = timezone.now()
-    item.escalated_by = by
-    item.save(update_fields=["state", "escalated_at", "escalated_by"])
-    audit_record(
-        actor=by,
-        obj=item,
-        action=AuditEvent.Action.TRANSITION,
-        transition="escalate",
-        from_state=CoordinationItem.State.OPEN,
-        to_state=item.state,
-        comment=comment,
-        changes={"coordination_leader": [None, str(item.leader)]},
-        scope=item.target,
+    require_transition_permission(item, "escalate", by, message=str(ESCALATE_FORBIDDEN))
+    item = _step(
+        item,
+        "escalate",
+        by=by,
+        forbidden=ESCALATE_FORBIDDEN,
+        check=_has_leader,
+        comment=(comment or "").strip()[:TEXT_MAX_LENGTH],
+        stamps={"escalated_at": timezone.now(), "escalated_by": by},
+        # Whom it went to (fixed when raised), as the beat task's escalations record it.
+        changes={"leader": [None, str(item.leader)]},
     )
     notices.coordination_escalated(
         [
@@ -189,67 +203,50 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
     e-mailed after commit.
 
     Set-based — the same few queries whatever the number of items — and idempotent: an item is
-    escalated once, because only open ones are picked. Items without a responsible leader stay
-    open (the general office sees them in its list). Returns how many were escalated.
+    escalated once, because only those the ``escalate`` transition may leave are picked. Items
+    without a responsible leader stay open (the general office sees them in its list). The
+    states and the audit event are those of ``CoordinationItem.escalate``, by the system (no
+    permission asked), as ``transition_apply`` would write them one by one. Returns how many
+    were escalated.
     """
     today = today or timezone.localdate()
-    now = timezone.now()
     # Locked and skipped when someone is working on them, so a hand escalation or resolution in
     # progress is not overwritten.
-    rows = list(
-        CoordinationItem.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(state=CoordinationItem.State.OPEN, due_date__lt=today, leader__isnull=False)
-        .values_list(
+    rows = transition_apply_many(
+        CoordinationItem.objects.filter(due_date__lt=today, leader__isnull=False)
+        .select_related("target", "leader", "raising_department")
+        .only(
             "pk",
             "subject",
-            "target_id",
-            "leader__display_name",
-            "leader__username",
-            "leader_id",
+            "state",
             "due_date",
+            "target_id",
             "target__code",
             "target__title",
+            "target__state",
+            "leader_id",
+            "leader__display_name",
+            "leader__username",
+            "raising_department_id",
             "raising_department__name",
-        )
-    )
-    if not rows:
-        return 0
-    CoordinationItem.objects.filter(pk__in=[r[0] for r in rows]).update(
-        state=CoordinationItem.State.ESCALATED, escalated_at=now, escalated_by=None
-    )
-    item_type = ContentType.objects.get_for_model(CoordinationItem)
-    target_type = ContentType.objects.get_for_model(Target)
-    request_id = current_request_id()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            occurred_at=now,
-            actor=None,
-            actor_name=_("系统（到期自动提请）"),
-            action=AuditEvent.Action.TRANSITION,
-            content_type=item_type,
-            object_id=str(pk),
-            object_repr=(_("协调事项：%(subject)s") % {"subject": subject})[:300],
-            transition="escalate",
-            from_state=CoordinationItem.State.OPEN,
-            to_state=CoordinationItem.State.ESCALATED,
-            changes={"coordination_leader": [None, display or username]},
-            comment=_("协调时限已过仍未解决，自动提请分管市领导协调。"),
-            request_id=request_id,
-            scope_content_type=target_type,
-            scope_object_id=str(target_id),
-        )
-        for pk, subject, target_id, display, username, *_rest in rows
+        ),
+        "escalate",
+        by=None,
+        stamps={"escalated_at": timezone.now(), "escalated_by": None},
+        changes=lambda item: {"leader": [None, item.leader.display_name or item.leader.username]},
+        comment=_("协调时限已过仍未解决，自动提请分管市领导协调。"),
+        actor_name=_("系统（到期自动提请）"),
     )
     # Each vice-mayor is told in the same transaction (the outbox), set-based like the rest.
     notices.coordination_escalated(
         (
-            CoordinationItem(pk=pk, subject=subject, due_date=due),
-            code,
-            title,
-            department,
-            leader_id,
+            item,
+            item.target.code,
+            item.target.title,
+            item.raising_department.name,
+            item.leader_id,
         )
-        for pk, subject, _t, _d, _u, leader_id, due, code, title, department in rows
+        for item in rows
     )
     return len(rows)
 
@@ -258,33 +255,17 @@ def coordination_escalate_overdue(*, today: datetime.date | None = None) -> int:
 def coordination_item_resolve(
     *, item: CoordinationItem, by: User, resolution: str
 ) -> CoordinationItem:
-    """协调解决: the result is recorded and the item closed."""
-    access = access_for(by)
-    if not (
-        access.is_general_office
-        or perms.speaks_for_lead(item.target, by, Role.STAFF, Role.HEAD)
-        or (item.leader_id is not None and item.leader_id == access.user_id)
-    ):
-        raise NotPermitted(_("只有牵头部门、目标办或分管市领导可以确认协调结果。"))
+    """协调解决: the result is recorded and the item closed. Side effects: the departments
+    concerned (and the vice-mayor, if it was escalated) are told."""
+    require_transition_permission(item, "resolve", by, message=str(RESOLVE_FORBIDDEN))
     resolution = _text(resolution, "resolution", label_message=_("请写明协调结果。"))
-    item = _lock(item)
-    if not perms.may_resolve_coordination(item, by):
-        raise _stale(item)
-    from_state = item.state
-    item.state = CoordinationItem.State.RESOLVED
-    item.resolved_at = timezone.now()
-    item.resolved_by = by
-    item.resolution = resolution
-    item.save(update_fields=["state", "resolved_at", "resolved_by", "resolution"])
-    audit_record(
-        actor=by,
-        obj=item,
-        action=AuditEvent.Action.TRANSITION,
-        transition="resolve",
-        from_state=from_state,
-        to_state=item.state,
+    item = _step(
+        item,
+        "resolve",
+        by=by,
+        forbidden=RESOLVE_FORBIDDEN,
         comment=resolution,
-        scope=item.target,
+        stamps={"resolved_at": timezone.now(), "resolved_by": by, "resolution": resolution},
     )
     notices.coordination_resolved(item, by)
     return item
@@ -296,12 +277,12 @@ def coordination_message_add(*, item: CoordinationItem, by: User, body: str) -> 
     involved = list(item.departments.values_list("pk", flat=True))
     if not perms.may_post_coordination_message(item, by, involved):
         if item.state == CoordinationItem.State.RESOLVED:
-            raise _stale(item)
+            raise Conflict(_stale(item))
         raise NotPermitted(_("您不能在该协调事项中发表意见。"))
     body = _text(body, "body", label_message=_("请填写意见内容。"))
     message = CoordinationMessage.objects.create(item=item, author=by, body=body)
     audit_record(
-        actor=by, obj=item, action=AuditEvent.Action.COMMENT, comment=body, scope=item.target
+        actor=by, obj=item, action=AuditEvent.Action.COMMENT, comment=body, scope=item.audit_scope
     )
     return message
 
@@ -319,16 +300,11 @@ def coordination_sheet_set(
 ) -> list[CoordinationDuty]:
     """工作协调单: who does what, among the lead department and the departments concerned.
     Replaces the sheet as a whole (each version is in the audit trail)."""
-    access = access_for(by)
-    if not (
-        access.is_general_office
-        or (item.leader_id is not None and item.leader_id == access.user_id)
-        or perms.speaks_for_lead(item.target, by, Role.HEAD)
-    ):
+    if not perms.may_assign_duties(item, by):
         raise NotPermitted(_("只有目标办、分管市领导或牵头部门主要负责人可以下发工作协调单。"))
-    item = _lock(item)
+    item = lock(item)
     if not perms.may_write_sheet(item, by):
-        raise _stale(item)
+        raise Conflict(_stale(item))
     allowed = set(item.departments.values_list("pk", flat=True)) | {item.raising_department_id}
     errors: dict[str, list[str]] = {}
     seen = set()
@@ -360,7 +336,7 @@ def coordination_sheet_set(
         actor=by,
         obj=item,
         action=AuditEvent.Action.UPDATE,
-        changes=audit_diff({"coordination_duties": before}, {"coordination_duties": after}),
-        scope=item.target,
+        changes=audit_diff({"duties": before}, {"duties": after}),
+        scope=item.audit_scope,
     )
     return rows

@@ -2,7 +2,7 @@
 (Shanghai Art. 14–16). Every function runs in one transaction, checks the permission and the
 state, locks what races, saves with ``update_fields``, writes the audit trail in the target's
 scope (so it shows on the target's timeline) and queues the early-warning recomputation after
-commit.
+commit. A report's state changes only through ``workflow.transitions.transition_apply``.
 """
 
 from dataclasses import dataclass
@@ -10,15 +10,15 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.access import Role, access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
+from accounts.access import access_for
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from audit.services import audit_diff, audit_record
 from targets.models import Milestone, Target, TargetDepartment
-from targets.services import _column_value, _decimal_error, plain_value
+from targets.services import column_value, decimal_error, plain_value
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import lock, require_transition_permission, transition_apply
 
 from .. import clock, notices, periods
 from ..files import check_evidence_file
@@ -28,8 +28,6 @@ from ..selectors.progress import explanation_required
 
 TEXT_MAX_LENGTH = 5000
 MAX_FILES_PER_REPORT = 10
-# Transition fields recorded as before/after in the audit trail.
-AUDITED_FIELDS = ("verified_value", "verified_percent", "verification_reason", "is_late")
 
 
 @dataclass
@@ -87,7 +85,7 @@ def _input_errors(data: ReportInput, *, target: Target, kind: str) -> dict[str, 
         if target.kind == Target.Kind.QUALITATIVE and data.percent_complete is None:
             add("percent_complete", _("定性目标须填写完成进度（%）。"))
     if data.actual_value is not None:
-        message = _decimal_error(data.actual_value, ProgressReport._meta.get_field("actual_value"))
+        message = decimal_error(data.actual_value, ProgressReport._meta.get_field("actual_value"))
         if message:
             add("actual_value", message)
     if data.percent_complete is not None and not (0 <= data.percent_complete <= 100):
@@ -129,11 +127,11 @@ def _store_files(report: ProgressReport, checked, by: User) -> list[str]:
 def _apply(report: ProgressReport, data: ReportInput, target: Target) -> None:
     quantitative = target.kind == Target.Kind.QUANTITATIVE
     report.actual_value = (
-        _column_value(data.actual_value, ProgressReport._meta.get_field("actual_value"))
+        column_value(data.actual_value, ProgressReport._meta.get_field("actual_value"))
         if quantitative
         else None
     )
-    report.percent_complete = _column_value(
+    report.percent_complete = column_value(
         data.percent_complete, ProgressReport._meta.get_field("percent_complete")
     )
     report.narrative = (data.narrative or "").strip()
@@ -155,6 +153,23 @@ def reporting_department_for(target: Target, user: User) -> Department | None:
         .first()
     )
     return row.department if row else None
+
+
+def filing_department(target: Target, user: User) -> Department:
+    """The department ``user`` files ``target``'s progress for, or ``NotPermitted`` (403) when
+    the user may not file on it now — asked before a page shows the form (Art. 14, 16)."""
+    department = reporting_department_for(target, user)
+    if department is None:
+        raise NotPermitted(_("只有牵头部门和配合部门可以填报该目标的进展。"))
+    if target.state != Target.State.EXECUTING:
+        raise NotPermitted(_("只有执行中的目标可以填报进展。"))
+    return department
+
+
+def require_may_edit(report: ProgressReport, user: User) -> None:
+    """``NotPermitted`` (403) unless ``user`` may edit ``report`` now (before the form shows)."""
+    if not perms.may_edit(report, user):
+        raise NotPermitted(_("该进展报告当前不能由您修改。"))
 
 
 @transaction.atomic
@@ -253,10 +268,11 @@ def progress_report_create(
 def _lock(report: ProgressReport) -> ProgressReport:
     # The row lock serialises two people acting on one report: the second waits, then sees the
     # first one's result (and is told so) instead of overwriting it.
-    return (
-        ProgressReport.objects.select_for_update()
-        .select_related("target__plan_year", "target__lead_department", "department")
-        .get(pk=report.pk)
+    return lock(
+        report,
+        queryset=ProgressReport.objects.select_related(
+            "target__plan_year", "target__lead_department", "department"
+        ),
     )
 
 
@@ -311,34 +327,39 @@ def progress_report_update(
     return report
 
 
-def _transition(report: ProgressReport, by: User, name: str, *, fields: dict, comment: str = ""):
-    method = getattr(report, name)
-    if not can_proceed(method):
-        raise Conflict(
-            _("进展报告当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
-            % {"state": report.get_state_display()}
-        )
-    from_state = report.state
-    method()
-    for key, value in fields.items():
-        setattr(report, key, value)
-    report.updated_at = clock.now()
-    try:
-        report.save(update_fields=["state", "updated_at", *fields])
-    except ConcurrentTransition as exc:
-        raise Conflict(_("该进展报告已被他人处理，请刷新后查看。")) from exc
-    report._audit_event = audit_record(
-        actor=by,
-        obj=report,
-        action=AuditEvent.Action.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=report.state,
+def _transition(report: ProgressReport, by: User, name: str, *, comment: str = "", **fields):
+    """The report's step through the one transition path (``transition_apply``), with this
+    stage's words for a refused or raced step. ``report`` is the locked row."""
+    return transition_apply(
+        report,
+        name,
+        by=by,
         comment=comment,
-        changes={k: [None, plain_value(v)] for k, v in fields.items() if k in AUDITED_FIELDS},
-        scope=report.target,
+        locked=True,
+        **fields,
+        forbidden=_forbidden(name),
+        refused=_("进展报告当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
+        % {"state": report.get_state_display()},
+        raced=_("该进展报告已被他人处理，请刷新后查看。"),
     )
-    return report
+
+
+def _forbidden(name: str) -> str:
+    return {
+        "submit": _("只有本部门主要负责人可以报送进展报告。"),
+        "verify": _("只有目标办或督查室可以审核进展报告。"),
+        "return_to_department": _("只有目标办或督查室可以退回进展报告。"),
+    }[name]
+
+
+def _require_permission(report: ProgressReport, name: str, by: User) -> None:
+    """Asked before any input is read: who may never do it hears 403, not a 400 about a field."""
+    require_transition_permission(report, name, by, message=_forbidden(name))
+
+
+def _event(report: ProgressReport, name: str) -> AuditEvent:
+    """The audit event the transition ``name`` just wrote (notifications are keyed by it)."""
+    return AuditEvent.objects.for_object(report).with_action(report, name).latest("pk")
 
 
 def _check_comment(comment: str, *, key="comment") -> str:
@@ -357,8 +378,7 @@ def progress_report_submit(
     sent after its due date is marked late. While the target is red and its lead department has
     not explained why, its main report is not accepted (the explanation comes first)."""
     report = _lock(report)
-    if report.department_id not in access_for(by).departments_with(Role.HEAD):
-        raise NotPermitted(_("只有本部门主要负责人可以报送进展报告。"))
+    _require_permission(report, "submit", by)
     comment = _check_comment(comment)
     if (
         report.kind == ProgressReport.Kind.MAIN
@@ -370,13 +390,13 @@ def progress_report_submit(
             % {"code": report.target.code}
         )
     now = clock.now()
-    late = clock.today() > report.due_date
     return _transition(
         report,
         by,
         "submit",
-        fields={"submitted_by": by, "submitted_at": now, "is_late": late},
         comment=comment,
+        values={"is_late": clock.today() > report.due_date},
+        stamps={"submitted_by": by, "submitted_at": now, "updated_at": now},
     )
 
 
@@ -403,9 +423,9 @@ def progress_report_verify(
     office says, or — for a quantitative target with an expected value — by comparing the
     verified value with it. Side effects: audit rows (report and node target) in the target's
     scope; the early warning is recomputed after commit."""
-    if not perms.is_verifier(by):
-        raise NotPermitted(_("只有目标办或督查室可以审核进展报告。"))
+    _require_permission(report, "verify", by)
     report = _lock(report)
+    # The state before the input: a report someone else verified first is 409, not a 400.
     if report.state != ProgressReport.State.SUBMITTED:
         raise Conflict(
             _("进展报告当前为“%(state)s”状态，不能审核（可能已被他人处理，请刷新）。")
@@ -422,7 +442,7 @@ def progress_report_verify(
     if target.kind != Target.Kind.QUANTITATIVE:
         verified_value = None
     elif verified_value is not None:
-        message = _decimal_error(verified_value, ProgressReport._meta.get_field("verified_value"))
+        message = decimal_error(verified_value, ProgressReport._meta.get_field("verified_value"))
         if message:
             errors["verified_value"] = [message]
     if verified_percent is not None and not (0 <= verified_percent <= 100):
@@ -436,22 +456,32 @@ def progress_report_verify(
         errors["milestone_status"] = [_("请选择有效的节点目标完成情况。")]
     if errors:
         raise ValidationFailed(_("未审核，请更正标出的问题。"), field_errors=errors)
-    fields = {
-        "verified_value": _column_value(
+    values = {
+        "verified_value": column_value(
             verified_value, ProgressReport._meta.get_field("verified_value")
         ),
-        "verified_percent": _column_value(
+        "verified_percent": column_value(
             verified_percent, ProgressReport._meta.get_field("verified_percent")
         ),
         "verification_reason": reason if differs else "",
-        "verification_comment": comment,
-        "verified_by": by,
-        "verified_at": clock.now(),
     }
-    report = _transition(report, by, "verify", fields=fields, comment=reason or comment)
+    now = clock.now()
+    report = _transition(
+        report,
+        by,
+        "verify",
+        comment=reason or comment,
+        values=values,
+        stamps={
+            "verification_comment": comment,
+            "verified_by": by,
+            "verified_at": now,
+            "updated_at": now,
+        },
+    )
     if differs:
         # Art. 14: the department learns the verified value and why (issue 7: one path).
-        notices.report_verified_different(report, report._audit_event)
+        notices.report_verified_different(report, _event(report, "verify"))
     if report.kind == ProgressReport.Kind.MAIN:
         _milestone_from_report(report, by, milestone_status or None)
     _queue_recompute()
@@ -531,17 +561,20 @@ def milestone_set_status(*, milestone: Milestone, by: User, status: str, reason:
 @transaction.atomic
 def progress_report_return(*, report: ProgressReport, by: User, comment: str) -> ProgressReport:
     """退回: the office sends the report back to the department with its reasons."""
-    if not perms.is_verifier(by):
-        raise NotPermitted(_("只有目标办或督查室可以退回进展报告。"))
+    _require_permission(report, "return_to_department", by)
     report = _lock(report)
     comment = _check_comment(comment)
     if not comment:
         message = _("退回时必须填写退回意见。")
         raise ValidationFailed(message, field_errors={"comment": [message]})
     report = _transition(
-        report, by, "return_to_department", fields={"return_comment": comment}, comment=comment
+        report,
+        by,
+        "return_to_department",
+        comment=comment,
+        stamps={"return_comment": comment, "updated_at": clock.now()},
     )
-    notices.report_returned(report, comment, report._audit_event)
+    notices.report_returned(report, comment, _event(report, "return_to_department"))
     return report
 
 

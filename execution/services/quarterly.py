@@ -4,7 +4,8 @@ Art. 17: each quarter the departments report to their vice-mayor through the gen
 Drafting (``quarterly_draft``, run by beat after the quarter's due date and on demand) fills
 the drafted columns from the quarter's verified progress; re-drafting rewrites only those, and
 only while the report is a draft — never a narrative a person wrote. Every transition and
-instruction is audited in the same transaction; notifications go through
+instruction is audited in the same transaction; every state change goes through
+``workflow.transitions.transition_apply``; notifications go through
 ``notifications.services.notify``.
 """
 
@@ -12,15 +13,15 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.access import access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import LeaderPortfolio, Membership, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from notifications.services import notify
 from targets.models import Milestone, PlanYear, Target
+from workflow.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
+from workflow.transitions import lock, require_transition_permission, transition_apply
 
 from .. import clock, periods
 from ..models import (
@@ -56,7 +57,7 @@ def _text(value, field, *, required_message=None) -> str:
     return value
 
 
-def _check_quarter(quarter) -> int:
+def check_quarter(quarter) -> int:
     try:
         quarter = int(quarter)
     except (TypeError, ValueError):
@@ -143,7 +144,7 @@ def quarterly_draft(*, plan_year: PlanYear, quarter: int, by: User | None = None
     when beat runs it. Returns the number of reports created or refreshed."""
     if by is not None and not perms.may_draft(by):
         raise NotPermitted(_("只有目标办可以起草季度报告。"))
-    quarter = _check_quarter(quarter)
+    quarter = check_quarter(quarter)
     # Two drafting runs of one year (beat and the office's button) wait for each other rather
     # than both inserting the same department's report.
     PlanYear.objects.select_for_update().filter(pk=plan_year.pk).first()
@@ -193,6 +194,19 @@ def quarterly_draft(*, plan_year: PlanYear, quarter: int, by: User | None = None
     QuarterlyReport.objects.filter(pk__in=draft_ids).update(drafted_at=now)
     _draft_summary(plan_year, quarter, now, by)
     return len(drafts)
+
+
+def quarterly_draft_request(*, by: User, plan_year_id, quarter) -> tuple[PlanYear, int]:
+    """The general office asks for a quarter to be drafted now: who may (403) first, then which
+    year (404) and which quarter (400). Returns what to draft; the page queues the task."""
+    if not perms.may_draft(by):
+        raise NotPermitted(_("只有目标办可以起草季度报告。"))
+    plan_year = (
+        PlanYear.objects.filter(pk=plan_year_id).first() if str(plan_year_id).isdigit() else None
+    )
+    if plan_year is None:
+        raise NotFoundForUser(_("年度不存在。"))
+    return plan_year, check_quarter(quarter)
 
 
 def summary_figures(plan_year: PlanYear, quarter: int) -> dict:
@@ -304,6 +318,7 @@ def quarterly_draft_due() -> int:
 
 
 def _lock(report: QuarterlyReport) -> QuarterlyReport:
+    # Only the report's row (not its year's, which drafting locks first).
     return (
         QuarterlyReport.objects.select_for_update(of=("self",))
         .select_related("plan_year", "department")
@@ -329,13 +344,14 @@ def quarterly_report_update(
     summary = _text(summary, "summary")
     next_steps = _text(next_steps, "next_steps")
     items = {i.target_id: i for i in report.items.all()}
-    changed_items = []
+    changed_items, before = [], {}
     for target_id, text in (narratives or {}).items():
         item = items.get(int(target_id)) if str(target_id).isdigit() else None
         if item is None:
             raise _error("narratives", _("报告中没有该目标。"))
         text = _text(text, f"narrative_{target_id}")
         if text != item.narrative:
+            before[item.target_id] = item.narrative
             item.narrative = text
             changed_items.append(item)
     changes = {}
@@ -343,8 +359,17 @@ def quarterly_report_update(
         changes["summary"] = [report.summary, summary]
     if next_steps != report.next_steps:
         changes["next_steps"] = [report.next_steps, next_steps]
-    for item in changed_items:
-        changes[f"narrative:{item.target_id}"] = [None, item.narrative]
+    if changed_items:
+        # ``items``: each changed target's 情况说明, by target code (QuarterlyReport.audit_display).
+        codes = dict(
+            Target.objects.filter(pk__in=[i.target_id for i in changed_items]).values_list(
+                "pk", "code"
+            )
+        )
+        changes["items"] = [
+            {codes[i.target_id]: before[i.target_id] for i in changed_items},
+            {codes[i.target_id]: i.narrative for i in changed_items},
+        ]
     report.summary, report.next_steps = summary, next_steps
     report.updated_at = clock.now()
     report.save(update_fields=["summary", "next_steps", "updated_at"])
@@ -354,32 +379,21 @@ def quarterly_report_update(
     return report
 
 
-def _transition(report, by, name, *, fields, comment=""):
-    method = getattr(report, name)
-    if not can_proceed(method):
-        raise Conflict(
-            _("季度报告当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
-            % {"state": report.get_state_display()}
-        )
-    from_state = report.state
-    method()
-    for key, value in fields.items():
-        setattr(report, key, value)
-    report.updated_at = clock.now()
-    try:
-        report.save(update_fields=["state", "updated_at", *fields])
-    except ConcurrentTransition as exc:
-        raise Conflict(_("该季度报告已被他人处理，请刷新后查看。")) from exc
-    audit_record(
-        actor=by,
-        obj=report,
-        action=AuditEvent.Action.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=report.state,
-        comment=comment,
+def _transition(obj, by, name: str, *, forbidden: str, **fields):
+    """A report's or summary's step through the one transition path (``transition_apply``), with
+    this stage's words for a refused or raced step. ``obj`` is the locked row."""
+    kind = obj._meta.verbose_name
+    return transition_apply(
+        obj,
+        name,
+        by=by,
+        locked=True,
+        forbidden=forbidden,
+        refused=_("%(kind)s当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
+        % {"kind": kind, "state": obj.get_state_display()},
+        raced=_("该%(kind)s已被他人处理，请刷新后查看。") % {"kind": kind},
+        **fields,
     )
-    return report
 
 
 def _report_url(report) -> str:
@@ -391,8 +405,8 @@ def quarterly_report_submit(*, report: QuarterlyReport, by: User) -> QuarterlyRe
     """报送: the head sends it to the general office. Every red target needs its 情况说明
     (Art. 16–17: the leader must read why, not just that it is red)."""
     report = _lock(report)
-    if report.department_id not in access_for(by).departments_with(Membership.Role.HEAD):
-        raise NotPermitted(_("只有本部门主要负责人可以报送季度报告。"))
+    forbidden = _("只有本部门主要负责人可以报送季度报告。")
+    require_transition_permission(report, "submit", by, message=forbidden)
     if report.state == QuarterlyReport.State.DRAFT:
         missing = list(
             report.items.filter(level=WarningSnapshot.Level.RED, narrative="")
@@ -405,8 +419,13 @@ def quarterly_report_submit(*, report: QuarterlyReport, by: User) -> QuarterlyRe
                 _("红色预警目标须填写情况说明后才能报送：%(codes)s。")
                 % {"codes": "、".join(missing)},
             )
+    now = clock.now()
     report = _transition(
-        report, by, "submit", fields={"submitted_by": by, "submitted_at": clock.now()}
+        report,
+        by,
+        "submit",
+        forbidden=forbidden,
+        stamps={"submitted_by": by, "submitted_at": now, "updated_at": now},
     )
     office = Membership.objects.filter(role=Membership.Role.GENERAL_OFFICE).values_list(
         "user_id", flat=True
@@ -438,16 +457,19 @@ def leader_of(report: QuarterlyReport) -> User | None:
 def quarterly_report_forward(*, report: QuarterlyReport, by: User) -> QuarterlyReport:
     """转呈: the general office forwards it to the department's vice-mayor (Art. 17)."""
     report = _lock(report)
-    if not access_for(by).is_general_office:
-        raise NotPermitted(_("只有目标办可以转呈季度报告。"))
+    forbidden = _("只有目标办可以转呈季度报告。")
+    require_transition_permission(report, "forward", by, message=forbidden)
     leader = leader_of(report)
     if leader is None and report.state == QuarterlyReport.State.SUBMITTED:
         raise Conflict(_("该部门没有分管市领导，请先在分管关系中设置。"))
+    now = clock.now()
     report = _transition(
         report,
         by,
         "forward",
-        fields={"forwarded_by": by, "forwarded_at": clock.now(), "leader": leader},
+        forbidden=forbidden,
+        values={"leader": leader},
+        stamps={"forwarded_by": by, "forwarded_at": now, "updated_at": now},
     )
     notify(
         recipients=[leader],
@@ -463,10 +485,18 @@ def quarterly_report_forward(*, report: QuarterlyReport, by: User) -> QuarterlyR
 
 @transaction.atomic
 def quarterly_report_mark_read(*, report: QuarterlyReport, by: User) -> QuarterlyReport:
-    report = _lock(report)
-    if not perms.may_read_as_leader(report, by):
-        raise NotPermitted(_("只有分管市领导可以阅示季度报告。"))
-    return _transition(report, by, "mark_read", fields={"read_at": clock.now()})
+    return _mark_read(_lock(report), by)
+
+
+def _mark_read(report: QuarterlyReport, by: User) -> QuarterlyReport:
+    now = clock.now()
+    return _transition(
+        report,
+        by,
+        "mark_read",
+        forbidden=_("只有分管市领导可以阅示季度报告。"),
+        stamps={"read_at": now, "updated_at": now},
+    )
 
 
 def _department_members(department_id) -> list[int]:
@@ -494,10 +524,10 @@ def quarterly_instruction_create(
         obj=report,
         action=AuditEvent.Action.COMMENT,
         comment=body,
-        changes={"instruction": [None, body]},
+        changes={"instructions": [None, body]},
     )
     if report.state == QuarterlyReport.State.FORWARDED:
-        _transition(report, by, "mark_read", fields={"read_at": clock.now()})
+        _mark_read(report, by)
     notify(
         recipients=_department_members(report.department_id),
         kind=KIND_INSTRUCTION,
@@ -580,27 +610,20 @@ def quarterly_summary_update(*, summary: QuarterlySummary, by: User, text: str):
 @transaction.atomic
 def quarterly_summary_publish(*, summary: QuarterlySummary, by: User) -> QuarterlySummary:
     """印发: the office publishes the summary to the mayor and the vice-mayors."""
-    summary = QuarterlySummary.objects.select_for_update().get(pk=summary.pk)
-    if not access_for(by).is_general_office:
-        raise NotPermitted(_("只有目标办可以印发季度汇总。"))
-    if not can_proceed(summary.publish):
+    summary = lock(summary)
+    forbidden = _("只有目标办可以印发季度汇总。")
+    require_transition_permission(summary, "publish", by, message=forbidden)
+    if summary.state != QuarterlySummary.State.DRAFT:
         raise Conflict(_("季度汇总已印发。"))
     if not summary.text.strip():
         raise _error("text", _("请先填写汇总说明再印发。"))
-    summary.publish()
-    summary.published_by, summary.published_at = by, clock.now()
-    summary.updated_at = summary.published_at
-    try:
-        summary.save(update_fields=["state", "published_by", "published_at", "updated_at"])
-    except ConcurrentTransition as exc:
-        raise Conflict(_("季度汇总已被他人处理，请刷新后查看。")) from exc
-    audit_record(
-        actor=by,
-        obj=summary,
-        action=AuditEvent.Action.TRANSITION,
-        transition="publish",
-        from_state=QuarterlySummary.State.DRAFT,
-        to_state=summary.state,
+    now = clock.now()
+    summary = _transition(
+        summary,
+        by,
+        "publish",
+        forbidden=forbidden,
+        stamps={"published_by": by, "published_at": now, "updated_at": now},
     )
     leaders = Membership.objects.filter(role=Membership.Role.LEADER).values_list(
         "user_id", flat=True

@@ -2,22 +2,24 @@
 and the target page's sections for them (registered in ``execution.apps``).
 
 Thin views: read through ``execution.selectors.changes``, ask ``execution.permissions.changes``
-what to offer, change things only through ``execution.services``. What the reader may not see
-is 404; forbidden actions on what they see are 403.
+what to offer (the records' transitions), change things only through ``execution.services``.
+What the reader may not see is 404; what a service refuses is rendered by
+``workflow.pages`` (403 page, form errors, or a message and a redirect).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
 from targets import selectors as target_selectors
-from targets.views import display_value, field_label
+from targets.models import Target
+from workflow.events import present_changes
+from workflow.pages import form_errors, paginate, redirect_on_error
 
 from ..extensions import coordination_sections
 from ..files import attachment_response
@@ -34,31 +36,10 @@ from ..permissions import changes as perms
 from ..selectors import changes as selectors
 from ..services import adjustments, completion, coordination
 
-PAGE_SIZE = 50
-
-
-def _forbidden(request, message):
-    return render(request, "targets/forbidden.html", {"message": message}, status=403)
-
 
 def diff_rows(changes: dict) -> list[dict]:
     """An adjustment's ``{field: [before, after]}`` as the page shows it: field, before, after."""
-    return [
-        {
-            "label": field_label(name),
-            "before": display_value(name, pair[0]),
-            "after": display_value(name, pair[1]),
-        }
-        for name, pair in (changes or {}).items()
-        if isinstance(pair, list) and len(pair) == 2
-    ]
-
-
-def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+    return present_changes(Target, changes)
 
 
 # --- target page sections -----------------------------------------------------------------
@@ -79,7 +60,7 @@ def adjustments_section(request, target):
     return {
         "target": target,
         "items": [
-            (r, diff_rows(r.changes), perms.may_decide_adjustment(r, user)) for r in requests
+            (r, diff_rows(r.changes), bool(perms.adjustment_decisions(r, user))) for r in requests
         ],
         "can_request": can_request,
         "decision_form": DecisionForm(),
@@ -109,7 +90,7 @@ def completion_section(request, target):
         return None
     return {
         "target": target,
-        "reports": [(r, perms.may_review_completion(r, user)) for r in reports],
+        "reports": [(r, bool(perms.completion_decisions(r, user))) for r in reports],
         "can_file": can_file,
         "form": CompletionForm(),
         "decision_form": DecisionForm(),
@@ -126,7 +107,7 @@ def adjustment_list(request):
     qs = selectors.adjustment_list(request.user).order_by("-requested_at", "-id")
     if state in AdjustmentRequest.State.values:
         qs = qs.filter(state=state)
-    page, querystring = _page(request, qs)
+    page, querystring = paginate(request, qs)
     return render(
         request,
         "execution/adjustment_list.html",
@@ -143,8 +124,7 @@ def adjustment_list(request):
 def adjustment_create(request, target_pk):
     user = request.user
     target = get_object_or_404(target_selectors.target_detail_queryset(user), pk=target_pk)
-    if not perms.speaks_for_lead(target, user):
-        return _forbidden(request, _("只有牵头部门主要负责人可以申请调整目标。"))
+    adjustments.require_requester(target, user)
     form = AdjustmentForm(request.POST or None, request.FILES or None, target=target)
     errors = []
     status = 200
@@ -152,7 +132,7 @@ def adjustment_create(request, target_pk):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form) as outcome:
                 adjustment = adjustments.adjustment_request_create(
                     target=target,
                     by=user,
@@ -162,14 +142,12 @@ def adjustment_create(request, target_pk):
                     attachment=data.get("attachment"),
                     proposed=form.proposed() if data.get("kind") == "change" else {},
                 )
-            except NotPermitted as exc:
-                return _forbidden(request, exc.message)
-            except ApplicationError as exc:
-                errors = [exc.message, *form.add_service_errors(exc.field_errors)]
-                status = 409 if exc.status_code == 409 else 400
-            else:
+            if not outcome.failed:
                 messages.success(request, _("调整申请已提交，等待目标办审批。"))
                 return redirect("execution:adjustment_detail", pk=adjustment.pk)
+            status = outcome.status
+            # The service's message on top, with what has no field of its own.
+            errors = list(dict.fromkeys([outcome.message, *form.non_field_errors()]))
     return render(
         request,
         "execution/adjustment_form.html",
@@ -189,14 +167,23 @@ def adjustment_detail(request, pk):
             "adjustment": adjustment,
             "target": adjustment.target,
             "rows": diff_rows(adjustment.changes),
-            "can_decide": perms.may_decide_adjustment(adjustment, user),
+            "can_decide": bool(perms.adjustment_decisions(adjustment, user)),
             "decision_form": DecisionForm(),
         },
     )
 
 
+def _adjustment_back(request, pk, **kwargs):
+    """Back to the page the decision was posted from (``next``), else the request's page."""
+    back = request.POST.get("next")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("execution:adjustment_detail", args=[pk])
+
+
 @login_required
 @require_POST
+@redirect_on_error(_adjustment_back)
 def adjustment_decide(request, pk, decision):
     user = request.user
     adjustment = get_object_or_404(selectors.visible_adjustments(user), pk=pk)
@@ -207,35 +194,20 @@ def adjustment_decide(request, pk, decision):
         "approve": adjustments.adjustment_request_approve,
         "reject": adjustments.adjustment_request_reject,
     }[decision]
-    try:
-        service(adjustment=adjustment, by=user, comment=comment)
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("调整申请已批准，目标已按申请调整。")
-            if decision == "approve"
-            else _("调整申请未予批准。"),
-        )
-    return redirect(_safe_back(request, reverse("execution:adjustment_detail", args=[pk])))
+    service(adjustment=adjustment, by=user, comment=comment)
+    messages.success(
+        request,
+        _("调整申请已批准，目标已按申请调整。")
+        if decision == "approve"
+        else _("调整申请未予批准。"),
+    )
+    return redirect(_adjustment_back(request, pk))
 
 
 @login_required
 def adjustment_attachment(request, pk):
     adjustment = get_object_or_404(selectors.visible_adjustments(request.user), pk=pk)
     return attachment_response(adjustment.attachment, display_name=adjustment.attachment_name)
-
-
-def _safe_back(request, default):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
 
 
 # --- coordination -------------------------------------------------------------------------
@@ -258,7 +230,7 @@ def coordination_list(request):
             output_field=IntegerField(),
         )
     ).order_by("rank", "due_date", "id")
-    page, querystring = _page(request, qs)
+    page, querystring = paginate(request, qs)
     return render(
         request,
         "execution/coordination_list.html",
@@ -279,16 +251,14 @@ def coordination_list(request):
 def coordination_create(request, target_pk):
     user = request.user
     target = get_object_or_404(target_selectors.target_detail_queryset(user), pk=target_pk)
-    if not perms.may_raise_coordination(target, user):
-        return _forbidden(request, _("只有牵头部门可以为执行中的目标提出需协调事项。"))
+    coordination.require_may_raise(target, user)
     form = CoordinationForm(request.POST or None, target=target)
-    errors = []
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form) as outcome:
                 item = coordination.coordination_item_raise(
                     target=target,
                     by=user,
@@ -297,24 +267,14 @@ def coordination_create(request, target_pk):
                     departments=list(data.get("departments") or []),
                     due_date=data.get("due_date"),
                 )
-            except NotPermitted as exc:
-                return _forbidden(request, exc.message)
-            except ValidationFailed as exc:
-                for key, msgs in exc.field_errors.items():
-                    for message in msgs:
-                        if key in form.fields:
-                            form.add_error(key, message)
-                        else:
-                            errors.append(message)
-                if not exc.field_errors:
-                    errors.append(exc.message)
-            else:
+            if not outcome.failed:
                 messages.success(request, _("需协调事项已提出。"))
                 return redirect("execution:coordination_detail", pk=item.pk)
+            status = outcome.status
     return render(
         request,
         "execution/coordination_form.html",
-        {"target": target, "form": form, "errors": errors},
+        {"target": target, "form": form, "errors": form.non_field_errors()},
         status=status,
     )
 
@@ -322,6 +282,7 @@ def coordination_create(request, target_pk):
 def _coordination_context(item, user, *, sheet_form=None):
     involved = list(item.departments.all())
     sheet_departments = [item.raising_department, *involved]
+    steps = perms.coordination_steps(item, user)
     return {
         "item": item,
         "target": item.target,
@@ -329,8 +290,8 @@ def _coordination_context(item, user, *, sheet_form=None):
         "duties": list(item.duties.select_related("department")),
         "thread": list(item.messages.select_related("author")),
         "target_visible": target_selectors.visible_targets(user).filter(pk=item.target_id).exists(),
-        "can_escalate": perms.may_escalate_coordination(item, user),
-        "can_resolve": perms.may_resolve_coordination(item, user),
+        "can_escalate": "escalate" in steps,
+        "can_resolve": "resolve" in steps,
         "can_write_sheet": perms.may_write_sheet(item, user),
         "can_post": perms.may_post_coordination_message(item, user, [d.pk for d in involved]),
         "sheet_form": sheet_form or CoordinationSheetForm(item=item, departments=sheet_departments),
@@ -347,42 +308,39 @@ def coordination_detail(request, pk):
     return render(request, "execution/coordination_detail.html", context)
 
 
+def _coordination_page(request, pk, **kwargs):
+    return reverse("execution:coordination_detail", args=[pk])
+
+
 @login_required
 @require_POST
+@redirect_on_error(_coordination_page)
 def coordination_act(request, pk, action):
+    """The item page's buttons (the URLs name the four actions)."""
     user = request.user
     item = get_object_or_404(selectors.coordination_detail_queryset(user), pk=pk)
     form = TextForm(request.POST)
     form.is_valid()
     text = form.cleaned_data.get("text", "")
-    try:
-        if action == "escalate":
-            coordination.coordination_item_escalate(item=item, by=user, comment=text)
-            done = _("已提请分管市领导协调。")
-        elif action == "resolve":
-            coordination.coordination_item_resolve(item=item, by=user, resolution=text)
-            done = _("协调事项已解决。")
-        elif action == "message":
-            coordination.coordination_message_add(item=item, by=user, body=text)
-            done = _("意见已发表。")
-        elif action == "sheet":
-            sheet = CoordinationSheetForm(
-                request.POST,
-                item=item,
-                departments=[item.raising_department, *item.departments.all()],
-            )
-            sheet.is_valid()
-            coordination.coordination_sheet_set(item=item, by=user, duties=sheet.duties())
-            done = _("工作协调单已下发。")
-        else:
-            return _forbidden(request, _("不支持的操作。"))
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        details = [m for msgs in exc.field_errors.values() for m in msgs]
-        messages.error(request, "；".join([exc.message, *details]) if details else exc.message)
+    if action == "escalate":
+        coordination.coordination_item_escalate(item=item, by=user, comment=text)
+        done = _("已提请分管市领导协调。")
+    elif action == "resolve":
+        coordination.coordination_item_resolve(item=item, by=user, resolution=text)
+        done = _("协调事项已解决。")
+    elif action == "message":
+        coordination.coordination_message_add(item=item, by=user, body=text)
+        done = _("意见已发表。")
     else:
-        messages.success(request, done)
+        sheet = CoordinationSheetForm(
+            request.POST,
+            item=item,
+            departments=[item.raising_department, *item.departments.all()],
+        )
+        sheet.is_valid()
+        coordination.coordination_sheet_set(item=item, by=user, duties=sheet.duties())
+        done = _("工作协调单已下发。")
+    messages.success(request, done)
     return redirect("execution:coordination_detail", pk=item.pk)
 
 
@@ -396,7 +354,7 @@ def completion_list(request):
     qs = selectors.completion_list(request.user).order_by("-submitted_at", "-id")
     if state in CompletionReport.State.values:
         qs = qs.filter(state=state)
-    page, querystring = _page(request, qs)
+    page, querystring = paginate(request, qs)
     return render(
         request,
         "execution/completion_list.html",
@@ -409,34 +367,46 @@ def completion_list(request):
     )
 
 
+def _completion_section(target_id) -> str:
+    return reverse("targets:target_detail", args=[target_id]) + "#completion"
+
+
 @login_required
 @require_POST
+@redirect_on_error(lambda request, target_pk: _completion_section(target_pk))
 def completion_file(request, target_pk):
     user = request.user
     target = get_object_or_404(target_selectors.visible_targets(user), pk=target_pk)
     form = CompletionForm(request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        completion.completion_report_file(
-            target=target,
-            by=user,
-            summary=data.get("summary", ""),
-            actual_value=data.get("actual_value") or None,
-            evidence=data.get("evidence"),
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        details = [m for msgs in exc.field_errors.values() for m in msgs]
-        messages.error(request, "；".join(details) if details else exc.message)
-    else:
-        messages.success(request, _("办结报告已报送，等待目标办审核。"))
-    return redirect(reverse("targets:target_detail", args=[target.pk]) + "#completion")
+    completion.completion_report_file(
+        target=target,
+        by=user,
+        summary=data.get("summary", ""),
+        actual_value=data.get("actual_value") or None,
+        evidence=data.get("evidence"),
+    )
+    messages.success(request, _("办结报告已报送，等待目标办审核。"))
+    return redirect(_completion_section(target.pk))
+
+
+def _report_section(request, pk, **kwargs):
+    """The completion section of the report's target (the list, if the report is unreadable)."""
+    target_id = (
+        selectors.visible_completion_reports(request.user)
+        .filter(pk=pk)
+        .values_list("target_id", flat=True)
+        .first()
+    )
+    if target_id is None:
+        return reverse("execution:completion_list")
+    return _completion_section(target_id)
 
 
 @login_required
 @require_POST
+@redirect_on_error(_report_section)
 def completion_review(request, pk, decision):
     user = request.user
     report = get_object_or_404(selectors.visible_completion_reports(user), pk=pk)
@@ -446,18 +416,12 @@ def completion_review(request, pk, decision):
         "accept": completion.completion_report_accept,
         "return": completion.completion_report_return,
     }[decision]
-    try:
-        service(report=report, by=user, comment=form.cleaned_data.get("comment", ""))
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("办结审核通过，目标已办结。") if decision == "accept" else _("办结报告已退回。"),
-        )
-    return redirect(reverse("targets:target_detail", args=[report.target_id]) + "#completion")
+    service(report=report, by=user, comment=form.cleaned_data.get("comment", ""))
+    messages.success(
+        request,
+        _("办结审核通过，目标已办结。") if decision == "accept" else _("办结报告已退回。"),
+    )
+    return redirect(_completion_section(report.target_id))
 
 
 @login_required

@@ -1,13 +1,11 @@
 """Pages for progress reports, node-target status, red-warning explanations and the department's
-to-do list (Shanghai Art. 14–16). Thin: read through ``progress_selectors``, ask
-``progress_permissions`` what to offer, change things only through ``progress_services``.
-Objects the user may not read are 404; forbidden actions on readable ones are 403."""
-
-from decimal import Decimal
+to-do list (Shanghai Art. 14–16). Thin: read through ``selectors.progress``, ask
+``permissions.progress`` what to offer, change things only through ``services.progress``.
+Objects the user may not read are 404; what a service refuses is rendered by
+``workflow.pages`` (403 page, form errors, or a message and back to the report)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -15,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from accounts.errors import ApplicationError, NotPermitted, ValidationFailed
 from targets.models import Milestone, Target
 from targets.selectors import visible_targets
+from workflow.errors import ValidationFailed
+from workflow.events import timeline
+from workflow.pages import form_errors, paginate, redirect_on_error
 
 from .. import clock, early_warning, periods
 from ..files import attachment_response
@@ -33,17 +33,12 @@ from ..permissions import progress as perms
 from ..selectors import progress as selectors
 from ..services import progress as services
 
-PAGE_SIZE = 50
 LIVE_STATES = (
     Target.State.EXECUTING,
     Target.State.COMPLETED,
     Target.State.EVALUATED,
     Target.State.CANCELLED,
 )
-
-
-def _forbidden(request, message):
-    return render(request, "targets/forbidden.html", {"message": message}, status=403)
 
 
 # --- the progress section of the target page ---------------------------------------------------
@@ -164,11 +159,7 @@ def report_create(request, target_pk):
     target = get_object_or_404(
         visible_targets(user).select_related("plan_year", "lead_department"), pk=target_pk
     )
-    department = services.reporting_department_for(target, user)
-    if department is None:
-        return _forbidden(request, _("只有牵头部门和配合部门可以填报该目标的进展。"))
-    if target.state != Target.State.EXECUTING:
-        return _forbidden(request, _("只有执行中的目标可以填报进展。"))
+    department = services.filing_department(target, user)
     started = periods.started_periods(target.plan_year, clock.today())
     quantitative = target.kind == Target.Kind.QUANTITATIVE
     initial = {}
@@ -185,7 +176,7 @@ def report_create(request, target_pk):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             report = services.progress_report_create(
                 target=target,
                 by=user,
@@ -194,12 +185,7 @@ def report_create(request, target_pk):
                 data=form.to_input(),
                 files=form.cleaned_data.get("files") or [],
             )
-        except NotPermitted as exc:
-            return _forbidden(request, exc.message)
-        except ValidationFailed as exc:
-            form.add_error(None, exc.message)
-            form.add_service_errors(exc.field_errors)
-        else:
+        if not outcome.failed:
             messages.success(request, _("进展报告已保存，待部门主要负责人报送。"))
             return redirect("execution:report_detail", pk=report.pk)
     status = 400 if request.method == "POST" else 200
@@ -210,8 +196,7 @@ def report_create(request, target_pk):
 def report_edit(request, pk):
     user = request.user
     report = get_object_or_404(selectors.report_detail_queryset(user), pk=pk)
-    if not perms.may_edit(report, user):
-        return _forbidden(request, _("该进展报告当前不能由您修改。"))
+    services.require_may_edit(report, user)
     target = report.target
     initial = {
         "expected_version": report.version,
@@ -228,7 +213,7 @@ def report_edit(request, pk):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.progress_report_update(
                 report=report,
                 by=user,
@@ -236,12 +221,7 @@ def report_edit(request, pk):
                 files=form.cleaned_data.get("files") or [],
                 expected_version=form.cleaned_data.get("expected_version"),
             )
-        except NotPermitted as exc:
-            return _forbidden(request, exc.message)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            form.add_service_errors(exc.field_errors)
-        else:
+        if not outcome.failed:
             messages.success(request, _("进展报告已保存。"))
             return redirect("execution:report_detail", pk=report.pk)
     status = 400 if request.method == "POST" else 200
@@ -274,6 +254,7 @@ def report_detail(request, pk):
             ),
             "return_form": ReturnForm(),
             "milestone": milestone,
+            "timeline": timeline(selectors.report_history(report), about=report),
             "needs_explanation": "submit" in actions
             and report.kind == ProgressReport.Kind.MAIN
             and selectors.explanation_required(report.target),
@@ -282,22 +263,17 @@ def report_detail(request, pk):
 
 
 def _act(request, pk, do, success):
-    user = request.user
-    report = get_object_or_404(selectors.visible_reports(user), pk=pk)
-    try:
-        do(report, user)
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        details = [m for ms in exc.field_errors.values() for m in ms]
-        messages.error(request, " ".join([exc.message, *details]))
-    else:
-        messages.success(request, success)
+    """A button on the report page: the service acts, the page says so and shows the report
+    again (what the service refuses: ``workflow.pages`` and ``@redirect_on_error``)."""
+    report = get_object_or_404(selectors.visible_reports(request.user), pk=pk)
+    do(report, request.user)
+    messages.success(request, success)
     return redirect("execution:report_detail", pk=report.pk)
 
 
 @login_required
 @require_POST
+@redirect_on_error("execution:report_detail")
 def report_submit(request, pk):
     return _act(
         request,
@@ -309,15 +285,9 @@ def report_submit(request, pk):
     )
 
 
-def _decimal(value):
-    try:
-        return Decimal(value) if value not in (None, "") else None
-    except ArithmeticError:
-        raise ValidationFailed(_("请填写有效的数值。")) from None
-
-
 @login_required
 @require_POST
+@redirect_on_error("execution:report_detail")
 def report_verify(request, pk):
     form = VerifyForm(request.POST)
     form.is_valid()
@@ -344,6 +314,7 @@ def report_verify(request, pk):
 
 @login_required
 @require_POST
+@redirect_on_error("execution:report_detail")
 def report_return(request, pk):
     return _act(
         request,
@@ -361,32 +332,36 @@ def evidence_download(request, pk):
     return attachment_response(evidence.file, display_name=evidence.display_name)
 
 
+def _target_progress_url(target_pk) -> str:
+    return reverse("targets:target_detail", args=[target_pk]) + "#progress"
+
+
 @login_required
 @require_POST
+@redirect_on_error(lambda request, target_pk: _target_progress_url(target_pk))
 def explanation_file(request, target_pk):
     user = request.user
     target = get_object_or_404(visible_targets(user), pk=target_pk)
     form = ExplanationForm(request.POST)
     form.is_valid()
-    try:
-        services.warning_explanation_file(
-            target=target,
-            by=user,
-            explanation=form.cleaned_data.get("explanation", ""),
-            remedy=form.cleaned_data.get("remedy", ""),
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        details = [m for ms in exc.field_errors.values() for m in ms]
-        messages.error(request, " ".join([exc.message, *details]))
-    else:
-        messages.success(request, _("红色预警说明已填报。"))
-    return redirect(reverse("targets:target_detail", args=[target.pk]) + "#progress")
+    services.warning_explanation_file(
+        target=target,
+        by=user,
+        explanation=form.cleaned_data.get("explanation", ""),
+        remedy=form.cleaned_data.get("remedy", ""),
+    )
+    messages.success(request, _("红色预警说明已填报。"))
+    return redirect(_target_progress_url(target.pk))
+
+
+def _milestone_page(request, pk) -> str:
+    milestone = Milestone.objects.filter(pk=pk).values_list("target_id", flat=True).first()
+    return _target_progress_url(milestone) if milestone else reverse("targets:target_list")
 
 
 @login_required
 @require_POST
+@redirect_on_error(_milestone_page)
 def milestone_status(request, pk):
     user = request.user
     milestone = get_object_or_404(
@@ -394,21 +369,14 @@ def milestone_status(request, pk):
     )
     form = MilestoneStatusForm(request.POST)
     form.is_valid()
-    try:
-        services.milestone_set_status(
-            milestone=milestone,
-            by=user,
-            status=form.cleaned_data.get("status", request.POST.get("status", "")),
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except NotPermitted as exc:
-        return _forbidden(request, exc.message)
-    except ApplicationError as exc:
-        details = [m for ms in exc.field_errors.values() for m in ms]
-        messages.error(request, " ".join([exc.message, *details]))
-    else:
-        messages.success(request, _("节点目标完成情况已更新。"))
-    return redirect(reverse("targets:target_detail", args=[milestone.target_id]) + "#progress")
+    services.milestone_set_status(
+        milestone=milestone,
+        by=user,
+        status=form.cleaned_data.get("status", request.POST.get("status", "")),
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    messages.success(request, _("节点目标完成情况已更新。"))
+    return redirect(_target_progress_url(milestone.target_id))
 
 
 # --- the department's to-do list --------------------------------------------------------------
@@ -419,7 +387,7 @@ def todo(request):
     """What the user's departments owe now: every started period's report not yet filed, the
     overdue ones first (Art. 14)."""
     rows = selectors.todo_rows(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)[0]
     return render(
         request,
         "execution/todo.html",

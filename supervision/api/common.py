@@ -1,23 +1,39 @@
-"""Shared by the supervision API modules: the tag, permission before input, references to targets and departments, deadline and comment inputs."""
+"""Shared by the supervision API modules: the tag, the list/detail shape of the viewsets,
+references to targets and departments, deadline and comment inputs."""
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
 from accounts.models import Department
-from targets.api import ERRORS
 from targets.models import Target
 from targets.selectors import visible_targets
-
-from .. import services
+from workflow.api import ERRORS
 
 TAG = "督查督办"
 
 
-def offices_only(request, message) -> None:
-    """Permission before input, as in the targets API: a user who may not act is told so (403)
-    rather than asked to fill in a field (400). The service checks again."""
-    services.common.require_supervising(request.user, message)
+class ListDetailMixin:
+    """A supervision viewset's rows: ``list_selector`` / ``list_serializer`` for the list, the
+    ``detail_*`` pair for one record and for what a step answers (the record read again)."""
+
+    list_selector = None
+    detail_selector = None
+    list_serializer = None
+    detail_serializer = None
+
+    def get_queryset(self):
+        selector = self.list_selector if self.action == "list" else self.detail_selector
+        return selector(self.request.user)
+
+    def get_serializer_class(self):
+        return self.list_serializer if self.action == "list" else self.detail_serializer
+
+    def detail_response(self, obj, code=status.HTTP_200_OK):
+        fresh = self.detail_selector(self.request.user).get(pk=obj.pk)
+        serializer = self.detail_serializer(fresh, context={"request": self.request})
+        return Response(serializer.data, status=code)
 
 
 class TargetRefSerializer(serializers.ModelSerializer):

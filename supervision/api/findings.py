@@ -6,11 +6,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.response import Response
 
 from accounts.models import Department
-from targets.api import ERRORS, validated
 from targets.models import PlanYear
+from workflow.api import ERRORS, validated
 
 from .. import selectors, services
 from ..models import (
@@ -24,10 +23,10 @@ from .common import (
     TAG,
     CommentInput,
     DeadlineInput,
+    ListDetailMixin,
     ReadableTargetsMixin,
     TargetRefSerializer,
     action_schema,
-    offices_only,
     readable_targets_field,
 )
 
@@ -170,6 +169,7 @@ class FindingFilter(filters.FilterSet):
     ),
 )
 class FindingViewSet(
+    ListDetailMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -183,37 +183,30 @@ class FindingViewSet(
     search_fields = ["code", "title"]
     ordering_fields = ["deadline", "created_at", "code"]
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.finding_list(self.request.user)
-        return selectors.finding_detail_queryset(self.request.user)
-
-    def get_serializer_class(self):
-        return FindingSerializer if self.action == "list" else FindingDetailSerializer
-
-    def _detail(self, finding, code=status.HTTP_200_OK):
-        fresh = selectors.finding_detail_queryset(self.request.user).get(pk=finding.pk)
-        return Response(FindingDetailSerializer(fresh).data, status=code)
+    list_selector = staticmethod(selectors.finding_list)
+    detail_selector = staticmethod(selectors.finding_detail_queryset)
+    list_serializer = FindingSerializer
+    detail_serializer = FindingDetailSerializer
 
     def create(self, request, *args, **kwargs):
-        offices_only(request, services.findings._not_supervising())
+        services.findings.require_may_record(request.user)
         data = validated(FindingCreateSerializer(data=request.data, context={"request": request}))
         finding = services.finding_record(
             by=request.user, **{**data, "targets": list(data["targets"])}
         )
-        return self._detail(finding, status.HTTP_201_CREATED)
+        return self.detail_response(finding, status.HTTP_201_CREATED)
 
     def _department_step(self, request, service):
         finding = self.get_object()
         service(
             finding=finding, by=request.user, **validated(RectificationInput(data=request.data))
         )
-        return self._detail(finding)
+        return self.detail_response(finding)
 
     def _office_step(self, request, service):
         finding = self.get_object()
         service(finding=finding, by=request.user, **validated(CommentInput(data=request.data)))
-        return self._detail(finding)
+        return self.detail_response(finding)
 
     @action_schema(
         gettext_lazy("报送整改方案（责任单位）"), RectificationInput, FindingDetailSerializer

@@ -8,13 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.errors import NotFoundForUser
 from accounts.models import Department
 from execution.models import CoordinationItem
 from execution.selectors.changes import visible_coordination_items
-from targets.api import ERRORS, validated
 from targets.models import PlanYear
 from targets.selectors import visible_targets_by_ids
+from workflow.api import ERRORS, validated
+from workflow.errors import NotFoundForUser
 
 from .. import selectors, services
 from ..models import (
@@ -25,10 +25,10 @@ from .common import (
     TAG,
     CommentInput,
     DeadlineInput,
+    ListDetailMixin,
     ReadableTargetsMixin,
     TargetRefSerializer,
     action_schema,
-    offices_only,
     readable_targets_field,
 )
 
@@ -204,6 +204,7 @@ class OrderFilter(filters.FilterSet):
     ),
 )
 class OrderViewSet(
+    ListDetailMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -217,22 +218,13 @@ class OrderViewSet(
     search_fields = ["code", "title"]
     ordering_fields = ["issued_on", "deadline", "code"]
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.order_list(self.request.user)
-        return selectors.order_detail_queryset(self.request.user)
-
-    def get_serializer_class(self):
-        return OrderSerializer if self.action == "list" else OrderDetailSerializer
-
-    def _detail(self, order, code=status.HTTP_200_OK):
-        fresh = selectors.order_detail_queryset(self.request.user).get(pk=order.pk)
-        return Response(
-            OrderDetailSerializer(fresh, context={"request": self.request}).data, status=code
-        )
+    list_selector = staticmethod(selectors.order_list)
+    detail_selector = staticmethod(selectors.order_detail_queryset)
+    list_serializer = OrderSerializer
+    detail_serializer = OrderDetailSerializer
 
     def create(self, request, *args, **kwargs):
-        offices_only(request, services.orders._not_issuer())
+        services.orders.require_may_issue(request.user)
         data = validated(OrderCreateSerializer(data=request.data, context={"request": request}))
         order = services.order_issue(
             by=request.user,
@@ -243,7 +235,7 @@ class OrderViewSet(
                 "coordination_items": list(data["coordination_items"]),
             },
         )
-        return self._detail(order, status.HTTP_201_CREATED)
+        return self.detail_response(order, status.HTTP_201_CREATED)
 
     @action_schema(
         gettext_lazy("按目标批量下发（每个牵头部门一份，全部成功或全部不下发）"),
@@ -259,7 +251,7 @@ class OrderViewSet(
         pagination_class=None,
     )
     def bulk_issue(self, request):
-        offices_only(request, services.orders._not_issuer())
+        services.orders.require_may_issue(request.user)
         data = validated(BulkIssueSerializer(data=request.data))
         targets, missing = visible_targets_by_ids(request.user, data.pop("ids"))
         if missing:
@@ -279,7 +271,7 @@ class OrderViewSet(
         order = self.get_object()
         data = validated(ReplyInput(data=request.data))
         services.order_reply(order=order, by=request.user, **data)
-        return self._detail(order)
+        return self.detail_response(order)
 
     @action_schema(gettext_lazy("办结（督办单位）"), CommentInput, OrderDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -288,7 +280,7 @@ class OrderViewSet(
         services.order_close(
             order=order, by=request.user, **validated(CommentInput(data=request.data))
         )
-        return self._detail(order)
+        return self.detail_response(order)
 
     @action_schema(
         gettext_lazy("退回重办（督办单位，须填写理由）"), CommentInput, OrderDetailSerializer
@@ -305,7 +297,7 @@ class OrderViewSet(
         services.order_send_back(
             order=order, by=request.user, **validated(CommentInput(data=request.data))
         )
-        return self._detail(order)
+        return self.detail_response(order)
 
     @action_schema(gettext_lazy("延期（督办单位，须填写理由）"), ExtendInput, OrderDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -314,4 +306,4 @@ class OrderViewSet(
         services.order_extend(
             order=order, by=request.user, **validated(ExtendInput(data=request.data))
         )
-        return self._detail(order)
+        return self.detail_response(order)

@@ -9,8 +9,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Department
-from targets.api import ERRORS, validated
 from targets.models import PlanYear
+from workflow.api import ERRORS, validated
 
 from .. import selectors, services
 from ..models import (
@@ -22,10 +22,10 @@ from .common import (
     TAG,
     DeadlineInput,
     DepartmentRefSerializer,
+    ListDetailMixin,
     ReadableTargetsMixin,
     TargetRefSerializer,
     action_schema,
-    offices_only,
     readable_targets_field,
 )
 from .findings import FindingDetailSerializer
@@ -36,6 +36,7 @@ from .findings import FindingDetailSerializer
 class InspectionSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="plan_year.year", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
     departments = DepartmentRefSerializer(many=True, read_only=True)
     finding_count = serializers.IntegerField(read_only=True, default=None)
 
@@ -52,6 +53,8 @@ class InspectionSerializer(serializers.ModelSerializer):
             "started_on",
             "ended_on",
             "inspectors",
+            "state",
+            "state_display",
             "reported_at",
             "finding_count",
         ]
@@ -108,6 +111,7 @@ class InspectionFilter(filters.FilterSet):
     ),
 )
 class InspectionViewSet(
+    ListDetailMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -120,20 +124,13 @@ class InspectionViewSet(
     search_fields = ["title", "inspectors"]
     ordering_fields = ["started_on"]
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.inspection_list(self.request.user)
-        return selectors.inspection_detail_queryset(self.request.user)
-
-    def get_serializer_class(self):
-        return InspectionSerializer if self.action == "list" else InspectionDetailSerializer
-
-    def _detail(self, inspection, code=status.HTTP_200_OK):
-        fresh = selectors.inspection_detail_queryset(self.request.user).get(pk=inspection.pk)
-        return Response(InspectionDetailSerializer(fresh).data, status=code)
+    list_selector = staticmethod(selectors.inspection_list)
+    detail_selector = staticmethod(selectors.inspection_detail_queryset)
+    list_serializer = InspectionSerializer
+    detail_serializer = InspectionDetailSerializer
 
     def create(self, request, *args, **kwargs):
-        offices_only(request, services.inspections._not_supervising())
+        services.inspections.require_may_open(request.user)
         data = validated(
             InspectionCreateSerializer(data=request.data, context={"request": request})
         )
@@ -141,7 +138,7 @@ class InspectionViewSet(
             by=request.user,
             **{**data, "departments": list(data["departments"]), "targets": list(data["targets"])},
         )
-        return self._detail(inspection, status.HTTP_201_CREATED)
+        return self.detail_response(inspection, status.HTTP_201_CREATED)
 
     @action_schema(
         gettext_lazy("检查报告（目标办、督查室）"),
@@ -156,7 +153,7 @@ class InspectionViewSet(
             by=request.user,
             **validated(InspectionReportInput(data=request.data)),
         )
-        return self._detail(inspection)
+        return self.detail_response(inspection)
 
 
 # --- external inputs ----------------------------------------------------------------------
@@ -268,7 +265,7 @@ class ExternalInputViewSet(
         return selectors.input_list(self.request.user)
 
     def create(self, request, *args, **kwargs):
-        offices_only(request, services.inputs._not_supervising())
+        services.inputs.require_may_record(request.user)
         data = validated(
             ExternalInputCreateSerializer(data=request.data, context={"request": request})
         )
@@ -316,7 +313,7 @@ class ExternalInputViewSet(
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_hotline(self, request):
-        offices_only(request, services.inputs._not_supervising())
+        services.inputs.require_may_import(request.user)
         data = validated(HotlineImportInput(data=request.data))
         if data["dry_run"]:
             batch = services.hotline_parse(plan_year=data["plan_year"], upload=data["file"])
@@ -421,7 +418,7 @@ class AccountabilityViewSet(
         return selectors.accountability_list(self.request.user)
 
     def create(self, request, *args, **kwargs):
-        offices_only(request, services.accountability._not_supervising())
+        services.accountability.require_may_record(request.user)
         record = services.accountability_record(
             by=request.user, **validated(AccountabilityInput(data=request.data))
         )
@@ -429,7 +426,7 @@ class AccountabilityViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
-        offices_only(request, services.accountability._not_supervising())
+        services.accountability.require_may_record(request.user)
         data = validated(AccountabilityCorrectInput(data=request.data, partial=True))
         reason = data.pop("reason", "")
         record = services.accountability_correct(

@@ -108,11 +108,20 @@ class Finding(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    @property
+    def audit_scope(self) -> list:
+        """The targets whose timelines show the finding's steps (none → its own record)."""
+        return list(self.targets.all()) or [None]
+
+    # The evidence file filed with a rectification (its name) is recorded with the step.
+    AUDIT_FIELDS = {"evidence": _("佐证材料")}
+
     @transition(
         field=state,
         source=[State.OPEN, State.REJECTED],
         target=State.PLAN_FILED,
         permission=perms.may_rectify,
+        custom={"label": _("报送整改方案")},
     )
     def file_plan(self):
         pass
@@ -122,18 +131,27 @@ class Finding(ConcurrentTransitionMixin, models.Model):
         source=[State.PLAN_FILED, State.REJECTED],
         target=State.RECTIFIED,
         permission=perms.may_rectify,
+        custom={"label": _("报送整改情况")},
     )
     def report_rectified(self):
         pass
 
     @transition(
-        field=state, source=State.RECTIFIED, target=State.VERIFIED, permission=perms.may_verify
+        field=state,
+        source=State.RECTIFIED,
+        target=State.VERIFIED,
+        permission=perms.may_verify,
+        custom={"label": _("验收通过")},
     )
     def verify(self):
         pass
 
     @transition(
-        field=state, source=State.RECTIFIED, target=State.REJECTED, permission=perms.may_verify
+        field=state,
+        source=State.RECTIFIED,
+        target=State.REJECTED,
+        permission=perms.may_verify,
+        custom={"label": _("验收不通过")},
     )
     def reject(self):
         pass

@@ -52,3 +52,8 @@ class ExternalInput(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.reference}"
+
+    @property
+    def audit_scope(self) -> list:
+        """The targets whose timelines show the item's record (none → its own record)."""
+        return list(self.targets.all()) or [None]

@@ -111,18 +111,39 @@ class SupervisionOrder(ConcurrentTransitionMixin, models.Model):
         # Reads the prefetched addressees when the selector loaded them: no query per row.
         return [a.department_id for a in self.addressees.all()]
 
+    @property
+    def audit_scope(self) -> list:
+        """The targets whose timelines show the order's steps: those it names and those of its
+        coordination items (each item is about one target); none → the order's own record."""
+        found = {t.pk: t for t in self.targets.all()}
+        for item in self.coordination_items.select_related("target"):
+            found.setdefault(item.target_id, item.target)
+        return list(found.values()) or [None]
+
+    # Steps that are no transition: a later deadline (延期), and a reply that leaves other
+    # addressed departments still to answer (the last reply of a round is the ``reply``
+    # transition, 已下发 → 已答复).
+    AUDIT_VERBS = {"extend": _("延期"), "reply": _("答复")}
+    # What a reply event records besides the order's own fields: who answered, with what file.
+    AUDIT_FIELDS = {"department": _("答复部门"), "evidence": _("佐证材料")}
+
     # Transitions only move the state; supervision.services does everything else.
     @transition(
         field=state,
         source=[State.ISSUED, State.REOPENED],
         target=State.REPLIED,
         permission=perms.may_reply,
+        custom={"label": _("答复")},
     )
-    def mark_replied(self):
+    def reply(self):
         pass
 
     @transition(
-        field=state, source=State.REPLIED, target=State.CLOSED, permission=perms.may_act_as_issuer
+        field=state,
+        source=State.REPLIED,
+        target=State.CLOSED,
+        permission=perms.may_act_as_issuer,
+        custom={"label": _("办结")},
     )
     def close(self):
         pass
@@ -132,6 +153,7 @@ class SupervisionOrder(ConcurrentTransitionMixin, models.Model):
         source=[State.REPLIED, State.CLOSED],
         target=State.REOPENED,
         permission=perms.may_act_as_issuer,
+        custom={"label": _("退回重办")},
     )
     def send_back(self):
         pass

@@ -21,8 +21,10 @@ from .common import Errors, clean_choice, clean_text, require_supervising
 FIELDS = ("plan_year", "department", "category", "occurred_on", "reference", "description")
 
 
-def _not_supervising() -> str:
-    return _("只有督查室和市政府办公厅（目标办）可以录入问责记录。")
+def require_may_record(user: User) -> None:
+    """403 unless ``user`` may enter or correct accountability records; pages and the API ask
+    before reading any input."""
+    require_supervising(user, _("只有督查室和市政府办公厅（目标办）可以录入问责记录。"))
 
 
 def _snapshot(record) -> dict:
@@ -63,7 +65,7 @@ def accountability_record(
     description: str,
 ) -> AccountabilityRecord:
     """录入问责记录 (entered by the supervision office or the general office only)."""
-    require_supervising(by, _not_supervising())
+    require_may_record(by)
     errors = Errors()
     reference, description = _clean(
         errors,
@@ -99,7 +101,7 @@ def accountability_correct(
 ) -> AccountabilityRecord:
     """更正问责记录: changed fields are given as keywords; the reason is required and kept with
     the before/after in the audit trail (the evaluation's deductions follow the record)."""
-    require_supervising(by, _not_supervising())
+    require_may_record(by)
     record = AccountabilityRecord.objects.select_for_update().get(pk=record.pk)
     unknown = set(values) - set(FIELDS)
     if unknown:

@@ -1,18 +1,19 @@
 """Helpers shared by the supervision services: input checks with Chinese messages, evidence
-files, numbering, transitions under a row lock, and audit rows on each target's timeline."""
+files, numbering, and the audit rows of steps that are no transition, on each target's timeline
+(transitions go through ``workflow.transitions.transition_apply``)."""
 
 import datetime
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.access import access_for
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import Department
+from audit.models import AuditEvent
 from audit.services import audit_record
 from execution.files import check_evidence_file
 from targets.models import PlanYear
+from workflow.errors import NotPermitted, ValidationFailed
 
 from .. import permissions as perms
 from ..deadlines import deadline_after, today
@@ -146,33 +147,20 @@ def lock_plan_year(plan_year: PlanYear) -> PlanYear:
     return PlanYear.objects.select_for_update().get(pk=plan_year.pk)
 
 
-def transition_permitted(obj, name: str, user) -> bool:
-    """The permission declared on the transition, whatever the current state."""
-    meta = getattr(type(obj), name)._django_fsm
-    return all(t.has_perm(obj, user) for t in meta.transitions.values())
-
-
-def move(obj, name: str, user, *, refused: str, update_fields=()) -> str:
-    """Performs transition ``name`` on the locked ``obj``; returns the state it left. A state
-    that does not allow it (someone else acted first) is a Conflict with ``refused``."""
-    method = getattr(obj, name)
-    if not can_proceed(method):
-        raise Conflict(refused)
-    from_state = obj.state
-    method()
-    try:
-        obj.save(update_fields=["state", "updated_at", *update_fields])
-    except ConcurrentTransition as exc:
-        raise Conflict(refused) from exc
-    return from_state
-
-
-def audit_on_targets(*, actor, obj: Model, targets, **kwargs):
-    """One audit row per target the record is about (scope=target), so the step shows on each
-    target's timeline (Art. 14); one unscoped row when it is about no target. Returns the first
-    row: it names the step (the notifications' idempotency keys use it)."""
-    targets = list(targets)
-    if not targets:
-        return audit_record(actor=actor, obj=obj, **kwargs)
-    events = [audit_record(actor=actor, obj=obj, scope=target, **kwargs) for target in targets]
+def audit_in_scope(*, actor, obj: Model, action: str, **kwargs) -> AuditEvent:
+    """A step that is no transition (a record created, a deadline extended, a reply that leaves
+    others to answer): one audit row per object in ``obj.audit_scope`` (each target the record
+    is about, so the step shows on that target's timeline, Art. 14; one unscoped row when it is
+    about none), as ``transition_apply`` writes a transition's. Returns the first row: it names
+    the step (the notifications' idempotency keys use it)."""
+    events = [
+        audit_record(actor=actor, obj=obj, action=action, scope=one, **kwargs)
+        for one in obj.audit_scope
+    ]
     return events[0]
+
+
+def step_event(obj: Model) -> AuditEvent:
+    """The audit row ``transition_apply`` just wrote for ``obj`` (the notifications' idempotency
+    keys name it)."""
+    return AuditEvent.objects.for_object(obj).order_by("-id").first()

@@ -12,32 +12,36 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import NotPermitted
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear
+from workflow.transitions import require_transition_permission, transition_apply
 
 from .. import notices
 from .. import reminders as kinds
 from ..models import ExternalInput, Finding, Inspection, Rectification, SupervisionOrder
 from .common import (
     Errors,
-    audit_on_targets,
+    audit_in_scope,
     check_evidence,
     clean_choice,
     clean_targets,
     clean_text,
     lock_plan_year,
-    move,
     next_number,
     require_supervising,
     resolve_deadline,
-    transition_permitted,
+    step_event,
 )
 
 
 def _not_supervising() -> str:
     return _("只有市政府办公厅（目标办）和督查室可以登记和验收问题。")
+
+
+def require_may_record(user: User) -> None:
+    """403 unless ``user`` may record findings; pages and the API ask before reading input."""
+    require_supervising(user, _("只有市政府办公厅（目标办）和督查室可以登记问题。"))
 
 
 def _lock(finding: Finding) -> Finding:
@@ -69,7 +73,7 @@ def finding_record(
 ) -> Finding:
     """登记问题: a problem found by an inspection, an order, an external input, an audit or a
     leader, with the responsible department (required), its leader and a deadline."""
-    require_supervising(by, _not_supervising())
+    require_may_record(by)
     errors = Errors()
     clean_choice(errors, "source", source, Finding.Source, label=_("问题来源"))
     title = clean_text(errors, "title", title, label=_("问题"), max_length=200)
@@ -118,17 +122,16 @@ def finding_record(
         recorded_by=by,
     )
     finding.targets.set(targets)
-    event = audit_on_targets(
+    event = audit_in_scope(
         actor=by,
         obj=finding,
-        targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "问题来源": [None, finding.get_source_display()],
-            "问题": [None, title],
-            "责任单位": [None, str(responsible_department)],
-            "整改时限": [None, deadline.isoformat()],
-            **({"牵头领导": [None, responsible_leader]} if responsible_leader else {}),
+            "source": [None, source],
+            "title": [None, title],
+            "responsible_department": [None, str(responsible_department)],
+            "deadline": [None, deadline.isoformat()],
+            **({"responsible_leader": [None, responsible_leader]} if responsible_leader else {}),
         },
     )
     notices.finding_to_department(finding, kinds.FINDING_ASSIGNED, event)
@@ -137,35 +140,34 @@ def finding_record(
 
 def _department_step(finding, by, name, kind, body, evidence, *, label, body_label):
     finding = _lock(finding)
-    if not transition_permitted(finding, name, by):
-        raise NotPermitted(_("只有问题的责任单位可以报送整改材料。"))
+    forbidden = _("只有问题的责任单位可以报送整改材料。")
+    require_transition_permission(finding, name, by, message=forbidden)
     errors = Errors()
     body = clean_text(errors, "body", body, label=body_label)
     checked = check_evidence(errors, "evidence", evidence)
     errors.raise_if_any(_("未报送，请更正标出的问题。"))
-    from_state = move(finding, name, by, refused=_refused(finding, label))
+    evidence_name = checked.display_name if checked else ""
+    finding = transition_apply(
+        finding,
+        name,
+        by=by,
+        comment=body,
+        changes={"evidence": [None, evidence_name]} if evidence_name else {},
+        locked=True,
+        forbidden=forbidden,
+        refused=_refused(finding, label),
+    )
     record = Rectification(
         finding=finding,
         kind=kind,
         body=body,
         department=finding.responsible_department,
         filed_by=by,
-        evidence_name=checked.display_name if checked else "",
+        evidence_name=evidence_name,
     )
     if checked:
         record.evidence.save(checked.display_name, evidence, save=False)
     record.save()
-    audit_on_targets(
-        actor=by,
-        obj=finding,
-        targets=list(finding.targets.all()),
-        action=AuditEvent.Action.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=finding.state,
-        comment=body,
-        changes={"佐证材料": [None, record.evidence_name]} if record.evidence_name else {},
-    )
     return record
 
 
@@ -203,26 +205,21 @@ def finding_report_rectified(
 
 def _verification(finding, by, name, label, comment, *, comment_required):
     finding = _lock(finding)
-    if not transition_permitted(finding, name, by):
-        raise NotPermitted(_not_supervising())
+    require_transition_permission(finding, name, by, message=_not_supervising())
     errors = Errors()
     comment = clean_text(errors, "comment", comment, label=_("验收意见"), required=comment_required)
     errors.raise_if_any()
-    extra = []
-    if name == "verify":
-        finding.verified_at = timezone.now()
-        extra = ["verified_at"]
-    from_state = move(finding, name, by, refused=_refused(finding, label), update_fields=extra)
-    event = audit_on_targets(
-        actor=by,
-        obj=finding,
-        targets=list(finding.targets.all()),
-        action=AuditEvent.Action.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=finding.state,
+    finding = transition_apply(
+        finding,
+        name,
+        by=by,
         comment=comment,
+        stamps={"verified_at": timezone.now()} if name == "verify" else None,
+        locked=True,
+        forbidden=_not_supervising(),
+        refused=_refused(finding, label),
     )
+    event = step_event(finding)
     kind = kinds.FINDING_VERIFIED if name == "verify" else kinds.FINDING_REJECTED
     notices.finding_to_department(finding, kind, event, comment=comment)
     return finding

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.errors import ValidationFailed
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear, Target
+from workflow.errors import ValidationFailed
 
 from ..deadlines import today
 from ..models import ExternalInput, Finding
 from .common import (
     Errors,
-    audit_on_targets,
+    audit_in_scope,
     clean_choice,
     clean_departments,
     clean_targets,
@@ -38,8 +38,14 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 SPLIT = re.compile(r"[、,，;；\s]+")
 
 
-def _not_supervising() -> str:
-    return _("只有市政府办公厅（目标办）和督查室可以登记外部监督事项。")
+def require_may_record(user: User) -> None:
+    """403 unless ``user`` may record external inputs; pages and the API ask before input."""
+    require_supervising(user, _("只有市政府办公厅（目标办）和督查室可以登记外部监督事项。"))
+
+
+def require_may_import(user: User) -> None:
+    """403 unless ``user`` may import hotline batches; pages and the API ask before input."""
+    require_supervising(user, _("只有市政府办公厅（目标办）和督查室可以导入热线工单。"))
 
 
 def _clean_input(
@@ -73,16 +79,15 @@ def _create(
     )
     item.departments.set(departments)
     item.targets.set(targets)
-    audit_on_targets(
+    audit_in_scope(
         actor=by,
         obj=item,
-        targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "来源": [None, item.get_source_display()],
-            "编号": [None, reference],
-            "内容摘要": [None, summary],
-            "涉及部门": [None, [str(d) for d in departments]],
+            "source": [None, source],
+            "reference": [None, reference],
+            "summary": [None, summary],
+            "departments": [None, [str(d) for d in departments]],
         },
     )
     return item
@@ -101,7 +106,7 @@ def external_input_record(
     targets=(),
 ) -> ExternalInput:
     """登记外部监督事项: source, reference number, date, summary, linked departments and targets."""
-    require_supervising(by, _not_supervising())
+    require_may_record(by)
     errors = Errors()
     reference, summary, departments, targets = _clean_input(
         errors,
@@ -319,7 +324,7 @@ def hotline_parse(*, plan_year: PlanYear, upload) -> HotlineBatch:
 def hotline_import(*, by: User, plan_year: PlanYear, upload) -> list[ExternalInput]:
     """导入热线工单: all or nothing — if any row is wrong, nothing is imported and every wrong
     row is named."""
-    require_supervising(by, _not_supervising())
+    require_may_import(by)
     batch = hotline_parse(plan_year=plan_year, upload=upload)
     if batch.errors:
         raise ValidationFailed(

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditEvent
 from targets.models import PlanYear
+from workflow.transitions import require_transition_permission, transition_apply
 
 from ..models import Inspection
 from .common import (
     Errors,
-    audit_on_targets,
+    audit_in_scope,
     clean_choice,
     clean_departments,
     clean_targets,
@@ -25,6 +26,11 @@ from .common import (
 
 def _not_supervising() -> str:
     return _("只有市政府办公厅（目标办）和督查室可以组织检查。")
+
+
+def require_may_open(user: User) -> None:
+    """403 unless ``user`` may open inspections; pages and the API ask before reading input."""
+    require_supervising(user, _not_supervising())
 
 
 def _check_dates(errors, started_on, ended_on):
@@ -48,7 +54,7 @@ def inspection_open(
     ended_on: datetime.date | None = None,
 ) -> Inspection:
     """开展检查: kind, scope (departments and targets), dates and inspectors."""
-    require_supervising(by, _not_supervising())
+    require_may_open(by)
     errors = Errors()
     clean_choice(errors, "kind", kind, Inspection.Kind, label=_("检查类别"))
     title = clean_text(errors, "title", title, label=_("检查名称"), max_length=200)
@@ -68,16 +74,15 @@ def inspection_open(
     )
     inspection.departments.set(departments)
     inspection.targets.set(targets)
-    audit_on_targets(
+    audit_in_scope(
         actor=by,
         obj=inspection,
-        targets=targets,
         action=AuditEvent.Action.CREATE,
         changes={
-            "检查类别": [None, inspection.get_kind_display()],
-            "检查名称": [None, title],
-            "被检查部门": [None, [str(d) for d in departments]],
-            "检查人员": [None, inspectors],
+            "kind": [None, kind],
+            "title": [None, title],
+            "departments": [None, [str(d) for d in departments]],
+            "inspectors": [None, inspectors],
         },
     )
     return inspection
@@ -87,26 +92,21 @@ def inspection_open(
 def inspection_report(
     *, inspection: Inspection, by: User, report: str, ended_on: datetime.date | None = None
 ) -> Inspection:
-    """检查报告: the inspection's written report (may be revised; each version is audited)."""
-    require_supervising(by, _not_supervising())
+    """检查报告: the inspection's written report, 已登记 → 已报告 (may be revised; each version
+    is a step of its own in the audit trail)."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    require_transition_permission(inspection, "file_report", by, message=_not_supervising())
     errors = Errors()
     report = clean_text(errors, "report", report, label=_("检查报告"), max_length=20000)
     ended_on = ended_on or inspection.ended_on or timezone.localdate()
     _check_dates(errors, inspection.started_on, ended_on)
     errors.raise_if_any(_("检查报告未保存，请更正标出的问题。"))
-    before = {"检查报告": inspection.report, "结束日期": str(inspection.ended_on or "")}
-    inspection.report = report
-    inspection.ended_on = ended_on
-    inspection.reported_at = timezone.now()
-    inspection.save(update_fields=["report", "ended_on", "reported_at", "updated_at"])
-    after = {"检查报告": report, "结束日期": str(ended_on)}
-    audit_on_targets(
-        actor=by,
-        obj=inspection,
-        targets=list(inspection.targets.all()),
-        action=AuditEvent.Action.UPDATE,
-        transition="report",
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    return transition_apply(
+        inspection,
+        "file_report",
+        by=by,
+        values={"report": report, "ended_on": ended_on},
+        stamps={"reported_at": timezone.now()},
+        locked=True,
+        forbidden=_not_supervising(),
     )
-    return inspection

@@ -1,8 +1,9 @@
 """督办单 services (Shanghai Art. 18; efficiency opinions 六.1: 限期报告制度、责任追究制度).
 
 Each function: one transaction, permission first (403), then input (400) and state (409), a
-row lock against concurrent steps, ``update_fields`` saves, and an audit row on the order and
-on the timeline of every target it is about.
+row lock against concurrent steps; state changes through ``workflow.transitions.transition_apply``
+(``update_fields`` saves, the audit row on the order and on the timeline of every target it is
+about, ``SupervisionOrder.audit_scope``).
 """
 
 import datetime
@@ -12,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import NotPermitted, ValidationFailed
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from targets.models import PlanYear
+from workflow.errors import NotPermitted, ValidationFailed
+from workflow.transitions import require_transition_permission, transition_apply
 
 from .. import notices
 from .. import permissions as perms
@@ -24,7 +26,7 @@ from ..deadlines import deadline_after, today
 from ..models import OrderAddressee, OrderReply, SupervisionOrder
 from .common import (
     Errors,
-    audit_on_targets,
+    audit_in_scope,
     check_evidence,
     clean_choice,
     clean_coordination_items,
@@ -32,12 +34,11 @@ from .common import (
     clean_targets,
     clean_text,
     lock_plan_year,
-    move,
     next_number,
     require_supervising,
     resolve_deadline,
+    step_event,
     supervising_department,
-    transition_permitted,
 )
 
 
@@ -45,23 +46,15 @@ def _not_issuer() -> str:
     return _("只有市政府办公厅（目标办）和督查室可以下发和办理督办单。")
 
 
+def require_may_issue(user: User) -> None:
+    """403 unless ``user`` may issue orders; pages and the API ask before reading any input."""
+    require_supervising(user, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
+
+
 def _lock(order: SupervisionOrder) -> SupervisionOrder:
     # The row lock serialises concurrent steps on one order: the second waits, then sees the
     # first one's result (closed, sent back…) instead of overwriting it.
     return SupervisionOrder.objects.select_for_update().select_related("plan_year").get(pk=order.pk)
-
-
-def _timeline_targets(targets, coordination_items):
-    """The targets whose timelines show the order: those it names and those of its coordination
-    items (each item is about one target)."""
-    found = {t.pk: t for t in targets}
-    for item in coordination_items:
-        found.setdefault(item.target_id, item.target)
-    return list(found.values())
-
-
-def _targets_of(order):
-    return _timeline_targets(order.targets.all(), order.coordination_items.select_related("target"))
 
 
 def _refused(order, action_label):
@@ -90,7 +83,7 @@ def order_issue(
     and/or a matter.
 
     Side effects: one audit row per target concerned (its timeline shows the order)."""
-    require_supervising(by, _not_issuer())
+    require_may_issue(by)
     errors = Errors()
     clean_choice(errors, "kind", kind, SupervisionOrder.Kind, label=_("督办类别"))
     title = clean_text(errors, "title", title, label=_("督办事项"), max_length=200)
@@ -136,20 +129,19 @@ def order_issue(
     )
     order.targets.set(targets)
     order.coordination_items.set(coordination_items)
-    event = audit_on_targets(
+    event = audit_in_scope(
         actor=by,
         obj=order,
-        targets=_timeline_targets(targets, coordination_items),
         action=AuditEvent.Action.CREATE,
         changes={
-            "督办类别": [None, order.get_kind_display()],
-            "督办事项": [None, title],
-            "督办要求": [None, requirement],
-            "承办部门": [None, [str(d) for d in departments]],
-            "办理时限": [None, deadline.isoformat()],
-            **({"责任领导": [None, responsible_leader]} if responsible_leader else {}),
+            "kind": [None, kind],
+            "title": [None, title],
+            "requirement": [None, requirement],
+            "departments": [None, [str(d) for d in departments]],
+            "deadline": [None, deadline.isoformat()],
+            **({"responsible_leader": [None, responsible_leader]} if responsible_leader else {}),
             **(
-                {"涉及协调事项": [None, [i.subject for i in coordination_items]]}
+                {"coordination_items": [None, [i.subject for i in coordination_items]]}
                 if coordination_items
                 else {}
             ),
@@ -172,7 +164,7 @@ def orders_issue_for_targets(
 ) -> list[SupervisionOrder]:
     """Bulk issue from a selection of targets (a red list, once execution's warning levels
     land): one order per lead department, about that department's targets. All or nothing."""
-    require_supervising(by, _not_issuer())
+    require_may_issue(by)
     targets = sorted(
         {t.pk: t for t in targets}.values(), key=lambda t: (t.lead_department_id, t.pk)
     )
@@ -241,8 +233,7 @@ def order_reply(
 
     Side effects: the evidence file is stored; an audit row per target concerned."""
     order = _lock(order)
-    if not transition_permitted(order, "mark_replied", by):
-        raise NotPermitted(_("只有督办单的承办部门可以答复。"))
+    require_transition_permission(order, "reply", by, message=_("只有督办单的承办部门可以答复。"))
     if order.state == SupervisionOrder.State.CLOSED:
         raise ValidationFailed(_("督办单“%(code)s”已办结，不能再答复。") % {"code": order.code})
     addressee = _replying_addressee(order, by, department)
@@ -270,24 +261,25 @@ def order_reply(
     addressee.answered = True
     addressee.last_replied_at = now
     addressee.save(update_fields=["answered", "last_replied_at"])
-    from_state = to_state = ""
-    if not order.addressees.filter(answered=False).exists():
-        from_state = move(order, "mark_replied", by, refused=_refused(order, _("答复")))
-        to_state = order.state
-    event = audit_on_targets(
-        actor=by,
-        obj=order,
-        targets=_targets_of(order),
-        action=AuditEvent.Action.TRANSITION if to_state else AuditEvent.Action.COMMENT,
-        transition="reply",
-        from_state=from_state,
-        to_state=to_state,
-        comment=body,
-        changes={
-            "答复部门": [None, str(addressee.department)],
-            **({"佐证材料": [None, reply.evidence_name]} if reply.evidence_name else {}),
-        },
-    )
+    changes = {
+        "department": [None, str(addressee.department)],
+        **({"evidence": [None, reply.evidence_name]} if reply.evidence_name else {}),
+    }
+    if order.addressees.filter(answered=False).exists():
+        # Others still to answer: the reply is recorded, the order stays where it is.
+        event = audit_in_scope(actor=by, obj=order, action="reply", comment=body, changes=changes)
+    else:
+        # The last reply of the round: 已答复.
+        order = transition_apply(
+            order,
+            "reply",
+            by=by,
+            comment=body,
+            changes=changes,
+            locked=True,
+            refused=_refused(order, _("答复")),
+        )
+        event = step_event(order)
     notices.order_replied(order, reply, event)
     return reply
 
@@ -297,25 +289,21 @@ def order_close(*, order: SupervisionOrder, by: User, comment: str = "") -> Supe
     """办结: the issuer accepts the replies. Two people closing at once: one wins (row lock and
     ConcurrentTransitionMixin), the other is told it was already handled."""
     order = _lock(order)
-    if not transition_permitted(order, "close", by):
-        raise NotPermitted(_not_issuer())
+    require_transition_permission(order, "close", by, message=_not_issuer())
     errors = Errors()
     comment = clean_text(errors, "comment", comment, label=_("办结意见"), required=False)
     errors.raise_if_any()
-    order.closed_at = timezone.now()
-    from_state = move(
-        order, "close", by, refused=_refused(order, _("办结")), update_fields=["closed_at"]
-    )
-    event = audit_on_targets(
-        actor=by,
-        obj=order,
-        targets=_targets_of(order),
-        action=AuditEvent.Action.TRANSITION,
-        transition="close",
-        from_state=from_state,
-        to_state=order.state,
+    order = transition_apply(
+        order,
+        "close",
+        by=by,
         comment=comment,
+        stamps={"closed_at": timezone.now()},
+        locked=True,
+        forbidden=_not_issuer(),
+        refused=_refused(order, _("办结")),
     )
+    event = step_event(order)
     notices.order_to_departments(order, kinds.ORDER_CLOSED, event, comment=comment)
     return order
 
@@ -325,31 +313,23 @@ def order_send_back(*, order: SupervisionOrder, by: User, comment: str) -> Super
     """退回重办: the replies are not enough (or a closed order must be taken up again); every
     addressed department answers anew, in a new round. The reason is required."""
     order = _lock(order)
-    if not transition_permitted(order, "send_back", by):
-        raise NotPermitted(_not_issuer())
+    require_transition_permission(order, "send_back", by, message=_not_issuer())
     errors = Errors()
     comment = clean_text(errors, "comment", comment, label=_("退回理由"))
     errors.raise_if_any()
-    order.round += 1
-    order.closed_at = None
-    from_state = move(
+    order = transition_apply(
         order,
         "send_back",
-        by,
+        by=by,
+        comment=comment,
+        # A new round of replies (the event tells it; the round number is no change to list).
+        stamps={"round": order.round + 1, "closed_at": None},
+        locked=True,
+        forbidden=_not_issuer(),
         refused=_refused(order, _("退回")),
-        update_fields=["round", "closed_at"],
     )
     order.addressees.update(answered=False)
-    event = audit_on_targets(
-        actor=by,
-        obj=order,
-        targets=_targets_of(order),
-        action=AuditEvent.Action.TRANSITION,
-        transition="send_back",
-        from_state=from_state,
-        to_state=order.state,
-        comment=comment,
-    )
+    event = step_event(order)
     notices.order_to_departments(order, kinds.ORDER_SENT_BACK, event, comment=comment)
     return order
 
@@ -381,13 +361,11 @@ def order_extend(
     old = order.deadline
     order.deadline = new
     order.save(update_fields=["deadline", "updated_at"])
-    audit_on_targets(
+    audit_in_scope(
         actor=by,
         obj=order,
-        targets=_targets_of(order),
-        action=AuditEvent.Action.UPDATE,
-        transition="extend",
+        action="extend",
         comment=reason,
-        changes={"办理时限": [old.isoformat(), new.isoformat()]},
+        changes={"deadline": [old.isoformat(), new.isoformat()]},
     )
     return order

@@ -4,18 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, NotPermitted
 from execution.files import attachment_response
 from targets.selectors import visible_targets
+from workflow.pages import form_errors
+from workflow.transitions import available_transitions
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import CommentForm, FindingForm, ListFilterForm, RectificationForm
 from ..models import Finding, Rectification
-from .common import apply_filters, default_plan_year, forbidden, label_changes, page_of, timeline
+from .common import default_plan_year, form_page, list_page, record_timeline, step_done
 
 
 @login_required
@@ -28,22 +30,14 @@ def finding_list(request):
         kind_label=_("问题来源"),
     )
     filters.kind_field = "source"
-    qs = apply_filters(
+    return list_page(
+        request,
+        "supervision/finding_list.html",
         selectors.finding_list(user),
         filters,
         department_field="responsible_department_id",
         search_fields=("code", "title"),
-    )
-    page, querystring = page_of(request, qs)
-    return render(
-        request,
-        "supervision/finding_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "filters": filters,
-            "may_record": perms.is_supervising(user),
-        },
+        may_record=perms.is_supervising(user),
     )
 
 
@@ -85,8 +79,7 @@ def _initial(request, user):
 @login_required
 def finding_create(request):
     user = request.user
-    if not perms.is_supervising(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以登记问题。"))
+    services.findings.require_may_record(user)
     form = FindingForm(
         request.POST or None,
         initial=_initial(request, user) if request.method == "GET" else None,
@@ -95,9 +88,10 @@ def finding_create(request):
         orders=selectors.visible_orders(user),
         inputs=selectors.visible_inputs(user),
     )
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form) as outcome:
             finding = services.finding_record(
                 by=user,
                 plan_year=data["plan_year"],
@@ -113,43 +107,32 @@ def finding_create(request):
                 order=data["order"],
                 external_input=data["external_input"],
             )
-        except ApplicationError as exc:
-            form.add_service_errors(exc.field_errors)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
-        else:
+        if not outcome.failed:
             messages.success(request, _("问题“%(code)s”已登记。") % {"code": finding.code})
             return redirect("supervision:finding_detail", pk=finding.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "supervision/simple_form.html",
-        {
-            "form": form,
-            "title": _("登记问题"),
-            "submit_label": _("登记"),
-            "back": "supervision:finding_list",
-            "tab": "findings",
-        },
-        status=status,
+        form,
+        outcome,
+        title=_("登记问题"),
+        submit_label=_("登记"),
+        back="supervision:finding_list",
+        tab="findings",
     )
 
 
 def _context(request, finding, *, forms=None):
-    user = request.user
-    may_rectify = perms.may_rectify(finding, user)
+    allowed = available_transitions(finding, request.user)
     forms = forms or {}
     return {
         "finding": finding,
-        "may_file_plan": may_rectify
-        and finding.state in (Finding.State.OPEN, Finding.State.REJECTED),
-        "may_report": may_rectify
-        and finding.state in (Finding.State.PLAN_FILED, Finding.State.REJECTED),
-        "may_verify": perms.may_verify(finding, user) and finding.state == Finding.State.RECTIFIED,
+        "may_file_plan": "file_plan" in allowed,
+        "may_report": "report_rectified" in allowed,
+        "may_verify": "verify" in allowed,
         "plan_form": forms.get("plan") or RectificationForm(prefix="plan"),
         "report_form": forms.get("report") or RectificationForm(prefix="report"),
         "verify_form": forms.get("verify") or CommentForm(prefix="verify"),
-        "timeline": label_changes(timeline(finding, dict(Finding.State.choices))),
+        "timeline": record_timeline(finding),
     }
 
 
@@ -188,24 +171,16 @@ def finding_step(request, pk, step):
         form.is_valid()
         kwargs = {"comment": form.cleaned_data.get("comment", "")}
         key = "verify"
-    try:
+    with form_errors(form) as outcome:
         service(finding=finding, by=user, **kwargs)
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except ApplicationError as exc:
-        form.add_service_errors(exc.field_errors)
-        if not exc.field_errors:
-            form.add_error(None, exc.message)
-        messages.error(request, exc.message)
+
+    def again(status):
         fresh = selectors.finding_detail_queryset(user).get(pk=finding.pk)
-        return render(
-            request,
-            "supervision/finding_detail.html",
-            _context(request, fresh, forms={key: form}),
-            status=400,
-        )
-    messages.success(request, done)
-    return redirect("supervision:finding_detail", pk=finding.pk)
+        context = _context(request, fresh, forms={key: form})
+        return render(request, "supervision/finding_detail.html", context, status=status)
+
+    to = reverse("supervision:finding_detail", args=[finding.pk])
+    return step_done(request, outcome, done=done, to=to, again=again)
 
 
 @login_required

@@ -6,20 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, NotPermitted
 from execution.files import attachment_response
 from execution.selectors.changes import visible_coordination_items
 from targets.models import Target
 from targets.selectors import visible_targets
+from workflow.pages import form_errors, paginate
+from workflow.transitions import available_transitions
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import BulkOrderForm, CommentForm, ExtendForm, ListFilterForm, OrderForm, ReplyForm
 from ..models import OrderReply, SupervisionOrder
-from .common import apply_filters, default_plan_year, forbidden, label_changes, page_of, timeline
+from .common import default_plan_year, form_page, list_page, record_timeline, step_done
 
 
 @login_required
@@ -32,22 +34,14 @@ def order_list(request):
         kind_label=_("督办类别"),
     )
     filters.kind_field = "kind"
-    qs = apply_filters(
+    return list_page(
+        request,
+        "supervision/order_list.html",
         selectors.order_list(user),
         filters,
         department_field="addressees__department_id",
         search_fields=("code", "title"),
-    )
-    page, querystring = page_of(request, qs)
-    return render(
-        request,
-        "supervision/order_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "filters": filters,
-            "may_issue": perms.may_issue(user),
-        },
+        may_issue=perms.may_issue(user),
     )
 
 
@@ -93,16 +87,16 @@ def _prefill(request, user):
 @login_required
 def order_create(request):
     user = request.user
-    if not perms.may_issue(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
+    services.orders.require_may_issue(user)
     form = OrderForm(
         request.POST or None,
         initial=_prefill(request, user),
         readable_targets=visible_targets(user),
     )
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form) as outcome:
             order = services.order_issue(
                 by=user,
                 plan_year=data["plan_year"],
@@ -117,25 +111,17 @@ def order_create(request):
                 days=data["days"],
                 responsible_leader=data["responsible_leader"],
             )
-        except ApplicationError as exc:
-            form.add_service_errors(exc.field_errors)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
-        else:
+        if not outcome.failed:
             messages.success(request, _("督办单“%(code)s”已下发。") % {"code": order.code})
             return redirect("supervision:order_detail", pk=order.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "supervision/simple_form.html",
-        {
-            "form": form,
-            "title": _("下发督办单"),
-            "submit_label": _("下发"),
-            "back": "supervision:order_list",
-            "tab": "orders",
-        },
-        status=status,
+        form,
+        outcome,
+        title=_("下发督办单"),
+        submit_label=_("下发"),
+        back="supervision:order_list",
+        tab="orders",
     )
 
 
@@ -145,8 +131,7 @@ def order_bulk(request):
     filtered to red warnings links here with its targets ticked (``?ids=1&ids=2``, a list action
     registered in ``supervision.list_actions``)."""
     user = request.user
-    if not perms.may_issue(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以下发督办单。"))
+    services.orders.require_may_issue(user)
     year = default_plan_year()
     form = BulkOrderForm(request.POST or None)
     if request.method == "POST":
@@ -161,7 +146,7 @@ def order_bulk(request):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors() as outcome:
                 orders = services.orders_issue_for_targets(
                     by=user,
                     targets=targets,
@@ -171,12 +156,14 @@ def order_bulk(request):
                     days=data["days"],
                     responsible_leader=data["responsible_leader"],
                 )
-            except ApplicationError as exc:
-                form.add_service_errors({k: v for k, v in exc.field_errors.items() if k != "ids"})
-                form.add_error(None, exc.message)
-            else:
+            if not outcome.failed:
                 messages.success(request, _("已按牵头部门下发%(n)s份督办单。") % {"n": len(orders)})
                 return redirect("supervision:order_list")
+            # The selection's problems ("ids") are the message on top; the rest by the field.
+            form.add_service_errors(
+                {k: v for k, v in outcome.error.field_errors.items() if k != "ids"}
+            )
+            form.add_error(None, outcome.message)
     ticked = {
         int(i)
         for i in (request.POST.getlist("ids") or request.GET.getlist("ids"))
@@ -198,7 +185,7 @@ def order_bulk(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
-    page, querystring = page_of(request, qs)
+    page, querystring = paginate(request, qs)
     # Ticked targets on other pages travel as hidden fields, so none is lost on submit.
     off_page = sorted(ticked - {t.pk for t in page.object_list})
     status = 400 if request.method == "POST" else 200
@@ -221,14 +208,11 @@ def order_bulk(request):
 
 def _order_context(request, order, *, reply_form=None, comment_form=None, extend_form=None):
     user = request.user
+    allowed = available_transitions(order, user)
     mine = perms.answering_departments(user)
     my_addressees = [a for a in order.addressees.all() if a.department_id in mine]
-    may_reply = (
-        bool(my_addressees)
-        and order.state in SupervisionOrder.AWAITING_REPLY
-        and any(not a.answered for a in my_addressees)
-    )
-    issuer = perms.may_act_as_issuer(order, user)
+    # A department answers once per round; the round's last reply is the ``reply`` transition.
+    may_reply = "reply" in allowed and any(not a.answered for a in my_addressees)
     rounds = {}
     for reply in order.replies.all():
         rounds.setdefault(reply.round, []).append(reply)
@@ -244,15 +228,14 @@ def _order_context(request, order, *, reply_form=None, comment_form=None, extend
         "order": order,
         "rounds": sorted(rounds.items()),
         "may_reply": may_reply,
-        "may_close": issuer and order.state == SupervisionOrder.State.REPLIED,
-        "may_send_back": issuer
-        and order.state in (SupervisionOrder.State.REPLIED, SupervisionOrder.State.CLOSED),
-        "may_extend": issuer and order.state in SupervisionOrder.OPEN_STATES,
+        "may_close": "close" in allowed,
+        "may_send_back": "send_back" in allowed,
+        "may_extend": perms.may_extend(order, user),
         "may_record_finding": perms.is_supervising(user),
         "reply_form": reply_form,
         "comment_form": comment_form or CommentForm(),
         "extend_form": extend_form or ExtendForm(),
-        "timeline": label_changes(timeline(order, dict(SupervisionOrder.State.choices))),
+        "timeline": record_timeline(order),
         # The coordination items the order is about, as far as the reader may read them.
         "coordination_items": list(
             visible_coordination_items(user)
@@ -269,18 +252,18 @@ def order_detail(request, pk):
     return render(request, "supervision/order_detail.html", _order_context(request, order))
 
 
-def _failed(request, order, exc, **forms):
-    for form in forms.values():
-        form.add_service_errors(exc.field_errors)
-        if not exc.field_errors:
-            form.add_error(None, exc.message)
-    messages.error(request, exc.message)
-    fresh = selectors.order_detail_queryset(request.user).get(pk=order.pk)
-    return render(
+def _step_done(request, order, outcome, done: str, **forms):
+    def again(status):
+        fresh = selectors.order_detail_queryset(request.user).get(pk=order.pk)
+        context = _order_context(request, fresh, **forms)
+        return render(request, "supervision/order_detail.html", context, status=status)
+
+    return step_done(
         request,
-        "supervision/order_detail.html",
-        _order_context(request, fresh, **forms),
-        status=400,
+        outcome,
+        done=done,
+        to=reverse("supervision:order_detail", args=[order.pk]),
+        again=again,
     )
 
 
@@ -293,7 +276,7 @@ def order_reply(request, pk):
     form.fields["department"].queryset = order.departments.all()
     form.is_valid()
     data = form.cleaned_data
-    try:
+    with form_errors(form) as outcome:
         services.order_reply(
             order=order,
             by=user,
@@ -301,12 +284,7 @@ def order_reply(request, pk):
             evidence=data.get("evidence"),
             department=data.get("department"),
         )
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except ApplicationError as exc:
-        return _failed(request, order, exc, reply_form=form)
-    messages.success(request, _("答复已提交。"))
-    return redirect("supervision:order_detail", pk=order.pk)
+    return _step_done(request, order, outcome, _("答复已提交。"), reply_form=form)
 
 
 ISSUER_STEPS = {
@@ -325,14 +303,9 @@ def order_action(request, pk, action):
     form = CommentForm(request.POST)
     form.is_valid()
     service, done = ISSUER_STEPS[action]
-    try:
+    with form_errors(form) as outcome:
         service(order=order, by=user, comment=form.cleaned_data.get("comment", ""))
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except ApplicationError as exc:
-        return _failed(request, order, exc, comment_form=form)
-    messages.success(request, done)
-    return redirect("supervision:order_detail", pk=order.pk)
+    return _step_done(request, order, outcome, done, comment_form=form)
 
 
 @login_required
@@ -343,7 +316,7 @@ def order_extend(request, pk):
     form = ExtendForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
+    with form_errors(form) as outcome:
         order = services.order_extend(
             order=order,
             by=user,
@@ -351,12 +324,8 @@ def order_extend(request, pk):
             deadline=data.get("deadline"),
             days=data.get("days"),
         )
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except ApplicationError as exc:
-        return _failed(request, order, exc, extend_form=form)
-    messages.success(request, _("办理时限已延至%(date)s。") % {"date": order.deadline})
-    return redirect("supervision:order_detail", pk=order.pk)
+    done = _("办理时限已延至%(date)s。") % {"date": order.deadline}
+    return _step_done(request, order, outcome, done, extend_form=form)
 
 
 @login_required

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from accounts.errors import ApplicationError, NotPermitted
 from targets.selectors import visible_targets
+from workflow.pages import form_errors
+from workflow.transitions import available_transitions
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -27,7 +28,7 @@ from ..forms import (
     ListFilterForm,
 )
 from ..models import AccountabilityRecord, ExternalInput, Finding, Inspection, SupervisionOrder
-from .common import apply_filters, default_plan_year, forbidden, label_changes, page_of, timeline
+from .common import default_plan_year, form_page, list_page, record_timeline
 
 HOME_ROWS = 20
 
@@ -37,12 +38,6 @@ def may_use_supervision(user) -> bool:
     concerns it)."""
     access = access_for(user)
     return access.reads_everything or bool(access.member_departments) or bool(access.portfolio)
-
-
-def _service_failed(form, exc):
-    form.add_service_errors(exc.field_errors)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -88,40 +83,31 @@ def inspection_list(request):
         request.GET, kinds=Inspection.Kind.choices, kind_label=_("检查类别"), with_overdue=False
     )
     filters.kind_field = "kind"
-    qs = apply_filters(
+    return list_page(
+        request,
+        "supervision/inspection_list.html",
         selectors.inspection_list(user),
         filters,
         department_field="departments__id",
         search_fields=("title", "inspectors"),
-        overdue=False,
-    )
-    page, querystring = page_of(request, qs)
-    return render(
-        request,
-        "supervision/inspection_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "filters": filters,
-            "may_open": perms.is_supervising(user),
-        },
+        may_open=perms.is_supervising(user),
     )
 
 
 @login_required
 def inspection_create(request):
     user = request.user
-    if not perms.is_supervising(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以组织检查。"))
+    services.inspections.require_may_open(user)
     year = default_plan_year()
     form = InspectionForm(
         request.POST or None,
         initial={"plan_year": year.pk if year else None},
         readable_targets=visible_targets(user),
     )
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form) as outcome:
             inspection = services.inspection_open(
                 by=user,
                 plan_year=data["plan_year"],
@@ -133,22 +119,16 @@ def inspection_create(request):
                 ended_on=data["ended_on"],
                 inspectors=data["inspectors"],
             )
-        except ApplicationError as exc:
-            _service_failed(form, exc)
-        else:
+        if not outcome.failed:
             messages.success(request, _("检查已登记。"))
             return redirect("supervision:inspection_detail", pk=inspection.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "supervision/simple_form.html",
-        {
-            "form": form,
-            "title": _("登记检查"),
-            "back": "supervision:inspection_list",
-            "tab": "inspections",
-        },
-        status=status,
+        form,
+        outcome,
+        title=_("登记检查"),
+        back="supervision:inspection_list",
+        tab="inspections",
     )
 
 
@@ -160,12 +140,13 @@ def _inspection_page(request, inspection, report_form=None, status=200):
         {
             "inspection": inspection,
             "findings": list(selectors.inspection_findings(user, inspection)),
-            "may_edit": perms.is_supervising(user),
+            "may_record_finding": perms.is_supervising(user),
+            "may_report": "file_report" in available_transitions(inspection, user),
             "report_form": report_form
             or InspectionReportForm(
                 initial={"report": inspection.report, "ended_on": inspection.ended_on}
             ),
-            "timeline": label_changes(timeline(inspection, {})),
+            "timeline": record_timeline(inspection),
         },
         status=status,
     )
@@ -184,18 +165,15 @@ def inspection_report(request, pk):
     inspection = get_object_or_404(selectors.inspection_detail_queryset(user), pk=pk)
     form = InspectionReportForm(request.POST)
     form.is_valid()
-    try:
+    with form_errors(form) as outcome:
         services.inspection_report(
             inspection=inspection,
             by=user,
             report=form.cleaned_data.get("report", ""),
             ended_on=form.cleaned_data.get("ended_on"),
         )
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except ApplicationError as exc:
-        _service_failed(form, exc)
-        return _inspection_page(request, inspection, form, status=400)
+    if outcome.failed:
+        return _inspection_page(request, inspection, form, status=outcome.status)
     messages.success(request, _("检查报告已保存。"))
     return redirect("supervision:inspection_detail", pk=inspection.pk)
 
@@ -210,40 +188,31 @@ def input_list(request):
         request.GET, kinds=ExternalInput.Source.choices, kind_label=_("来源"), with_overdue=False
     )
     filters.kind_field = "source"
-    qs = apply_filters(
+    return list_page(
+        request,
+        "supervision/input_list.html",
         selectors.input_list(user),
         filters,
         department_field="departments__id",
         search_fields=("reference", "summary"),
-        overdue=False,
-    )
-    page, querystring = page_of(request, qs)
-    return render(
-        request,
-        "supervision/input_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "filters": filters,
-            "may_record": perms.is_supervising(user),
-        },
+        may_record=perms.is_supervising(user),
     )
 
 
 @login_required
 def input_create(request):
     user = request.user
-    if not perms.is_supervising(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以登记外部监督事项。"))
+    services.inputs.require_may_record(user)
     year = default_plan_year()
     form = ExternalInputForm(
         request.POST or None,
         initial={"plan_year": year.pk if year else None},
         readable_targets=visible_targets(user),
     )
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form) as outcome:
             item = services.external_input_record(
                 by=user,
                 plan_year=data["plan_year"],
@@ -254,22 +223,16 @@ def input_create(request):
                 departments=list(data["departments"]),
                 targets=data["targets"],
             )
-        except ApplicationError as exc:
-            _service_failed(form, exc)
-        else:
+        if not outcome.failed:
             messages.success(request, _("外部监督事项已登记。"))
             return redirect("supervision:input_detail", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "supervision/simple_form.html",
-        {
-            "form": form,
-            "title": _("登记外部监督事项"),
-            "back": "supervision:input_list",
-            "tab": "inputs",
-        },
-        status=status,
+        form,
+        outcome,
+        title=_("登记外部监督事项"),
+        back="supervision:input_list",
+        tab="inputs",
     )
 
 
@@ -284,7 +247,7 @@ def input_detail(request, pk):
             "item": item,
             "findings": list(selectors.finding_list(user).filter(external_input=item)),
             "may_convert": perms.is_supervising(user),
-            "timeline": label_changes(timeline(item, {})),
+            "timeline": record_timeline(item),
         },
     )
 
@@ -297,8 +260,7 @@ def input_import(request):
     """Hotline batch import: upload → preview with every row's problem in Chinese → confirm.
     All or nothing (the service re-reads the file on confirmation)."""
     user = request.user
-    if not perms.is_supervising(user):
-        return forbidden(request, _("只有市政府办公厅（目标办）和督查室可以导入热线工单。"))
+    services.inputs.require_may_import(user)
     year = default_plan_year()
     form = HotlineImportForm(
         request.POST or None,
@@ -313,11 +275,11 @@ def input_import(request):
         token = request.POST.get("token", "")
         if request.POST.get("confirm") and token in stored:
             upload = SimpleUploadedFile("batch.xlsx", base64.b64decode(stored[token]))
-            try:
+            with form_errors() as outcome:
                 created = services.hotline_import(by=user, plan_year=plan_year, upload=upload)
-            except ApplicationError as exc:
-                context["errors"] = exc.field_errors.get("file", [exc.message])
-                status = 400
+            if outcome.failed:
+                context["errors"] = outcome.error.field_errors.get("file", [outcome.message])
+                status = outcome.status
             else:
                 request.session[IMPORT_SESSION_KEY] = {}
                 messages.success(request, _("已导入%(n)s张热线工单。") % {"n": len(created)})
@@ -363,31 +325,21 @@ def accountability_list(request):
         with_overdue=False,
     )
     filters.kind_field = "category"
-    qs = apply_filters(
+    return list_page(
+        request,
+        "supervision/accountability_list.html",
         selectors.accountability_list(user),
         filters,
         department_field="department_id",
         search_fields=("reference", "description"),
-        overdue=False,
-    )
-    page, querystring = page_of(request, qs)
-    return render(
-        request,
-        "supervision/accountability_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "filters": filters,
-            "may_record": perms.is_supervising(user),
-        },
+        may_record=perms.is_supervising(user),
     )
 
 
 @login_required
 def accountability_edit(request, pk=None):
     user = request.user
-    if not perms.is_supervising(user):
-        return forbidden(request, _("只有督查室和市政府办公厅（目标办）可以录入问责记录。"))
+    services.accountability.require_may_record(user)
     record = get_object_or_404(selectors.accountability_list(user), pk=pk) if pk else None
     initial = {}
     if record is not None:
@@ -396,29 +348,24 @@ def accountability_edit(request, pk=None):
         year = default_plan_year()
         initial = {"plan_year": year.pk if year else None}
     form = AccountabilityForm(request.POST or None, initial=initial, correcting=record is not None)
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with form_errors(form) as outcome:
             if record is None:
                 services.accountability_record(by=user, **data)
             else:
                 reason = data.pop("reason", "")
                 services.accountability_correct(record=record, by=user, reason=reason, **data)
-        except ApplicationError as exc:
-            _service_failed(form, exc)
-        else:
+        if not outcome.failed:
             messages.success(request, _("问责记录已保存。"))
             return redirect("supervision:accountability_list")
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "supervision/simple_form.html",
-        {
-            "form": form,
-            "title": _("更正问责记录") if record else _("录入问责记录"),
-            "back": "supervision:accountability_list",
-            "tab": "accountability",
-            "timeline": label_changes(timeline(record, {})) if record else None,
-        },
-        status=status,
+        form,
+        outcome,
+        title=_("更正问责记录") if record else _("录入问责记录"),
+        back="supervision:accountability_list",
+        tab="accountability",
+        timeline=record_timeline(record) if record else None,
     )

@@ -17,7 +17,7 @@ with ``transaction.on_commit`` so nothing is sent for a change that was rolled b
 
 Modules import one way: inputs ← drafting ← transitions ← execution_hooks, and comments ←
 transitions. Every public name is re-exported here, so callers import from ``targets.services``;
-``_column_value`` and ``_decimal_error`` too, since execution's progress reports judge their
+``column_value`` and ``decimal_error`` too, since execution's progress reports judge their
 numbers by the same column rules.
 """
 
@@ -28,6 +28,7 @@ from .drafting import (
     RELATED_FIELDS,
     input_snapshot,
     plain_value,
+    require_editable,
     target_create,
     target_snapshot,
     target_update,
@@ -46,14 +47,15 @@ from .inputs import (
     DepartmentInput,
     MilestoneInput,
     TargetInput,
-    _column_value,
-    _decimal_error,
+    column_value,
+    decimal_error,
     target_input_errors,
 )
 from .transitions import (
     TRANSITIONS,
     YEAR_ACTIONS,
     plan_year_transition_all,
+    require_year_permission,
     target_confirm,
     target_negotiate,
     target_return,
@@ -80,11 +82,13 @@ __all__ = [
     "DepartmentInput",
     "MilestoneInput",
     "TargetInput",
-    "_column_value",
-    "_decimal_error",
+    "column_value",
+    "decimal_error",
     "input_snapshot",
     "plain_value",
     "plan_year_transition_all",
+    "require_editable",
+    "require_year_permission",
     "target_apply_adjustment",
     "target_cancel",
     "target_comment_add",

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import Role, access_for
-from accounts.errors import NotPermitted, ValidationFailed
 from accounts.models import Department, User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from workflow.errors import NotPermitted, ValidationFailed
 
 from .. import permissions as perms
 from ..models import Target, TargetComment

@@ -14,14 +14,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_diff, audit_event, audit_record, audit_record_many
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import lock
 
 from .. import permissions as perms
 from ..models import Milestone, PlanYear, Target, TargetDepartment, TargetRevision
-from .inputs import TargetInput, _column_value, target_input_errors
+from .inputs import TargetInput, column_value, target_input_errors
 
 CONTENT_FIELDS = (
     "level",
@@ -100,7 +101,7 @@ def input_snapshot(data: TargetInput, plan_year: PlanYear, fields) -> dict:
     snap = {}
     if "target_value" in fields:
         snap["target_value"] = plain_value(
-            _column_value(data.target_value, Target._meta.get_field("target_value"))
+            column_value(data.target_value, Target._meta.get_field("target_value"))
             if quantitative
             else None
         )
@@ -129,7 +130,7 @@ def input_snapshot(data: TargetInput, plan_year: PlanYear, fields) -> dict:
                 "due_date": plain_value(row.due_date or plan_year.quarter_bounds(row.quarter)[1]),
                 "description": row.description.strip(),
                 "expected_value": plain_value(
-                    _column_value(row.expected_value, Milestone._meta.get_field("expected_value"))
+                    column_value(row.expected_value, Milestone._meta.get_field("expected_value"))
                     if quantitative
                     else None
                 ),
@@ -153,15 +154,15 @@ def _apply_input(target: Target, data: TargetInput) -> None:
     target.indicator = data.indicator.strip() if quantitative else ""
     target.unit = data.unit.strip() if quantitative else ""
     target.baseline = (
-        _column_value(data.baseline, Target._meta.get_field("baseline")) if quantitative else None
+        column_value(data.baseline, Target._meta.get_field("baseline")) if quantitative else None
     )
     target.target_value = (
-        _column_value(data.target_value, Target._meta.get_field("target_value"))
+        column_value(data.target_value, Target._meta.get_field("target_value"))
         if quantitative
         else None
     )
     target.direction = data.direction if quantitative else ""
-    target.weight = _column_value(data.weight, Target._meta.get_field("weight"))
+    target.weight = column_value(data.weight, Target._meta.get_field("weight"))
     target.is_public = data.is_public
     target.lead_department = data.lead_department
     target.lead_leader = data.lead_leader
@@ -196,7 +197,7 @@ def _milestone_rows(target: Target, data: TargetInput) -> list[Milestone]:
             due_date=row.due_date or target.plan_year.quarter_bounds(row.quarter)[1],
             description=row.description.strip(),
             expected_value=(
-                _column_value(row.expected_value, Milestone._meta.get_field("expected_value"))
+                column_value(row.expected_value, Milestone._meta.get_field("expected_value"))
                 if quantitative
                 else None
             ),
@@ -375,7 +376,21 @@ def targets_create_many(
 def _lock(target: Target) -> Target:
     # The row lock serialises concurrent changes to one target: the second waits, then sees
     # the first one's result instead of overwriting it.
-    return Target.objects.select_for_update().select_related("plan_year").get(pk=target.pk)
+    return lock(target, queryset=Target.objects.select_related("plan_year"))
+
+
+def require_editable(target: Target, by: User) -> None:
+    """Whether ``by`` may change ``target``'s content at all (the edit page asks before it shows
+    the form; ``target_update`` again on the locked row): NotPermitted says why not."""
+    if target.is_content_locked:
+        raise NotPermitted(
+            _(
+                "目标“%(code)s”处于“%(state)s”状态，内容已锁定，不能修改（第十二条：确需调整的须经批准）。"
+            )
+            % {"code": target.code, "state": target.get_state_display()}
+        )
+    if not perms.may_edit_content(target, by):
+        raise NotPermitted(_("您无权修改该目标。"))
 
 
 @transaction.atomic
@@ -388,14 +403,8 @@ def target_update(
     Side effects: a new revision and an audit row with before/after of each changed field.
     """
     target = _lock(target)
-    if target.is_content_locked:
-        raise NotPermitted(
-            _(
-                "目标“%(code)s”处于“%(state)s”状态，内容已锁定，不能修改（第十二条：确需调整的须经批准）。"
-            )
-            % {"code": target.code, "state": target.get_state_display()}
-        )
-    if not perms.may_edit_content(target, by) or not perms.may_create(
+    require_editable(target, by)
+    if not perms.may_create(
         by, level=data.level, lead_department_id=getattr(data.lead_department, "pk", None)
     ):
         raise NotPermitted(_("您无权修改该目标。"))

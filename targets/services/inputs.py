@@ -78,7 +78,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _column_value(value, model_field) -> Decimal | None:
+def column_value(value, model_field) -> Decimal | None:
     """``value`` as the decimal column stores it, rounded half up (四舍五入) to its places.
 
     Rounding here rather than in the database keeps the revision and the audit trail equal to
@@ -92,11 +92,11 @@ def _column_value(value, model_field) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-model_field.decimal_places), rounding=ROUND_HALF_UP)
 
 
-def _decimal_error(value, model_field) -> str:
+def decimal_error(value, model_field) -> str:
     """Why ``value`` does not fit the decimal column (``max_digits``/``decimal_places``), or "".
     Too many whole digits would otherwise fail in the database as a server error."""
     try:
-        value = _column_value(value, model_field)
+        value = column_value(value, model_field)
     except ArithmeticError:
         return _("请填写有效的数值。")
     whole_digits = model_field.max_digits - model_field.decimal_places
@@ -160,11 +160,11 @@ def target_input_errors(
             add("direction", _("定量目标须选择指标方向（越高越好或越低越好）。"))
         # A value the column cannot hold would otherwise fail in the database as a server error.
         for name in ("baseline", "target_value"):
-            message = _decimal_error(getattr(data, name), Target._meta.get_field(name))
+            message = decimal_error(getattr(data, name), Target._meta.get_field(name))
             if message:
                 add(name, message)
     try:
-        weight = _column_value(data.weight, Target._meta.get_field("weight"))
+        weight = column_value(data.weight, Target._meta.get_field("weight"))
     except ArithmeticError:
         weight = None
     # Judged as stored: 0.001 would be saved as 0.00.
@@ -226,9 +226,7 @@ def target_input_errors(
         if _blank(row.description):
             add(f"milestones.{i}.description", _("请填写节点目标。"))
         if data.kind == Target.Kind.QUANTITATIVE:
-            message = _decimal_error(
-                row.expected_value, Milestone._meta.get_field("expected_value")
-            )
+            message = decimal_error(row.expected_value, Milestone._meta.get_field("expected_value"))
             if message:
                 add(f"milestones.{i}.expected_value", message)
         start, end = plan_year.quarter_bounds(row.quarter)

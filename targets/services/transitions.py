@@ -15,78 +15,64 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.access import Role
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import User
-from audit.models import AuditEvent
-from audit.services import audit_record
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
+from workflow.transitions import require_transition_permission, transition_apply
 
 from .. import permissions as perms
 from ..models import PlanYear, Target, TargetComment
 from .comments import _author_department, _check_comment
-from .drafting import _lock, plain_value
-
-
-def _transition_permitted(target: Target, name: str, user: User) -> bool:
-    """The permission declared on the transition, whatever the current state."""
-    meta = getattr(Target, name)._django_fsm
-    return all(t.has_perm(target, user) for t in meta.transitions.values())
+from .drafting import _lock
 
 
 def _require_permission(target: Target, name: str, user: User) -> None:
     """Checked before any input, so a user who may not act is told so (403) rather than asked to
-    fill in a field (400); checked again on the locked row in ``_transition``."""
-    if not _transition_permitted(target, name, user):
-        raise NotPermitted(_("您无权对目标“%(code)s”执行此操作。") % {"code": target.code})
+    fill in a field (400); checked again on the locked row by ``transition_apply``."""
+    require_transition_permission(target, name, user, message=_forbidden_message(target))
+
+
+def _forbidden_message(target: Target) -> str:
+    return _("您无权对目标“%(code)s”执行此操作。") % {"code": target.code}
 
 
 def _transition(
-    *, target: Target, by: User, name: str, comment: str = "", extra_fields: dict | None = None
+    *,
+    target: Target,
+    by: User,
+    name: str,
+    comment: str = "",
+    values: dict | None = None,
+    stamps: dict | None = None,
 ) -> Target:
+    """The target's step through the one transition path; its comment also joins the thread."""
     locked = _lock(target)
-    _require_permission(locked, name, by)
-    method = getattr(locked, name)
-    if not can_proceed(method):
-        raise Conflict(
-            _("目标“%(code)s”当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。")
-            % {"code": locked.code, "state": locked.get_state_display()}
+    moved = transition_apply(
+        locked,
+        name,
+        by=by,
+        comment=comment,
+        values=values,
+        stamps=stamps,
+        locked=True,
+        forbidden=_forbidden_message(locked),
+        refused=_(
+            "目标“%(code)s”当前为“%(state)s”状态，不能执行此操作（可能已被他人处理，请刷新）。"
         )
-    from_state = locked.state
-    method()
-    for key, value in (extra_fields or {}).items():
-        setattr(locked, key, value)
-    try:
-        locked.save(update_fields=["state", "updated_at", *(extra_fields or {})])
-    except ConcurrentTransition as exc:
-        raise Conflict(
-            _("目标“%(code)s”已被他人处理，请刷新后查看。") % {"code": locked.code}
-        ) from exc
+        % {"code": locked.code, "state": locked.get_state_display()},
+        raced=_("目标“%(code)s”已被他人处理，请刷新后查看。") % {"code": locked.code},
+    )
     comment = comment.strip()
     if comment:
         TargetComment.objects.create(
-            target=locked,
+            target=moved,
             author=by,
-            author_department=_author_department(locked, by),
+            author_department=_author_department(moved, by),
             body=comment,
             transition=name,
         )
-    audit_record(
-        actor=by,
-        obj=locked,
-        action=AuditEvent.Action.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=locked.state,
-        comment=comment,
-        changes={
-            k: [None, plain_value(v)]
-            for k, v in (extra_fields or {}).items()
-            if k.endswith("reference")
-        },
-    )
-    return locked
+    return moved
 
 
 @transaction.atomic
@@ -168,7 +154,8 @@ def target_confirm(
         by=by,
         name="confirm",
         comment=comment,
-        extra_fields={"approval_reference": approval_reference, "confirmed_at": timezone.now()},
+        values={"approval_reference": approval_reference},
+        stamps={"confirmed_at": timezone.now()},
     )
 
 
@@ -182,7 +169,7 @@ def target_start_execution(*, target: Target, by: User, comment: str = "") -> Ta
         by=by,
         name="start_execution",
         comment=comment,
-        extra_fields={"execution_started_at": timezone.now()},
+        stamps={"execution_started_at": timezone.now()},
     )
 
 
@@ -220,6 +207,13 @@ def targets_transition_many(*, targets, by: User, action: str, **kwargs) -> list
     return [service(target=t, by=by, **kwargs) for t in targets]
 
 
+def require_year_permission(by: User) -> None:
+    """Who may move the year's whole set is told first (403), before any talk of which targets;
+    the confirmation page asks here before it lists them."""
+    if not perms.may_move_year(by):
+        raise NotPermitted(_("全年度确认和下达任务书由市政府办公厅（目标办）办理。"))
+
+
 # The year-wide steps and the state a target must be in to take part in them.
 YEAR_ACTIONS = {
     "confirm": Target.State.NEGOTIATED,
@@ -245,6 +239,7 @@ def plan_year_transition_all(
     says so, so one click never moves a target nobody looked at."""
     if action not in YEAR_ACTIONS:
         raise ValidationFailed(_("不支持的年度操作。"))
+    require_year_permission(by)
     targets = list(
         Target.objects.filter(plan_year=plan_year, state=YEAR_ACTIONS[action]).order_by("pk")
     )
@@ -253,8 +248,6 @@ def plan_year_transition_all(
             _("%(year)s年度没有处于“%(state)s”状态的目标。")
             % {"year": plan_year.year, "state": YEAR_ACTIONS[action].label}
         )
-    # Who may is told first (403), before any talk of which targets.
-    _require_permission(targets[0], perms.TRANSITION_METHODS[action], by)
     if expected_ids is not None and {t.pk for t in targets} != set(expected_ids):
         raise Conflict(
             _(

@@ -17,3 +17,14 @@ def throttled(settings):
         }
     }
     return settings
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the shared test client in as that persona and returns it."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -48,7 +48,7 @@ def test_adding_a_department_is_recorded(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     dept = Department.objects.get(code="tyj")
     [event] = events_for(dept)
-    assert event.action == "create" and event.actor == admin_client.admin
+    assert event.verb == "create" and event.actor == admin_client.admin
     assert event.changes["name"] == [None, "市体育局"]
 
 
@@ -66,7 +66,7 @@ def test_changing_a_department_records_before_and_after(admin_client, dept_a):
         },
     )
     [event] = events_for(dept_a)
-    assert event.action == "update"
+    assert event.verb == "update"
     assert event.changes == {"name": ["市发展改革委", "市发展和改革委员会"]}
 
 
@@ -94,7 +94,7 @@ def test_membership_deleted_in_the_admin_is_recorded(admin_client, staff_a):
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
     [event] = events_for(membership)
-    assert event.action == "delete"
+    assert event.verb == "delete"
     assert event.changes["role"] == ["staff", None]
 
 
@@ -134,7 +134,7 @@ def test_new_user_is_recorded_without_the_password(admin_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     user = User.objects.get(username="newcomer")
     [event] = events_for(user)
-    assert event.action == "create"
+    assert event.verb == "create"
     assert "password" not in event.changes
     assert event.changes["username"] == [None, "newcomer"]
     assert user.display_name == "新同事" and user.check_password("a-Long-pass-2026")

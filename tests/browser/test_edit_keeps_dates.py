@@ -46,5 +46,5 @@ def test_editing_the_title_keeps_custom_due_dates(sign_in, staff_a, plan_year, a
 
     stored = dict(Milestone.objects.filter(target=target).values_list("quarter", "due_date"))
     assert stored == DUE
-    update = AuditEvent.objects.for_object(target).get(action=AuditEvent.Action.UPDATE)
+    update = AuditEvent.objects.for_object(target).with_action(target, "update").get()
     assert set(update.changes) == {"title"}

@@ -146,5 +146,6 @@ def city(year, dept_a, dept_b, staff_a, head_a, staff_b, head_b, vice_mayor, oth
 def mayor(government):
     user = make_user("mayor", department=government, role=Role.LEADER, display_name="市长")
     user.title = "市长"
-    user.save(update_fields=["title"])
+    user.reads_city_wide = True
+    user.save(update_fields=["title", "reads_city_wide"])
     return user

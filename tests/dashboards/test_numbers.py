@@ -132,7 +132,7 @@ def test_the_department_home_is_for_departments(client, city, vice_mayor, url):
 
 
 def test_the_mayor_opens_any_target_from_his_dashboard(client, city, mayor):
-    """City-wide leaders (title 市长 / 常务副市长) read every target the dashboard links to."""
+    """City-wide leaders (the mayor, flagged in the admin) read every target the dashboard links to."""
     client.force_login(mayor)
     assert client.get(f"/targets/{city['B1'].pk}/").status_code == 200
 

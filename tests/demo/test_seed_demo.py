@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from accounts.access import access_for
 from accounts.models import Department, LeaderPortfolio, Membership, User
 from audit.models import AuditEvent
 from notifications.models import Notification
@@ -49,6 +50,14 @@ def test_every_role_has_a_user_and_every_vice_mayor_a_portfolio(seeded):
     assert User.objects.filter(title="常务副市长").count() == 1
 
 
+def test_the_mayor_and_executive_vice_mayor_read_the_whole_city(seeded):
+    """Art. 17; issue 15: city-wide reading is the admin's flag, seeded for exactly these two."""
+    flagged = set(User.objects.filter(reads_city_wide=True).values_list("username", flat=True))
+    assert flagged == {"mayor_li", "evm_zhang"}
+    assert all(access_for(User.objects.get(username=u)).city_wide for u in flagged)
+    assert not access_for(User.objects.get(username="vm_wang")).city_wide
+
+
 def test_about_180_targets_in_8_aspects_over_all_states(seeded):
     year = PlanYear.objects.get(year=2027)
     assert Aspect.objects.filter(plan_year=year).count() == 8
@@ -65,11 +74,11 @@ def test_about_180_targets_in_8_aspects_over_all_states(seeded):
 
 def test_demo_history_is_real_audit_trail(seeded):
     executing = Target.objects.filter(state="executing", level="department").first()
-    transitions = list(
-        AuditEvent.objects.for_object(executing)
-        .filter(action="transition")
-        .values_list("transition", flat=True)
-    )
+    transitions = [
+        event.verb
+        for event in AuditEvent.objects.for_object(executing).order_by("occurred_at", "id")
+        if event.is_transition
+    ]
     assert transitions[:1] == ["submit"]
     assert transitions[-3:] == ["negotiate", "confirm", "start_execution"]
 
@@ -168,7 +177,9 @@ def test_execution_year_shows_adjustments_coordination_and_completion(seeded):
     assert Target.objects.filter(state="completed").count() >= 3
     approved = AdjustmentRequest.objects.filter(state="approved").first()
     assert approved.changes and approved.result_version
-    assert AuditEvent.objects.for_timeline(approved.target).filter(transition="approve").exists()
+    assert (
+        AuditEvent.objects.for_timeline(approved.target).with_action(approved, "approve").exists()
+    )
 
 
 def test_the_2026_year_is_in_execution_with_a_years_progress(seeded):

@@ -1,5 +1,5 @@
 """Apps import one way only, in the order of the regulation's stages (DESIGN, issue 5):
-audit ← workdays ← accounts ← notifications ← targets (formulation) ← execution ← supervision ← evaluation; what reads
+audit ← workflow ← workdays ← accounts ← notifications ← targets (formulation) ← execution ← supervision ← evaluation; what reads
 them all (documents, dashboards) sits above them, the demo city last. An app that imports a
 later one fails here, naming the file and line."""
 
@@ -14,6 +14,7 @@ ROOT = Path(settings.BASE_DIR)
 # INSTALLED_APPS (config/settings/base.py) in the same place.
 ORDER = [
     "audit",
+    "workflow",
     "workdays",
     "accounts",
     "notifications",

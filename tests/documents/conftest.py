@@ -52,6 +52,16 @@ def render_page(content: bytes, name: str, page: int = 1) -> Path:
     return prefix.with_suffix(".png")
 
 
+def queued_job(user, **fields) -> DocumentJob:
+    """A target list export asked for by ``user``, not yet run (a cheap job for the worker)."""
+    return DocumentJob.objects.create(
+        kind=DocumentJob.Kind.TARGET_LIST_XLSX,
+        params={"query": {"year": ["2027"]}},
+        requested_by=user,
+        **fields,
+    )
+
+
 def job_file(job: DocumentJob) -> bytes:
     job.refresh_from_db()
     assert job.state == DocumentJob.State.DONE, job.error

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from targets.models import Target
-from tests.api.conftest import act_as
 from tests.documents.conftest import good_row, pdf_text, sheet
+from tests.helpers import act_as
 
 pytestmark = pytest.mark.django_db
 

@@ -110,8 +110,8 @@ def test_who_may_not_read_the_target_gets_no_dossier(
     executed, staff_b, other_vice_mayor, outsider, generate
 ):
     """Another department, a vice-mayor outside the portfolio, an outsider: 404, no job."""
-    from accounts.errors import NotFoundForUser
     from documents.models import DocumentJob
+    from workflow.errors import NotFoundForUser
 
     for user in (staff_b, other_vice_mayor, outsider):
         with pytest.raises(NotFoundForUser):

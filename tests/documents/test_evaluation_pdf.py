@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import NotFoundForUser
 from documents import services as document_services
 from documents.models import DocumentJob
 from evaluation import services
@@ -16,6 +15,7 @@ from evaluation.models import EvaluationResult
 from tests.documents.conftest import job_file, pdf_text, render_page
 from tests.evaluation import conftest as evaluation_fixtures
 from tests.evaluation.conftest import accountability, fill, make_scheme
+from workflow.errors import NotFoundForUser
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from accounts.errors import NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from documents import services
 from documents.models import DocumentJob
 from targets.models import Target
 from tests.documents.conftest import errors_of, good_row, sheet
-from tests.services.conftest import nothing_written
+from tests.targets.conftest import nothing_written
+from workflow.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_office_imports_a_list_as_drafts_of_each_department(
     # Through the form's service: revision 1 and an audit row saying where it came from.
     assert first.revisions.count() == 1
     created = AuditEvent.objects.for_object(first).get()
-    assert created.action == "create" and created.comment == "由Excel导入"
+    assert created.action == "targets.target.create" and created.comment == "由Excel导入"
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(setting_up, office, upload, confirm):

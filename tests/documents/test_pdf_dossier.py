@@ -243,3 +243,20 @@ def test_rendering_pauses_the_cycle_collector_and_restores_it(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_audit_section_names_each_step_in_its_own_words(
+    history, auditor, generate, rendered_html
+):
+    """Each transition with its own label and its states, each edit with the fields' names and
+    before → after, each reason in full (issue 15: labels resolved from the target's own
+    transitions and fields when shown)."""
+    import re
+
+    generate(auditor, "target_dossier", target=history.pk)
+    section = rendered_html[-1].split("全程记录，任何人不能修改或删除")[1]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+    assert "退回修改 已报送 → 已退回 请细化一季度节点目标。" in text
+    assert "协商一致 已报送 → 已协商 协商一致，同意按6.8%安排。" in text
+    assert "修改 责任与配合部门：— → 市财政局（配合部门）：资金保障 目标值：6.5 → 6.8" in text
+    assert "transition" not in text and "targets.target." not in text

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from accounts.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from accounts.models import Membership
 from documents import services as document_services
 from documents.models import DocumentJob
@@ -19,6 +18,7 @@ from execution.services import progress as reports
 from targets.models import PlanYear
 from tests.documents.conftest import job_file
 from tests.evaluation.conftest import executing_target
+from workflow.errors import NotFoundForUser, NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from accounts.errors import NotFoundForUser
 from accounts.models import LeaderPortfolio
 from documents import services as document_services
 from documents.models import DocumentJob
@@ -18,6 +17,7 @@ from execution.models import QuarterlyReport, QuarterlySummary
 from execution.services import quarterly as q
 from tests.dashboards import conftest as dashboard_fixtures
 from tests.documents.conftest import job_file, pdf_text, render_page
+from workflow.errors import NotFoundForUser
 
 pytestmark = pytest.mark.django_db
 

@@ -77,12 +77,15 @@ def test_ledger_queries_are_fixed(
 
 
 # Importing a checked list (the apply job, as the worker runs it), savepoints included: claiming
-# the job (4); locking it, the year, the sheet's lookups (departments, aspects, leaders, the
-# year's codes) and the importer's memberships and portfolio (9); the creation — the plan year
-# locked, its codes, one insert each of targets, departments, node targets, revisions and audit
-# rows (9; this list names no cooperating leader); marking the job done (2); the job and its
-# requester read back and the notice to them (8).
-IMPORT_APPLY_QUERIES = 32
+# the job through the one transition path (7: the lock, and transition_apply's savepoint, update
+# and audit row of the step "start"); locking it, the year, the sheet's lookups (departments,
+# aspects, leaders, the year's codes) and the importer's memberships and portfolio (9); the
+# creation — the plan year locked, its codes, one insert each of targets, departments, node
+# targets, revisions and audit rows (9; this list names no cooperating leader); marking the job
+# done (5: transition_apply's savepoint, update and audit row of "finish"); the job and its
+# requester read back and the notice to them (8). Issue 15: each step of a job is audited (who
+# had which document, when), one row each, whatever the number of targets.
+IMPORT_APPLY_QUERIES = 38
 
 
 @pytest.mark.parametrize("n", [10, 300])

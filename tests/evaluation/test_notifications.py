@@ -4,12 +4,12 @@ told only to the sheet's raters, who may read it."""
 
 import pytest
 
-from accounts.errors import NotPermitted
 from evaluation import services
 from evaluation.models import ScoreSheet
 from notifications.models import Notification
 from notifications.services import notify
 from tests.evaluation.conftest import make_scheme
+from workflow.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 

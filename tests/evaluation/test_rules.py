@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from evaluation import services
 from evaluation.models import (
@@ -21,6 +20,7 @@ from evaluation.models import (
 )
 from evaluation.scoring import compute_results
 from tests.evaluation.conftest import fill, make_scheme
+from workflow.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +224,9 @@ def test_every_step_is_audited(scoring, city, staff_a, office):
         sheet=sheet, by=staff_a, entries=entries_for(sheet), summary="总结", submit=True
     )
     events = AuditEvent.objects.for_timeline(scoring)
-    assert set(events.values_list("transition", flat=True)) >= {"open_scoring", "submit"}
-    submit = events.get(transition="submit")
-    assert submit.actor == staff_a and "履行法定职责" in submit.changes
+    assert {e.verb for e in events} >= {"open_scoring", "submit"}
+    submit = events.get(action="evaluation.scoresheet.submit")
+    assert submit.actor == staff_a and "履行法定职责" in submit.changes["entries"][1]
 
 
 def test_objective_bodies_have_no_rater(plan_year, city, office, government):

@@ -23,7 +23,7 @@ from execution.services import progress as reports
 from targets import services
 from targets.models import PlanYear, TargetDepartment
 from tests.conftest import Role, make_user, qualitative_input
-from tests.services.conftest import nothing_written
+from tests.targets.conftest import nothing_written
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 Q1 = datetime.date(2027, 1, 1)

@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from execution.models import AdjustmentRequest
 from execution.services import adjustments
 from targets.models import Target, TargetRevision
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import nothing_saved as nothing_written
 from .conftest import pdf
@@ -37,7 +37,7 @@ def test_head_of_lead_department_requests_a_change(executing, head_a):
     assert adjustment.proposed == {"target_value": "7"}
     assert adjustment.attachment_name == "调整申请.pdf"
     assert "调整申请" not in adjustment.attachment.name  # stored under a generated name
-    event = AuditEvent.objects.for_object(adjustment).get(action="create")
+    event = AuditEvent.objects.for_object(adjustment).with_action(adjustment, "create").get()
     assert event in AuditEvent.objects.for_timeline(executing)
     assert event.changes == {"target_value": ["6.5", "7"]}
 
@@ -146,8 +146,12 @@ def test_approval_applies_the_change_as_a_new_revision(pending_change, office):
     assert approved.changes["target_value"] == ["6.5", "6.2"]
     assert approved.changes["measures"][1] == "加快重大项目建设，稳定有效投资。"
     timeline = AuditEvent.objects.for_timeline(target)
-    assert timeline.filter(transition="approve", comment="同意调整。", to_state="approved").exists()
-    assert timeline.filter(action="update", object_id=str(target.pk)).exists()
+    assert (
+        timeline.with_action(AdjustmentRequest, "approve")
+        .filter(comment="同意调整。", to_state="approved")
+        .exists()
+    )
+    assert timeline.with_action(Target, "update").filter(object_id=str(target.pk)).exists()
 
 
 def test_approving_node_targets_keeps_their_rows_and_status(executing, head_a, office):
@@ -196,7 +200,8 @@ def test_approved_cancellation_cancels_the_target(executing, head_a, office):
     assert executing.state == "cancelled"
     assert (
         AuditEvent.objects.for_object(executing)
-        .filter(transition="cancel", to_state="cancelled")
+        .with_action(executing, "cancel")
+        .filter(to_state="cancelled")
         .exists()
     )
 

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from execution.models import AdjustmentRequest, CoordinationItem
-from tests.api.conftest import act_as
+from tests.helpers import act_as
 
 from .conftest import PDF, pdf
 from .test_pages import _many

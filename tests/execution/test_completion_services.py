@@ -3,10 +3,11 @@ office accepts (the target is completed) or returns."""
 
 import pytest
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
+from execution.models import CompletionReport
 from execution.services import completion
 from targets.models import Target
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import nothing_saved, pdf
 
@@ -26,8 +27,12 @@ def test_head_files_and_office_accepts_the_target_is_completed(completion_report
     target.refresh_from_db()
     assert accepted.state == "accepted" and target.state == Target.State.COMPLETED
     timeline = AuditEvent.objects.for_timeline(target)
-    assert timeline.filter(transition="complete", to_state="completed").exists()
-    assert timeline.filter(transition="accept", comment="材料齐全，同意办结。").exists()
+    assert timeline.with_action(Target, "complete").filter(to_state="completed").exists()
+    assert (
+        timeline.with_action(CompletionReport, "accept")
+        .filter(comment="材料齐全，同意办结。")
+        .exists()
+    )
 
 
 def test_returned_report_leaves_the_target_executing_and_may_be_filed_again(

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from accounts.models import LeaderPortfolio
 from audit.models import AuditEvent
 from execution.models import CoordinationItem
@@ -14,6 +13,7 @@ from execution.services import coordination
 from execution.tasks import escalate_overdue_coordination
 from tests.conftest import Role, make_user
 from tests.execution.schedules import default_schedule, schedules
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import CHANGES_TODAY as TODAY
 from .conftest import nothing_saved
@@ -40,7 +40,7 @@ def test_lead_department_raises_and_the_portfolio_vice_mayor_is_named(
     assert coordination_item.leader == vice_mayor
     assert (
         AuditEvent.objects.for_timeline(coordination_item.target)
-        .filter(action="create", content_type__model="coordinationitem")
+        .with_action(CoordinationItem, "create")
         .exists()
     )
 
@@ -156,8 +156,12 @@ def test_coordination_sheet_assigns_duties(
             item=coordination_item, by=make_user("sx", department=dept_b, role=Role.HEAD), duties=[]
         )
     assert coordination_item.duties.count() == 2
-    event = AuditEvent.objects.for_object(coordination_item).filter(action="update").get()
-    assert event.changes["coordination_duties"][1] == [
+    event = (
+        AuditEvent.objects.for_object(coordination_item)
+        .with_action(coordination_item, "update")
+        .get()
+    )
+    assert event.changes["duties"][1] == [
         "市发展改革委：牵头推进。",
         "市财政局：保障资金。（2026-11-23）",
     ]
@@ -173,7 +177,7 @@ def test_beat_task_escalates_overdue_items_once(executing, staff_a, dept_b, vice
     assert coordination.coordination_escalate_overdue(today=later) == 0
     states = dict(CoordinationItem.objects.values_list("pk", "state"))
     assert states == {overdue.pk: "escalated", not_yet.pk: "open", resolved.pk: "resolved"}
-    events = AuditEvent.objects.for_timeline(executing).filter(transition="escalate")
+    events = AuditEvent.objects.for_timeline(executing).with_action(CoordinationItem, "escalate")
     assert events.count() == 1 and events.get().actor is None
 
 

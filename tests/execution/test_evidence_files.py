@@ -4,8 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.errors import ValidationFailed
 from execution.files import attachment_response, check_evidence_file, evidence_upload_to
+from workflow.errors import ValidationFailed
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32

@@ -8,7 +8,7 @@ import pytest
 
 from execution import clock, early_warning
 from execution.models import ProgressReport, WarningSnapshot
-from tests.api.conftest import act_as
+from tests.helpers import act_as
 
 from .conftest import PDF, pdf
 from .test_early_warning import make_executing_targets

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from accounts.errors import Conflict, ValidationFailed
-from audit.models import AuditEvent
+from audit.models import AuditEvent, event_action
 from execution import clock
 from execution.models import ProgressReport
 from execution.services import progress as reports
-from tests.services.test_concurrency import run_together
+from tests.helpers import run_together
+from workflow.errors import Conflict, ValidationFailed
 
 from .conftest import Q1, report_input
 
@@ -47,7 +47,7 @@ def test_two_office_users_verifying_at_once(submitted_report, office, office2):
     assert isinstance(losers[0], Conflict) and "请刷新" in losers[0].message
     report = ProgressReport.objects.get()
     assert report.verified_value == winners[0].verified_value
-    assert AuditEvent.objects.filter(transition="verify").count() == 1
+    assert AuditEvent.objects.with_action(ProgressReport, "verify").count() == 1
 
 
 def test_verify_and_return_at_once(submitted_report, office, office2):
@@ -59,7 +59,13 @@ def test_verify_and_return_at_once(submitted_report, office, office2):
     )
     assert sum(isinstance(o, ProgressReport) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
-    assert AuditEvent.objects.filter(transition__in=["verify", "return_to_department"]).count() == 1
+    moved = AuditEvent.objects.filter(
+        action__in=[
+            event_action(ProgressReport, "verify"),
+            event_action(ProgressReport, "return_to_department"),
+        ]
+    )
+    assert moved.count() == 1
 
 
 def test_two_drafts_of_the_same_period_at_once(target, staff_a, head_a, media):

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from execution import clock
 from execution.models import ProgressReport, ReportEvidence
 from execution.services import progress as reports
 from targets.models import Milestone
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import Q1, Q2, pdf, report_input
 
@@ -37,7 +37,7 @@ def test_lead_staff_drafts_a_report_with_evidence(draft_report, target, staff_a,
     evidence = draft_report.evidence.get()
     assert evidence.display_name == "一季度进展.pdf"
     assert "一季度" not in evidence.file.name and evidence.file.name.startswith("evidence/")
-    event = AuditEvent.objects.for_timeline(target).filter(action="create").last()
+    event = AuditEvent.objects.for_timeline(target).with_action(ProgressReport, "create").last()
     assert event.object_id == str(draft_report.pk)
     assert event.changes["evidence"] == [None, ["一季度进展.pdf"]]
 
@@ -167,7 +167,7 @@ def test_office_verifies_with_a_different_value_and_a_reason(submitted_report, o
     )
     assert (report.actual_value, report.verified_value) == (Decimal("6.1"), Decimal("6.0"))
     assert report.verification_reason == "统计局快报数为6.0%"
-    event = AuditEvent.objects.for_timeline(target).filter(transition="verify").get()
+    event = AuditEvent.objects.for_timeline(target).with_action(ProgressReport, "verify").get()
     assert event.comment == "统计局快报数为6.0%"
     assert event.changes["verified_value"] == [None, "6"]
 

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
-from accounts.errors import NotPermitted
 from targets import services
 from targets.models import Target
 from targets.selectors import visible_targets
 from tests.conftest import qualitative_input
+from workflow.errors import NotPermitted
 
 
 @pytest.fixture

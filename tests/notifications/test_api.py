@@ -5,7 +5,7 @@ import pytest
 
 from notifications.models import EmailPreference, Notification
 from notifications.services import notify
-from tests.api.conftest import act_as
+from tests.helpers import act_as
 
 pytestmark = pytest.mark.django_db
 

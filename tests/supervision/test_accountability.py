@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
-from accounts.errors import NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from supervision import services
 from supervision.deadlines import today
 from supervision.models import AccountabilityRecord
+from workflow.errors import NotPermitted, ValidationFailed
 
 from .conftest import nothing_written
 
@@ -49,7 +49,9 @@ def test_the_offices_record_accountability(request, persona, plan_year, dept_a):
         ).get()
         == rec
     )
-    assert AuditEvent.objects.for_object(rec).get().action == "create"
+    assert (
+        AuditEvent.objects.for_object(rec).get().action == "supervision.accountabilityrecord.create"
+    )
 
 
 @pytest.mark.parametrize("persona", ["staff_a", "head_a", "auditor", "vice_mayor"])
@@ -82,7 +84,7 @@ def test_a_correction_needs_a_reason_and_keeps_before_and_after(
         record=rec, by=supervisor, reason="录错部门", department=dept_b, category="audit"
     )
     assert (rec.department, rec.category) == (dept_b, "audit")
-    event = AuditEvent.objects.for_object(rec).get(action="update")
+    event = AuditEvent.objects.for_object(rec).with_action(rec, "update").get()
     assert event.comment == "录错部门"
     assert event.changes["department"] == ["市发展改革委", "市财政局"]
     assert event.changes["category"] == ["安全事故", "审计结果"]

@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.errors import ValidationFailed
 from audit.models import AuditEvent
 from execution.services import coordination
 from supervision import services
 from supervision.deadlines import today
 from supervision.models import SupervisionOrder
+from workflow.errors import ValidationFailed
 
 from .conftest import nothing_written
 
@@ -54,10 +54,10 @@ def test_an_order_can_be_about_a_coordination_item_alone(item, supervisor, dept_
     order = issue(supervisor, item, [dept_a])
     assert list(order.coordination_items.all()) == [item]
     assert list(item.supervision_orders.all()) == [order]
-    event = AuditEvent.objects.for_object(order).get(action="create")
+    event = AuditEvent.objects.for_object(order).with_action(order, "create").get()
     # On the timeline of the item's target, though the order names no target itself.
     assert event.scope_object_id == str(executing.pk)
-    assert event.changes["涉及协调事项"] == [None, [item.subject]]
+    assert event.changes["coordination_items"] == [None, [item.subject]]
 
 
 def test_a_resolved_item_or_one_of_another_year_is_refused(

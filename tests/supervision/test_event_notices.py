@@ -5,9 +5,9 @@ department the order or finding is not addressed to."""
 
 import pytest
 
-from accounts.errors import NotPermitted
 from notifications.models import Notification
 from supervision import services
+from workflow.errors import NotPermitted
 
 from .conftest import pdf
 

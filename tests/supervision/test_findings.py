@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from supervision import selectors, services
 from supervision.deadlines import today
 from supervision.models import Finding, Rectification
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import nothing_written, pdf
 
@@ -96,11 +96,11 @@ def test_open_plan_rectified_rejected_rectified_verified(
     assert finding.state == Finding.State.VERIFIED and finding.verified_at is not None
     kinds = list(Rectification.objects.filter(finding=finding).values_list("kind", flat=True))
     assert kinds == ["plan", "report", "report"]
-    steps = list(
-        AuditEvent.objects.for_timeline(executing)
-        .filter(object_id=str(finding.pk), action="transition")
-        .values_list("transition", "to_state")
-    )
+    steps = [
+        (e.verb, e.to_state)
+        for e in AuditEvent.objects.for_timeline(executing).filter(object_id=str(finding.pk))
+        if e.is_transition
+    ]
     assert steps == [
         ("file_plan", "plan_filed"),
         ("report_rectified", "rectified"),

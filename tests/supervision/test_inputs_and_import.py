@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.errors import NotPermitted, ValidationFailed
 from supervision import services
 from supervision.deadlines import today
 from supervision.models import ExternalInput, Finding
+from workflow.errors import NotPermitted, ValidationFailed
 
 from .conftest import nothing_written
 

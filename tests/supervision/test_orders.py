@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 
-from accounts.errors import Conflict, NotPermitted, ValidationFailed
 from audit.models import AuditEvent
 from supervision import selectors, services
 from supervision.deadlines import deadline_after, today
@@ -14,6 +13,7 @@ from supervision.models import OrderReply, SupervisionOrder
 from targets import services as target_services
 from targets.models import Target
 from tests.conftest import qualitative_input
+from workflow.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import nothing_written, pdf
 
@@ -153,11 +153,7 @@ def test_close_send_back_reply_again_close(replied, supervisor, staff_a):
     order = services.order_close(order=order, by=supervisor, comment="同意办结。")
     assert order.state == SupervisionOrder.State.CLOSED and order.closed_at is not None
     assert list(OrderReply.objects.filter(order=order).values_list("round", flat=True)) == [1, 2]
-    transitions = list(
-        AuditEvent.objects.for_object(order)
-        .exclude(transition="")
-        .values_list("transition", flat=True)
-    )
+    transitions = [e.verb for e in AuditEvent.objects.for_object(order) if e.verb != "create"]
     assert transitions == ["reply", "send_back", "reply", "close"]
 
 
@@ -209,9 +205,9 @@ def test_an_extension_needs_a_reason_and_a_later_date(order, supervisor):
     old = order.deadline
     order = services.order_extend(order=order, by=supervisor, reason="需等待审计结果", days=5)
     assert order.deadline == deadline_after(old, 5)
-    event = AuditEvent.objects.for_object(order).get(transition="extend")
+    event = AuditEvent.objects.for_object(order).with_action(order, "extend").get()
     assert event.comment == "需等待审计结果"
-    assert event.changes == {"办理时限": [old.isoformat(), order.deadline.isoformat()]}
+    assert event.changes == {"deadline": [old.isoformat(), order.deadline.isoformat()]}
 
 
 def test_a_closed_order_cannot_be_extended(replied, supervisor):
@@ -233,10 +229,10 @@ def test_overdue_is_computed_when_the_deadline_passes_without_reply(order, staff
 def test_every_step_is_on_the_targets_timeline(replied, supervisor, executing):
     services.order_close(order=replied, by=supervisor)
     events = AuditEvent.objects.for_timeline(executing).filter(object_id=str(replied.pk))
-    assert list(events.values_list("action", "transition")) == [
-        ("create", ""),
-        ("transition", "reply"),
-        ("transition", "close"),
+    assert [(e.action, e.is_transition) for e in events] == [
+        ("supervision.supervisionorder.create", False),
+        ("supervision.supervisionorder.reply", True),
+        ("supervision.supervisionorder.close", True),
     ]
 
 

@@ -33,7 +33,7 @@ def test_adding_a_tiaoxiu_saturday_is_recorded_and_counts(admin_client):
     row = OfficialDay.objects.get(date=day)
     assert row.source == "manual"
     [event] = AuditEvent.objects.for_object(row)
-    assert event.action == "create" and event.actor == admin_client.admin
+    assert event.action == "workdays.officialday.create" and event.actor == admin_client.admin
     assert is_working_day(day)
 
 

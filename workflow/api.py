@@ -1,0 +1,143 @@
+"""API plumbing every app's viewsets share (issue 15): the one exception handler that renders
+``ApplicationError`` (400/403/404/409 with the service's message and field errors), the error
+responses for the schema, request validation that answers in the services' error shape, plain
+decimals, and the audit event as the API shows it."""
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from audit.models import AuditEvent
+
+from .errors import ApplicationError, ValidationFailed
+from .events import event_label, event_model, field_label, state_label
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        body = {"detail": exc.message}
+        if exc.field_errors:
+            body["errors"] = exc.field_errors
+        return Response(body, status=exc.status_code)
+    return drf_exception_handler(exc, context)
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as the services' flat keys (``milestones.0.due_date``), so a
+    client handles one error shape whichever layer refused the input."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        items = errors.items()
+    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
+        items = enumerate(errors)
+    else:
+        return {prefix or "non_field_errors": [str(e) for e in errors]}
+    for key, value in items:
+        key = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict | list) and value and not isinstance(value, str):
+            for k, v in flatten_errors(value, key).items():
+                flat.setdefault(k, []).extend(v)
+        elif value:
+            flat.setdefault(key, []).append(str(value))
+    return flat
+
+
+def validated(serializer, message=None):
+    """The serializer's data, or ``ValidationFailed`` in the services' shape."""
+    if not serializer.is_valid():
+        raise ValidationFailed(
+            message or _("请求有误，请更正标出的问题。"),
+            field_errors=flatten_errors(serializer.errors),
+        )
+    return serializer.validated_data
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What ``exception_handler`` renders for an ApplicationError."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("按字段列出的问题；嵌套行写作 milestones.0.due_date"),
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description=gettext_lazy("输入有误，未保存任何内容")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("无权执行该操作")),
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("对象不存在或无权查看")),
+    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("已被他人修改或处理")),
+}
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """Values as written (6.5, not 6.5000): columns keep four places for small indicators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("normalize_output", True)
+        super().__init__(*args, **kwargs)
+
+
+class PlainDecimalModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: PlainDecimalField,
+    }
+
+
+class AuditChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    """An audit event in the one format (``action`` is ``<app>.<model>.<verb>``; ``changes`` by
+    field name), with the words a person reads resolved for the reader's language."""
+
+    action_display = serializers.SerializerMethodField()
+    verb = serializers.CharField(read_only=True)
+    from_state_display = serializers.SerializerMethodField()
+    to_state_display = serializers.SerializerMethodField()
+    change_labels = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor",
+            "actor_name",
+            "action",
+            "action_display",
+            "verb",
+            "object_repr",
+            "from_state",
+            "from_state_display",
+            "to_state",
+            "to_state_display",
+            "changes",
+            "change_labels",
+            "comment",
+            "request_id",
+        ]
+        read_only_fields = fields
+
+    def get_action_display(self, event) -> str:
+        return event_label(event)
+
+    def get_from_state_display(self, event) -> str:
+        return state_label(event_model(event), event.from_state)
+
+    def get_to_state_display(self, event) -> str:
+        return state_label(event_model(event), event.to_state)
+
+    def get_change_labels(self, event) -> dict[str, str]:
+        model = event_model(event)
+        return {name: field_label(model, name) for name in event.changes or {}}

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    """The workflow core every stage's services share: errors, the one transition path, the
+    audit event's words, the pages' error path and the API plumbing (issue 15). It sits right
+    above ``audit`` and imports no app of ours but ``audit``."""
+
+    name = "workflow"
+    verbose_name = _("流程核心")
