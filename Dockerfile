@@ -9,10 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
 # WeasyPrint's PDF documents: Pango and HarfBuzz (with its font subsetter) lay out the text, and
-# the Noto CJK fonts are embedded so Chinese renders on any reader's machine.
+# the Noto CJK fonts are embedded so Chinese renders on any reader's machine. pg_dump/pg_restore
+# (the backup and restore commands) match the compose file's PostgreSQL 15.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN python -m venv /opt/venv
@@ -38,6 +39,8 @@ RUN if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 RUN DJANGO_SETTINGS_MODULE=config.settings.production \
     SECRET_KEY=collectstatic-only-placeholder \
     ALLOWED_HOSTS=localhost \
+    DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 
 

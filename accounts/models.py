@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -117,3 +118,24 @@ class LeaderPortfolio(models.Model):
 
     def __str__(self):
         return f"{self.leader} → {self.department}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, counted against an account and against an address by
+    ``accounts.throttle`` (issue 11). Kept in the database rather than the cache so the lockout
+    still holds while Redis is down (issue 18 item 1). ``key`` is a SHA-256 digest of the scope
+    and the name or address: the table never holds what was typed into the username box."""
+
+    key = models.CharField(_("计数键"), max_length=64)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = pgettext_lazy("plural", "登录失败记录")
+        indexes = [
+            models.Index(fields=["key", "at"], name="signin_failure_key_at"),
+            models.Index(fields=["at"], name="signin_failure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.key[:12]} · {self.at:%Y-%m-%d %H:%M:%S}"

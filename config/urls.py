@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from . import views
 
+# templates/500.html, with the request id (a 500 must render with the database down).
+handler500 = "config.views.server_error"
+
 admin.site.site_header = _("目标管理系统 · 管理后台")
 admin.site.site_title = _("目标管理系统")
 

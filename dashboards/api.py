@@ -25,6 +25,9 @@ class DepartmentRowSerializer(LevelCountsSerializer):
     targets = serializers.IntegerField()
     milestones_due = serializers.IntegerField()
     milestones_achieved = serializers.IntegerField()
+    milestones_overdue = serializers.IntegerField(
+        help_text=gettext_lazy("本季度已过完成时限、尚未认定完成情况的节点目标数")
+    )
     completion = serializers.IntegerField(help_text=gettext_lazy("本季度节点目标完成率（%）"))
 
 
@@ -120,8 +123,19 @@ class OurTargetSerializer(serializers.Serializer):
     warning_level = serializers.CharField(allow_null=True)
 
 
+class OverdueMilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    target_id = serializers.IntegerField()
+    code = serializers.CharField()
+    quarter = serializers.IntegerField()
+    due_date = serializers.DateField()
+
+
 class DepartmentHomeSerializer(serializers.Serializer):
     todo = TodoRefSerializer(many=True)
+    overdue_milestones = OverdueMilestoneSerializer(
+        many=True, help_text=gettext_lazy("已过完成时限、尚未认定完成情况的节点目标")
+    )
     returned_reports = serializers.ListField(child=serializers.IntegerField())
     returned_targets = serializers.ListField(child=serializers.IntegerField())
     explanations = serializers.ListField(child=serializers.IntegerField())
@@ -256,6 +270,16 @@ class DepartmentHomeView(APIView):
                     "overdue": r.overdue,
                 }
                 for r in h.todo
+            ],
+            "overdue_milestones": [
+                {
+                    "id": m.pk,
+                    "target_id": m.target_id,
+                    "code": m.target.code,
+                    "quarter": m.quarter,
+                    "due_date": m.due_date,
+                }
+                for m in h.overdue_milestones
             ],
             "returned_reports": [r.pk for r in h.returned_reports],
             "returned_targets": [t.pk for t in h.returned_targets],

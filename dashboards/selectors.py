@@ -37,7 +37,7 @@ from execution.selectors.completion_rate import (
     report_completion,
     reporting_period,
 )
-from execution.selectors.progress import todo_rows
+from execution.selectors.progress import overdue_milestones, todo_rows
 from execution.selectors.quarterly import visible_quarterly_reports
 from supervision.selectors import orders_to_answer, problems_to_rectify
 from targets.models import Milestone, PlanYear, Target
@@ -135,6 +135,7 @@ class DepartmentRow:
     green: int = 0
     milestones_due: int = 0
     milestones_achieved: int = 0
+    milestones_overdue: int = 0  # past the due date without a result (issue 16 item 3)
 
     @property
     def completion(self) -> int:
@@ -250,15 +251,17 @@ def leader_dashboard(
         quarter_of = (start.month - 1) // 3 + 1
         if latest_in_quarter.get(quarter_of) == start:
             trend_counts[quarter_of][level] += n
-    for dept_id, due, achieved in (
+    for dept_id, due, achieved, overdue in (
         milestones.values_list("target__lead_department_id")
         .annotate(
             due=Count("pk"),
             achieved=Count("pk", filter=Q(status=Milestone.Status.ACHIEVED)),
+            overdue=Count("pk", filter=Milestone.overdue_q(today)),
         )
         .order_by()
     ):
-        row(dept_id).milestones_due, row(dept_id).milestones_achieved = due, achieved
+        r = row(dept_id)
+        r.milestones_due, r.milestones_achieved, r.milestones_overdue = due, achieved, overdue
     board.departments = sorted(rows.values(), key=lambda r: (-r.red, -r.yellow, r.name))
     board.trend = [{"quarter": q, **trend_counts[q]} for q in sorted(trend_counts)]
 
@@ -394,6 +397,7 @@ class DepartmentHome:
     findings: list
     targets: list
     levels: dict
+    overdue_milestones: list = field(default_factory=list)
 
     @property
     def owed_count(self) -> int:
@@ -446,6 +450,7 @@ def department_home(user) -> DepartmentHome:
         if t.warning_level in levels:
             levels[t.warning_level] += 1
     return DepartmentHome(
+        overdue_milestones=overdue_milestones(user),
         todo=todo_rows(user),
         returned_reports=list(
             ProgressReport.objects.filter(

@@ -2,6 +2,7 @@
 dossier, ledger or export, poll its state, download it; upload a list and confirm it."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ REQUESTABLE = [
 
 class DocumentJobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    notice = serializers.SerializerMethodField()
 
     class Meta:
         model = DocumentJob
@@ -37,7 +39,13 @@ class DocumentJobSerializer(serializers.ModelSerializer):
             "finished_at",
             "expires_at",
             "download_url",
+            "notice",
         ]
+
+    def get_notice(self, job) -> str:
+        """For the requester: "已登记，服务恢复后生成" while the task queue is down (the
+        request is kept and sent when it is back, issue 18 item 2); else empty."""
+        return _("已登记，服务恢复后生成") if job.awaiting_broker else ""
 
     def get_download_url(self, job) -> str | None:
         if job.state != DocumentJob.State.DONE or not job.file:

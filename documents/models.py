@@ -69,6 +69,13 @@ class DocumentJob(ConcurrentTransitionMixin, models.Model):
     result = models.JSONField(_("结果"), default=dict, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    # The outbox (issue 18 item 2): the row is written first and its message handed to the
+    # broker after commit. ``sent_at``: when the broker last took a message for it (empty: it
+    # has not yet, e.g. Redis was down; the periodic re-send sends it). ``task_id``: the message
+    # that started it, the only one that may start it again (redelivered after its worker died);
+    # any other message for the job (a re-send's duplicate) finds it taken and does nothing.
+    sent_at = models.DateTimeField(_("送入队列时间"), null=True, blank=True)
+    task_id = models.CharField(_("任务消息编号"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -132,6 +139,11 @@ class DocumentJob(ConcurrentTransitionMixin, models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def awaiting_broker(self) -> bool:
+        """Recorded, but the task queue could not take it yet: it is sent when it is back."""
+        return self.state == self.State.QUEUED and self.sent_at is None
 
     @property
     def is_import(self) -> bool:

@@ -13,6 +13,8 @@ import os
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,9 +55,57 @@ def ttl() -> datetime.timedelta:
 
 
 def _queue(job: DocumentJob) -> None:
+    """The outbox (issue 18 item 2): the job row is the record of the request, written in the
+    request's transaction; its message goes to the broker after commit. If the broker is down
+    the request still succeeds (the page says 已登记，服务恢复后生成) and ``jobs_resend`` sends it
+    once the broker is back."""
+    transaction.on_commit(lambda: job_send(job_id=job.pk))
+
+
+def job_send(*, job_id: int) -> bool:
+    """Hand the job's message to the broker. True if it took it; False (logged, nothing raised)
+    if it is unreachable: ``sent_at`` stays empty and the periodic re-send tries again."""
     from .tasks import run_document_job
 
-    transaction.on_commit(lambda: run_document_job.delay(job.pk))
+    queued = DocumentJob.objects.filter(pk=job_id, state=State.QUEUED)
+    queued.update(sent_at=timezone.now())
+    try:
+        run_document_job.delay(job_id)
+    except Exception:
+        logger.warning(
+            "could not queue document job %s; it is re-sent later", job_id, exc_info=True
+        )
+        queued.update(sent_at=None)
+        return False
+    return True
+
+
+def jobs_resend(*, now=None, limit: int = 500) -> int:
+    """The outbox flush (periodic, documents migration 0006): send again every job still queued
+    DOCUMENTS_RESEND_AFTER_MINUTES after its last send (never taken by the broker, or its message
+    lost with a restarted Redis). Each job is claimed by one UPDATE, so two runs at once send it
+    once; a message that reaches a job another message already started does nothing
+    (``_claim``), so a job is generated once however many messages it has. Stops at the first
+    refusal of the broker. Returns the number sent."""
+    now = now or timezone.now()
+    before = now - datetime.timedelta(minutes=settings.DOCUMENTS_RESEND_AFTER_MINUTES)
+    due = Q(sent_at__isnull=True, created_at__lt=before) | Q(sent_at__lt=before)
+    ids = list(
+        DocumentJob.objects.filter(due, state=State.QUEUED)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for job_id in ids:
+        claimed = DocumentJob.objects.filter(due, pk=job_id, state=State.QUEUED).update(
+            sent_at=timezone.now()
+        )
+        if not claimed:  # started meanwhile, or re-sent by another run
+            continue
+        if not job_send(job_id=job_id):
+            break
+        sent += 1
+    return sent
 
 
 def _check_request(by, kind: str, params: dict) -> dict:
@@ -288,14 +338,18 @@ def _locked_for(job_id: int, step: str, *, queryset=None) -> DocumentJob | None:
     return lock_for_step(queryset if queryset is not None else DocumentJob.objects, job_id, step)
 
 
-def _claim(job_id: int) -> DocumentJob | None:
+def _claim(job_id: int, message_id: str | None = None) -> DocumentJob | None:
     """Mark the job running, unless it is finished: a redelivered message (acks_late: the
-    worker died before acknowledging) finds a finished job and does nothing."""
+    worker died before acknowledging) finds a finished job and does nothing. A running job is
+    started again only by the message that started it (``message_id``: its worker died); any
+    other message of the job (a re-send, issue 18 item 2) leaves it to that one."""
     with transaction.atomic():
         job = _locked_for(
             job_id, "start", queryset=DocumentJob.objects.select_related("requested_by")
         )
         if job is None:
+            return None
+        if message_id and job.state == State.RUNNING and job.task_id not in ("", message_id):
             return None
         return transition_apply(
             job,
@@ -303,7 +357,7 @@ def _claim(job_id: int) -> DocumentJob | None:
             by=None,
             locked=True,
             values={"attempts": job.attempts + 1},
-            stamps={"progress": 1, "started_at": timezone.now()},
+            stamps={"progress": 1, "started_at": timezone.now(), "task_id": message_id or ""},
         )
 
 
@@ -323,11 +377,12 @@ def _finish(job: DocumentJob, *, result: dict, file=None) -> None:
     transition_apply(job, "finish", by=None, locked=True, values=values, stamps=stamps)
 
 
-def job_run(*, job_id: int) -> DocumentJob | None:
+def job_run(*, job_id: int, message_id: str | None = None) -> DocumentJob | None:
     """Generate the job's document (or check / apply its import). Safe to run twice: the file
     is written under a new name and attached only when complete, and an import's rows are
-    created in the same transaction that marks the job done."""
-    job = _claim(job_id)
+    created in the same transaction that marks the job done. ``message_id``: the task message
+    running it (see ``_claim``)."""
+    job = _claim(job_id, message_id)
     if job is None:
         return None
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
@@ -556,10 +611,16 @@ def purge_expired(*, now=None) -> int:
                     f.delete(save=False)
                     removed += 1
             transition_apply(job, "expire", by=None, locked=True, stamps={"file": "", "upload": ""})
+    # Running past DOCUMENTS_STUCK_AFTER_MINUTES since its last start: its message is lost (a
+    # killed worker's comes back within the broker's visibility timeout, 15 minutes). Queued a
+    # whole TTL: never sent although re-sent all along (the outbox keeps a request made while
+    # the broker was down until it is back, issue 18 item 2).
     stuck_before = now - datetime.timedelta(minutes=settings.DOCUMENTS_STUCK_AFTER_MINUTES)
-    for job_id in DocumentJob.objects.filter(
-        state__in=[State.QUEUED, State.RUNNING], created_at__lt=stuck_before
-    ).values_list("pk", flat=True):
+    stuck = DocumentJob.objects.annotate(last_start=Coalesce("started_at", "created_at")).filter(
+        Q(state=State.RUNNING, last_start__lt=stuck_before)
+        | Q(state=State.QUEUED, created_at__lt=now - ttl())
+    )
+    for job_id in stuck.values_list("pk", flat=True):
         job_fail(job_id=job_id, message=_("生成超时，请重新申请。"))
     return removed
 

@@ -19,6 +19,8 @@ Arithmetic rule (documented in the README):
 - grade: bands from best to worst; a department gets the first band whose minimum it reaches
   while fewer than ``floor(share% × category size)`` departments already hold it; departments
   tied on the rounded score get the same grade (a capped band takes them only if all fit);
+  a capped band that passed over a group (no room for all of it) closes: no lower score gets
+  it, so a grade never inverts ranks;
 - pass/fail mode (Wuhan): a department passes only if every item passes (an objective item
   passes at 100%); no rank.
 A sheet not submitted when the scheme is published contributes nothing, and the result says so
@@ -322,8 +324,11 @@ def _rank_and_grade(scheme: EvaluationScheme, results: list[DepartmentResult]) -
         own = [b for b in bands if b.category == category]
         applicable = sorted(own or [b for b in bands if not b.category], key=lambda b: b.order)
         held = defaultdict(int)
+        closed: set[int] = set()
         # Departments with the same (rounded) score get the same grade: a band with a share
-        # cap takes a group of equals only if there is room for all of them.
+        # cap takes a group of equals only if there is room for all of them. A capped band
+        # that passed over a higher score is closed to every lower one (issue 16 item 7: a
+        # grade never inverts ranks — 91.00 is not 优秀 when two tied at 93.50 are 良好).
         ties = defaultdict(list)
         for r in group:
             ties[r.final_rounded].append(r)
@@ -332,9 +337,12 @@ def _rank_and_grade(scheme: EvaluationScheme, results: list[DepartmentResult]) -
             for band in applicable:
                 if band.min_score is not None and score < band.min_score:
                     continue
+                if band.pk in closed:
+                    continue
                 if band.max_percent is not None:
                     room = (band.max_percent * size / HUNDRED).to_integral_value(ROUND_FLOOR)
                     if held[band.pk] + len(equals) > room:
+                        closed.add(band.pk)
                         continue
                 held[band.pk] += len(equals)
                 for r in equals:

@@ -12,6 +12,12 @@ class ExecutionConfig(AppConfig):
 
     def ready(self):
         self._register_notifications()
+        # A node target is overdue by execution's clock (issue 16 item 3).
+        from targets.models import set_milestone_clock
+
+        from . import clock
+
+        set_milestone_clock(clock.today)
         from targets.extensions import (
             register_target_column,
             register_target_filter,

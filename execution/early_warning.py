@@ -7,7 +7,9 @@ progress is the latest verified main report's percent (qualitative) or its verif
 on the way from baseline to target value (quantitative, higher- or lower-is-better). Their
 ratio against the plan year's thresholds gives green (≥ green threshold, default 95%), yellow
 (≥ yellow threshold, default 85%) or red; a missed node target or an overdue report makes it
-red whatever the ratio.
+red whatever the ratio. With nothing verified a target is never green once a period's report is
+past its due date or the expected progress reaches the yellow threshold: at least yellow,
+尚无审核通过的进展.
 
 ``recompute_early_warnings`` does all targets set-based: a fixed number of queries whatever the
 number of targets (one read with annotations and one bulk upsert per executing plan year).
@@ -115,9 +117,15 @@ def evaluate(
     verified_period_end,
     milestone_missed: bool,
     report_overdue: bool,
+    report_due_passed: bool = False,
 ) -> Evaluation:
     """One target's level. The expected progress is read at the end of the period the latest
-    verified report covers (what the actual value measures); without one, at ``today``."""
+    verified report covers (what the actual value measures); without one, at ``today``.
+
+    No verified progress is not green (issue 16 item 5): once a period's report is past its due
+    date (``report_due_passed``, filed or not) or the expected progress reaches the plan year's
+    yellow threshold, a target with nothing verified is at least yellow, reason
+    ``no_verified_progress`` (尚无审核通过的进展)."""
     as_of = verified_period_end
     actual = None
     reasons = []
@@ -134,6 +142,8 @@ def evaluate(
     level = Level.GREEN
     if actual is None:
         reasons.append("no_verified_progress")
+        if report_due_passed or expected >= plan_year.warning_yellow_percent:
+            level = Level.YELLOW
     else:
         level = level_for(
             actual=actual,
@@ -262,6 +272,7 @@ def recompute_early_warnings(*, today: datetime.date | None = None) -> int:
                 verified_period_end=row["v_end"],
                 milestone_missed=row["missed"],
                 report_overdue=report_overdue,
+                report_due_passed=bool(overdue),
             )
             red_since = None
             if evaluation.level == Level.RED:

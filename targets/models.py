@@ -5,9 +5,11 @@ which checks the permission, saves, writes the audit trail and queues notificati
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -415,6 +417,21 @@ class TargetDepartment(models.Model):
         return f"{self.department} ({self.get_role_display()})"
 
 
+# The day a node target's status is read on (issue 16 item 3). Execution registers its clock
+# (the demo's replayed day, the tests' frozen day) in its AppConfig.ready; the server's date
+# until then. targets sits below execution and cannot import it.
+_milestone_today: Callable[[], datetime.date] = timezone.localdate
+
+
+def set_milestone_clock(today: Callable[[], datetime.date]) -> None:
+    global _milestone_today
+    _milestone_today = today
+
+
+def milestone_today() -> datetime.date:
+    return _milestone_today()
+
+
 class Milestone(models.Model):
     """节点目标: a quarterly node target (Huangpu; Shanghai 002 三.3)."""
 
@@ -422,6 +439,10 @@ class Milestone(models.Model):
         PENDING = "pending", _("未到期")
         ACHIEVED = "achieved", _("已完成")
         MISSED = "missed", _("未完成")
+
+    # Shown, never stored: past its due date with no result recorded (issue 16 item 3).
+    OVERDUE = "overdue"
+    OVERDUE_LABEL = _("逾期")
 
     target = models.ForeignKey(
         Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="milestones"
@@ -452,6 +473,28 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"Q{self.quarter} {self.description[:30]}"
+
+    @classmethod
+    def overdue_q(cls, today: datetime.date | None = None) -> models.Q:
+        """The one rule, as a filter: no result (已完成 / 未完成) and the due date has passed
+        (the due day itself is not late)."""
+        return models.Q(status=cls.Status.PENDING, due_date__lt=today or milestone_today())
+
+    def shown_status(self, today: datetime.date | None = None) -> str:
+        """The one rule, for a row: ``OVERDUE`` when the node target is past its due date
+        without a result, else the stored status (``overdue_q`` says the same in SQL)."""
+        if self.status == self.Status.PENDING and self.due_date < (today or milestone_today()):
+            return self.OVERDUE
+        return self.status
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.shown_status() == self.OVERDUE
+
+    def get_status_display(self) -> str:
+        """What every page and PDF prints: 逾期 rather than 未到期 once the due date passed."""
+        status = self.shown_status()
+        return str(self.OVERDUE_LABEL) if status == self.OVERDUE else self.Status(status).label
 
 
 class TargetComment(models.Model):

@@ -91,6 +91,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection the server has dropped (restart, failover) is tested and replaced at the
+# start of the next request, instead of failing it with a 500 (issue 18 item 4).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -125,8 +128,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # demo runs on one machine with no servers at all.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # While Redis is down a read is a miss and a write is skipped (config/cache.py), and no call
+    # waits long for it: sign-in and the API keep working (issue 18 item 1).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -136,6 +145,19 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A message a worker took but never acknowledged (its main process killed: OOM, a crashed
+# container) goes back to the queue after ``visibility_timeout``, not kombu's default hour: 15
+# minutes, above the longest document (its task's hard limit is 10 minutes, documents/tasks.py)
+# and well below the stuck-job clean-up (DOCUMENTS_STUCK_AFTER_MINUTES) (issue 18 item 3).
+# While Redis is down a request that queues a task waits at most a few seconds for it (the
+# outbox sends the task later, issue 18 item 2).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    "socket_connect_timeout": 2,
+}
+# Each worker process reserves only the message it runs, so no message waits unacknowledged
+# behind another one while its visibility timeout runs out.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Several deployments (or test runs) may share one Redis: each names its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
@@ -158,7 +180,12 @@ EVIDENCE_ORPHAN_GRACE_HOURS = env.int("EVIDENCE_ORPHAN_GRACE_HOURS", default=24)
 # when a job that never finished is given up (a lost worker), the import limits, and the fonts
 # (Debian's fonts-noto-cjk; fontconfig finds them by these names).
 DOCUMENTS_TTL_HOURS = env.int("DOCUMENTS_TTL_HOURS", default=24)
-DOCUMENTS_STUCK_AFTER_MINUTES = env.int("DOCUMENTS_STUCK_AFTER_MINUTES", default=120)
+# A job still running this long after its (last) start has lost its message: failed (issue 18
+# item 3: a killed worker's message comes back after 15 minutes, runs at most 10 more). A job
+# still queued is re-sent after DOCUMENTS_RESEND_AFTER_MINUTES (the broker was down, issue 18
+# item 2) and given up only after DOCUMENTS_TTL_HOURS.
+DOCUMENTS_STUCK_AFTER_MINUTES = env.int("DOCUMENTS_STUCK_AFTER_MINUTES", default=60)
+DOCUMENTS_RESEND_AFTER_MINUTES = env.int("DOCUMENTS_RESEND_AFTER_MINUTES", default=3)
 DOCUMENTS_IMPORT_MAX_BYTES = env.int("DOCUMENTS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 DOCUMENTS_IMPORT_MAX_ROWS = env.int("DOCUMENTS_IMPORT_MAX_ROWS", default=3000)
 DOCUMENTS_ISSUING_BODY = env("DOCUMENTS_ISSUING_BODY", default="")

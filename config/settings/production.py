@@ -3,8 +3,22 @@
 Passes ``manage.py check --deploy`` (checked in tests/deploy/test_settings.py).
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
+
+# Base falls back to SQLite beside the code and to tasks run inside the web process; a server
+# must never start like that by accident (issue 18 item 6).
+for _name, _example in (
+    ("DATABASE_URL", "postgres://mubiao:password@db:5432/mubiao"),
+    ("REDIS_URL", "redis://redis:6379/0"),
+):
+    if not env.str(_name, default="").strip():
+        raise ImproperlyConfigured(
+            f"Set the {_name} environment variable (e.g. {_name}={_example}): production "
+            "settings do not fall back to SQLite or to running tasks inside the web process."
+        )
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False

@@ -104,6 +104,14 @@ class VerifyForm(forms.Form):
         choices=[("", _("按审核值认定或暂不认定")), *Milestone.Status.choices],
     )
 
+    def flag_errors(self) -> None:
+        """Mark each field in error for assistive technology, pointing at its message."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import access_for
 from accounts.models import Department
 from audit.models import AuditEvent
-from targets.models import PlanYear, Target, TargetDepartment
+from targets.models import Milestone, PlanYear, Target, TargetDepartment
 from targets.selectors import visible_targets
 
 from .. import clock, periods
@@ -247,3 +247,21 @@ def todo_rows(user) -> list[TodoRow]:
                 )
     rows.sort(key=lambda r: (not r.overdue, r.due_date, r.target.code))
     return rows
+
+
+def overdue_milestones(user) -> list[Milestone]:
+    """The node targets of the executing targets the user's departments lead that are past
+    their due date without a result (issue 16 item 3: 逾期, decided by ``Milestone.overdue_q``),
+    the oldest first. One query."""
+    members = access_for(user).member_departments
+    if not members:
+        return []
+    return list(
+        Milestone.objects.filter(
+            Milestone.overdue_q(clock.today()),
+            target__lead_department_id__in=members,
+            target__state=Target.State.EXECUTING,
+        )
+        .select_related("target")
+        .order_by("due_date", "target__code", "quarter")
+    )

@@ -172,6 +172,20 @@ def require_may_edit(report: ProgressReport, user: User) -> None:
         raise NotPermitted(_("该进展报告当前不能由您修改。"))
 
 
+def require_may_verify(report: ProgressReport, user: User) -> None:
+    """``NotPermitted`` (403) unless ``user`` may verify reports; ``Conflict`` (409) when
+    ``report`` no longer awaits 审核 — asked by the page before it shows refused input again."""
+    _require_permission(report, "verify", user)
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise Conflict(_not_awaiting_verification(report))
+
+
+def _not_awaiting_verification(report: ProgressReport) -> str:
+    return _("进展报告当前为“%(state)s”状态，不能审核（可能已被他人处理，请刷新）。") % {
+        "state": report.get_state_display()
+    }
+
+
 @transaction.atomic
 def progress_report_create(
     *,
@@ -427,10 +441,7 @@ def progress_report_verify(
     report = _lock(report)
     # The state before the input: a report someone else verified first is 409, not a 400.
     if report.state != ProgressReport.State.SUBMITTED:
-        raise Conflict(
-            _("进展报告当前为“%(state)s”状态，不能审核（可能已被他人处理，请刷新）。")
-            % {"state": report.get_state_display()}
-        )
+        raise Conflict(_not_awaiting_verification(report))
     target = report.target
     reason = _check_comment(reason, key="reason")
     comment = _check_comment(comment)
@@ -550,7 +561,7 @@ def milestone_set_status(*, milestone: Milestone, by: User, status: str, reason:
         raise ValidationFailed(_("未保存，请更正标出的问题。"), field_errors=errors)
     if status == milestone.status:
         raise ValidationFailed(
-            _("节点目标已是“%(s)s”。") % {"s": milestone.get_status_display()},
+            _("节点目标已是“%(s)s”。") % {"s": Milestone.Status(milestone.status).label},
             field_errors={"status": [_("完成情况没有变化。")]},
         )
     _set_milestone(milestone, by, status, reason)

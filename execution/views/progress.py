@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from targets.models import Milestone, Target
 from targets.selectors import visible_targets
-from workflow.errors import ValidationFailed
+from workflow.errors import Conflict
 from workflow.events import timeline
 from workflow.pages import form_errors, paginate, redirect_on_error
 
@@ -229,16 +229,24 @@ def report_edit(request, pk):
     return _form_page(request, form, target=target, report=report, status=status)
 
 
-@login_required
-def report_detail(request, pk):
+def _detail_page(request, report, *, verify_form=None, status=200):
+    """The report page; ``verify_form`` is the office's bound 审核 form when it comes back with
+    errors (issue 16 item 1: what the office typed stays, each error next to its field)."""
     user = request.user
-    report = get_object_or_404(selectors.report_detail_queryset(user), pk=pk)
     report.period_label = _period_label(report.target.plan_year, report.period_start)
     actions = perms.report_actions(report, user)
     milestone = None
     period = periods.period_starting(report.target.plan_year, report.period_start)
     if period is not None and period.ends_quarter and report.kind == ProgressReport.Kind.MAIN:
         milestone = report.target.milestones.filter(quarter=period.quarter).first()
+    if verify_form is None:
+        verify_form = VerifyForm(
+            initial={
+                "verified_value": report.actual_value,
+                "verified_percent": report.percent_complete,
+            }
+        )
+    verify_form.flag_errors()
     return render(
         request,
         "execution/report_detail.html",
@@ -246,12 +254,7 @@ def report_detail(request, pk):
             "report": report,
             "target": report.target,
             "actions": actions,
-            "verify_form": VerifyForm(
-                initial={
-                    "verified_value": report.actual_value,
-                    "verified_percent": report.percent_complete,
-                }
-            ),
+            "verify_form": verify_form,
             "return_form": ReturnForm(),
             "milestone": milestone,
             "timeline": timeline(selectors.report_history(report), about=report),
@@ -259,7 +262,14 @@ def report_detail(request, pk):
             and report.kind == ProgressReport.Kind.MAIN
             and selectors.explanation_required(report.target),
         },
+        status=status,
     )
+
+
+@login_required
+def report_detail(request, pk):
+    report = get_object_or_404(selectors.report_detail_queryset(request.user), pk=pk)
+    return _detail_page(request, report)
 
 
 def _act(request, pk, do, success):
@@ -289,27 +299,35 @@ def report_submit(request, pk):
 @require_POST
 @redirect_on_error("execution:report_detail")
 def report_verify(request, pk):
+    """审核. Refused input comes back on the report page with the office's own entries and each
+    error bound to its field (never the reported figures in their place); a report someone else
+    handled first (409) or a user who may not verify goes the usual way (``workflow.pages``)."""
+    user = request.user
+    report = get_object_or_404(selectors.report_detail_queryset(user), pk=pk)
     form = VerifyForm(request.POST)
-    form.is_valid()
-
-    def do(report, user):
-        if form.errors:
-            raise ValidationFailed(
-                _("未审核，请更正标出的问题。"),
-                field_errors={k: list(v) for k, v in form.errors.items()},
+    if form.is_valid():
+        with form_errors(form) as outcome:
+            data = form.cleaned_data
+            services.progress_report_verify(
+                report=report,
+                by=user,
+                verified_value=data.get("verified_value"),
+                verified_percent=data.get("verified_percent"),
+                reason=data.get("reason", ""),
+                comment=data.get("comment", ""),
+                milestone_status=data.get("milestone_status") or None,
             )
-        data = form.cleaned_data
-        services.progress_report_verify(
-            report=report,
-            by=user,
-            verified_value=data.get("verified_value"),
-            verified_percent=data.get("verified_percent"),
-            reason=data.get("reason", ""),
-            comment=data.get("comment", ""),
-            milestone_status=data.get("milestone_status") or None,
-        )
-
-    return _act(request, pk, do, _("进展报告已审核。"))
+        if not outcome.failed:
+            messages.success(request, _("进展报告已审核。"))
+            return redirect("execution:report_detail", pk=report.pk)
+        if isinstance(outcome.error, Conflict):
+            raise outcome.error  # handled first by someone else: a message on the fresh page
+    else:
+        # A figure that cannot be read: the service has seen nothing yet; who may not verify
+        # (or a report no longer awaiting 审核) is told so before any field error.
+        services.require_may_verify(report, user)
+        form.add_error(None, _("未审核，请更正标出的问题。"))
+    return _detail_page(request, report, verify_form=form, status=400)
 
 
 @login_required
@@ -394,6 +412,7 @@ def todo(request):
         {
             "page_obj": page,
             "rows": page.object_list,
+            "overdue_milestones": selectors.overdue_milestones(request.user),
             "is_member": bool(access_for(request.user).member_departments),
             "today": clock.today(),
         },

@@ -1,21 +1,13 @@
-import uuid
-
 import pytest
 
 
 @pytest.fixture
 def throttled(settings):
-    """The password-guessing throttle switched on, with counters in a cache of this test's own
-    (the shared Redis cache would carry counts from one test into the next)."""
+    """The password-guessing throttle switched on. Its counts are rows in the database
+    (``accounts.SignInFailure``), rolled back with each test like everything else."""
     settings.RATELIMIT_ENABLE = True
     settings.LOGIN_RATE_PER_USERNAME = "10/m"
     settings.LOGIN_RATE_PER_IP = "1000/m"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"throttle-{uuid.uuid4()}",
-        }
-    }
     return settings
 
 

@@ -4,6 +4,7 @@ different value with a reason → the target page shows the reported and verifie
 side and the early-warning level."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -55,15 +56,27 @@ def test_progress_journey(sign_in, on_5_april_2027, staff_a, head_a, office):
     expect(head.locator(".messages")).to_contain_text("已报送")
     expect(head.locator(".page-head")).to_contain_text("已报送")
 
-    # 3. The office verifies it at a different value, with the reason.
+    # 3. The office verifies it at a different value; it first forgets the reason (issue 16
+    #    item 1): the form comes back with its own 6.0 and 80, the error at the reason field.
     desk = sign_in("office")
     desk.goto(detail_url)
     desk.locator(f"tr[data-report='{report.pk}']").get_by_role("link", name="办理").click()
     form = desk.locator("form[data-action=verify]")
     form.locator("input[name=verified_value]").fill("6.0")
-    form.locator("textarea[name=reason]").fill("以市统计局一季度快报数6.0%为准。")
+    form.locator("input[name=verified_percent]").fill("80")
+    form.locator("button[type=submit]").click()
+    form = desk.locator("form[data-action=verify]")
+    expect(form.locator("input[name=verified_value]")).to_have_value("6.0")
+    expect(form.locator("input[name=verified_percent]")).to_have_value("80")
+    reason = form.locator("textarea[name=reason]")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("#id_reason-error")).to_contain_text("须写明调整理由")
+    assert ProgressReport.objects.get().state == "submitted"
+    reason.fill("以市统计局一季度快报数6.0%为准。")
     form.locator("button[type=submit]").click()
     expect(desk.locator(".messages")).to_contain_text("已审核")
+    report.refresh_from_db()
+    assert (report.verified_value, report.verified_percent) == (Decimal("6.0"), Decimal("80"))
 
     # 4. The target page shows both values side by side, the reason and the warning level.
     desk.goto(detail_url)

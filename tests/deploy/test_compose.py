@@ -139,7 +139,9 @@ def test_app_processes_wait_for_healthy_db_and_redis_and_the_migration(services)
 
 
 def test_database_and_redis_images_keep_their_data_in_volumes(compose, services):
-    assert services["db"]["image"] == "postgres:16"
+    # The image's pg_dump (Debian bookworm's postgresql-client 15) must match the server, or
+    # `manage.py backup` in the container refuses to dump it (issue 18 item 5).
+    assert services["db"]["image"] == "postgres:15"
     assert services["redis"]["image"] == "redis:7"
     db_volume = services["db"]["volumes"][0].split(":")[0]
     assert db_volume in compose["volumes"]
@@ -189,3 +191,35 @@ def test_secrets_and_local_state_stay_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".env", ".venv", ".git", "db.sqlite3"):
         assert entry in ignored, entry
+
+
+def test_the_image_build_gives_collectstatic_what_production_settings_require():
+    """Production settings refuse to load without DATABASE_URL and REDIS_URL (issue 18 item 6);
+    the Dockerfile's collectstatic step loads them with placeholders of its own, so it must name
+    these too or the image no longer builds."""
+    import subprocess
+    import sys
+
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    step = next(
+        line
+        for line in dockerfile.splitlines()
+        if line.startswith("RUN") and "collectstatic" in line
+    )
+    assignments = dict(re.findall(r"\b([A-Z_]+)=(\S+)", step))
+    assert assignments.get("DJANGO_SETTINGS_MODULE") == "config.settings.production"
+    env = {"PATH": "/usr/bin:/bin", **assignments}
+    result = subprocess.run(  # noqa: S603 — our own interpreter and a fixed program
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_image_has_the_database_client_the_backup_command_runs():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "postgresql-client" in dockerfile

@@ -153,7 +153,66 @@ def test_an_overdue_report_makes_it_red(target, staff_a, head_a):
         report = reports.progress_report_submit(report=report, by=head_a)
         assert report.is_late
         early_warning.recompute_early_warnings()
-    assert WarningSnapshot.objects.get(target=target).level == "green"
+    # Not green, though: nothing is verified yet and Q1's due date has passed (issue 16 item 5).
+    snapshot = WarningSnapshot.objects.get(target=target)
+    assert (snapshot.level, snapshot.reasons) == ("yellow", ["no_verified_progress"])
+
+
+def test_a_filed_report_awaiting_verification_after_its_due_date_is_yellow(
+    target, staff_a, head_a, office
+):
+    """Issue 16 item 5: Q1's report filed on time (8 April) but not verified; on 11 April (its
+    due date, 10 April, passed) the level is yellow, reason 尚无审核通过的进展 — not green.
+    Verified at 6.1 (20% of the way from 6.0 to 6.5 by 31 March, expected 90/365 = 24.66%:
+    ratio 81.1% → red by the ratio rule, computed as usual once something is verified)."""
+    with clock.frozen(datetime.date(2027, 4, 8)):
+        report = reports.progress_report_create(
+            target=target, by=staff_a, period_start=Q1, data=report_input()
+        )
+        report = reports.progress_report_submit(report=report, by=head_a)
+        early_warning.recompute_early_warnings()
+        assert WarningSnapshot.objects.get(target=target).level == "green"
+    with clock.frozen(datetime.date(2027, 4, 11)):
+        early_warning.recompute_early_warnings()
+        snapshot = WarningSnapshot.objects.get(target=target)
+        assert (snapshot.level, snapshot.reasons) == ("yellow", ["no_verified_progress"])
+        assert snapshot.reason == "尚无审核通过的进展"
+        reports.progress_report_verify(report=report, by=office)
+        early_warning.recompute_early_warnings()
+    snapshot = WarningSnapshot.objects.get(target=target)
+    assert (snapshot.level, snapshot.reasons) == ("red", ["behind"])
+
+
+@pytest.mark.parametrize(
+    ("day", "level"),
+    [
+        (datetime.date(2027, 11, 1), "green"),  # 305/365 = 83.56% < 85%
+        (datetime.date(2027, 11, 7), "yellow"),  # 311/365 = 85.21% ≥ 85%
+    ],
+)
+def test_nothing_verified_is_yellow_once_the_expected_progress_reaches_the_yellow_threshold(
+    day, level
+):
+    """Issue 16 item 5, the second trigger, without any report due (a year with no reporting
+    periods behind it, as the rule sees it): nothing verified and expected progress ≥ the yellow
+    threshold (85%) → yellow, reason 尚无审核通过的进展."""
+    year = PlanYear(
+        year=2027, warning_green_percent=Decimal(95), warning_yellow_percent=Decimal(85)
+    )
+    result = early_warning.evaluate(
+        plan_year=year,
+        today=day,
+        kind=Target.Kind.QUALITATIVE,
+        baseline=None,
+        target_value=None,
+        direction=None,
+        verified_value=None,
+        verified_percent=None,
+        verified_period_end=None,
+        milestone_missed=False,
+        report_overdue=False,
+    )
+    assert (result.level, result.reasons) == (level, ["no_verified_progress"])
 
 
 def test_a_cooperating_departments_overdue_report_counts(cooperating_target, staff_a, head_a):

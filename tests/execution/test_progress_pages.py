@@ -101,14 +101,92 @@ def test_head_submits_and_office_verifies_with_a_different_value(
     assert '<svg role="img"' in html
 
 
-def test_verifying_without_a_reason_shows_the_error(login, submitted_report, office):
+def _field(html, name):
+    """The verification form's ``<div class="field">`` holding the input ``name``."""
+    form = html[html.index('data-action="verify"') :]
+    form = form[: form.index("</form>")]
+    at = form.index(f'name="{name}"')
+    start = form.rindex('<div class="field', 0, at)
+    return form[start : form.index("</div>", at)]
+
+
+def test_verifying_without_a_reason_keeps_what_the_office_typed(login, submitted_report, office):
+    """Issue 16 item 1 (Shanghai Art. 14: the office's 审核值 with a reason). A verified value
+    that differs without a reason comes back with the office's entries — 5.9 and 80%, not the
+    reported 6.1 — and the error next to the reason; resubmitting with the reason verifies at
+    the office's figure."""
     client = login(office)
-    response = client.post(
-        reverse("execution:report_verify", args=[submitted_report.pk]), {"verified_value": "5.9"}
+    url = reverse("execution:report_verify", args=[submitted_report.pk])
+    typed = {"verified_value": "5.9", "verified_percent": "80", "comment": "核对统计快报"}
+    response = client.post(url, typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    value, percent, reason = (
+        _field(html, "verified_value"),
+        _field(html, "verified_percent"),
+        _field(html, "reason"),
     )
-    html = client.get(response["Location"]).content.decode()
-    assert "须写明调整理由" in html
+    assert 'value="5.9"' in value and 'value="6.1"' not in value
+    assert 'value="80"' in percent and "field-error" not in percent
+    assert "核对统计快报" in _field(html, "comment")
+    assert "has-error" in reason and "须写明调整理由" in reason
+    assert 'aria-invalid="true"' in reason and 'id="id_reason-error"' in reason
     assert ProgressReport.objects.get().state == "submitted"
+
+    response = client.post(url, {**typed, "reason": "以统计局快报为准"})
+    assert response.status_code == 302
+    report = ProgressReport.objects.get()
+    assert (report.state, report.verified_value, report.verified_percent) == (
+        "verified",
+        Decimal("5.9"),
+        Decimal("80"),
+    )
+    assert report.verification_reason == "以统计局快报为准"
+
+
+def test_an_unreadable_verified_value_stays_as_typed_with_its_error(
+    login, submitted_report, office
+):
+    """Issue 16 item 1: a figure that cannot be read is bound to its own field, the office's
+    other entries stay; nothing is verified."""
+    response = login(office).post(
+        reverse("execution:report_verify", args=[submitted_report.pk]),
+        {"verified_value": "5,9", "verified_percent": "120", "reason": "以快报为准"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    value = _field(html, "verified_value")
+    assert 'value="5,9"' in value and "field-error" in value
+    assert "以快报为准" in _field(html, "reason")
+    assert ProgressReport.objects.get().state == "submitted"
+
+
+@pytest.mark.parametrize("who", ["head_a", "auditor"])
+def test_bad_verification_input_from_who_may_not_verify_is_403(
+    request, login, submitted_report, who
+):
+    """Who may never verify hears 403 whatever they typed, and sees no form echoed back."""
+    response = login(request.getfixturevalue(who)).post(
+        reverse("execution:report_verify", args=[submitted_report.pk]),
+        {"verified_value": "abc"},
+    )
+    assert response.status_code == 403
+    assert ProgressReport.objects.get().state == "submitted"
+
+
+def test_a_report_verified_meanwhile_is_not_verified_again(login, submitted_report, office):
+    """Verified by someone else first: the second office user is told so on the fresh page
+    (the first verification stands), whether or not the second input parses."""
+    reports.progress_report_verify(report=submitted_report, by=office)
+    client = login(office)
+    url = reverse("execution:report_verify", args=[submitted_report.pk])
+    for data in ({"verified_value": "5.9", "reason": "迟到的审核"}, {"verified_value": "x"}):
+        response = client.post(url, data)
+        assert response.status_code == 302
+        html = client.get(response["Location"]).content.decode()
+        assert "不能审核" in html
+    report = ProgressReport.objects.get()
+    assert (report.state, report.verified_value) == ("verified", Decimal("6.1"))
 
 
 def test_head_submits_from_the_report_page(login, draft_report, head_a):
