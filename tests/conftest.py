@@ -45,6 +45,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
+            # The fault tests terminate backends (issue 18): start from a fresh connection.
+            connection.close()
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
