@@ -18,6 +18,7 @@ from django.test import override_settings
 from config.celery import app
 from documents import services
 from documents.models import DocumentJob
+from tests.deploy.processes import database_url_for_subprocesses
 from tests.documents.conftest import job_file, pdf_text, set_task_routes
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
@@ -59,7 +60,7 @@ def _worker(media_root, *, pool="solo"):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_for_subprocesses(),
         "MEDIA_ROOT": str(media_root),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
@@ -85,12 +86,6 @@ def _worker(media_root, *, pool="solo"):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _wait(job, predicate, timeout=90):
