@@ -10,10 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # WeasyPrint's PDF documents: Pango and HarfBuzz (with its font subsetter) lay out the text, and
 # the Noto CJK fonts are embedded so Chinese renders on any reader's machine. pg_dump/pg_restore
-# (the backup and restore commands) match the compose file's PostgreSQL 15.
+# (the backup and restore commands) match the compose file's PostgreSQL 15. python-ldap (the
+# LDAP sign-in) has no wheel: it is compiled against OpenLDAP's and SASL's headers with gcc.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk postgresql-client \
+        gcc libc6-dev libldap2-dev libsasl2-dev \
     && rm -rf /var/lib/apt/lists/*
 
 RUN python -m venv /opt/venv

@@ -21,8 +21,14 @@ PYTEST_ARGS ?=
 # the PDF tests render pages to PNG with poppler's pdftoppm.
 BROWSER_BIN := /usr/bin/chromium
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
-SYSTEM_PACKAGES := chromium fonts-noto-cjk $(PDF_PACKAGES)
+# python-ldap (under django-auth-ldap, the LDAP sign-in) has no wheel: pip compiles it against
+# OpenLDAP's and SASL's headers, so those are installed before the first pip install (below).
+# The LDAP sign-in test runs a real OpenLDAP server (slapd) and loads it with ldap-utils.
+LDAP_BUILD_PACKAGES := libldap2-dev libsasl2-dev
+LDAP_TEST_PACKAGES := slapd ldap-utils
+SYSTEM_PACKAGES := chromium fonts-noto-cjk $(PDF_PACKAGES) $(LDAP_BUILD_PACKAGES) $(LDAP_TEST_PACKAGES)
 APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
+APT_INSTALL_LDAP_BUILD := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(LDAP_BUILD_PACKAGES)
 
 .PHONY: help install run test lint messages compilemessages system-packages clean distclean \
 	worker beat dev
@@ -43,6 +49,24 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+		for package in $(LDAP_BUILD_PACKAGES); do \
+			dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+				|| missing="$$missing $$package"; \
+		done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+		echo "python-ldap is compiled against:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then \
+			bash -c '$(APT_INSTALL_LDAP_BUILD)'; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+			sudo bash -c '$(APT_INSTALL_LDAP_BUILD)'; \
+		else \
+			echo "Cannot install them (not root, no password-less sudo). Run as root:"; \
+			echo "    $(APT_INSTALL_LDAP_BUILD)"; \
+		fi; \
+	fi
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -62,6 +86,7 @@ compilemessages: $(STAMP)
 run: compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_public_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -80,7 +105,7 @@ beat: $(STAMP)
 # One terminal, three processes; Ctrl-C (or any one of them exiting) stops the others.
 dev: compilemessages
 	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) migrate --noinput
-	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) seed_demo
+	REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) seed_demo && REDIS_URL=$(DEV_REDIS_URL) $(MANAGE) seed_public_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat on $(DEV_REDIS_URL) (Ctrl-C to stop)"
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(CELERY) worker --loglevel=INFO & \
@@ -94,7 +119,7 @@ define ENSURE_SYSTEM_PACKAGES
 missing=""; browser=ok; \
 [ -x $(BROWSER_BIN) ] || missing="$$missing chromium"; \
 if command -v dpkg-query >/dev/null 2>&1; then \
-	for package in fonts-noto-cjk $(PDF_PACKAGES); do \
+	for package in fonts-noto-cjk $(PDF_PACKAGES) $(LDAP_TEST_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
 			|| missing="$$missing $$package"; \
 	done; \

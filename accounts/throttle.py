@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from . import signin
 from .models import SignInFailure
 
 # Shared by the login page and the API, so failures in one count against the other.
@@ -81,7 +82,10 @@ def _enabled() -> bool:
 
 def sign_in_refused(request, username: str) -> bool:
     """Whether a sign-in as ``username`` from this request's address must be refused now,
-    before the password is even looked at (one query)."""
+    before the password is even looked at: the account is locked (``accounts.signin``, one
+    query), or the name or the address is throttled (one query)."""
+    if signin.username_locked(username):
+        return True
     if not _enabled():
         return False
     now = timezone.now()
@@ -97,7 +101,11 @@ def sign_in_refused(request, username: str) -> bool:
 
 def sign_in_failed(request, username: str) -> None:
     """Count one failed sign-in against the account and the address, and forget failures too
-    old to count under either rate."""
+    old to count under either rate; an existing account's failure is also a ``LoginRecord``
+    counted by the lockout (``accounts.signin``)."""
+    # DRF's Request wraps Django's: the API's HTTP Basic authentication.
+    method = signin.Method.API if hasattr(request, "_request") else signin.Method.PASSWORD
+    signin.sign_in_failed(request, signin.find_account(username), method=method)
     if not _enabled():
         return
     now = timezone.now()

@@ -7,10 +7,12 @@ can rewrite history through the site.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from . import chain
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -18,6 +20,12 @@ class AuditTrailIsAppendOnly(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            seal(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be changed")
 
@@ -100,6 +108,11 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     scope_object_id = models.CharField(_("所属对象编号"), max_length=64, blank=True)
+    # The hash chain (audit.chain): set once when the row is inserted, never changed.
+    hash_algorithm = models.CharField(_("摘要算法"), max_length=10, blank=True, editable=False)
+    content_hash = models.CharField(_("内容摘要"), max_length=64, blank=True, editable=False)
+    previous_hash = models.CharField(_("前一记录摘要"), max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(_("链摘要"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -120,7 +133,10 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("audit events cannot be changed")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or "default"
+        with transaction.atomic(using=using):
+            seal([self], using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
@@ -133,3 +149,29 @@ class AuditEvent(models.Model):
     @property
     def is_transition(self) -> bool:
         return bool(self.to_state)
+
+    def chain_row(self) -> dict:
+        """The fields ``audit.chain`` hashes, as stored."""
+        row = {name: getattr(self, name) for name in chain.CONTENT_FIELDS}
+        row.update(
+            id=self.pk,
+            hash_algorithm=self.hash_algorithm,
+            content_hash=self.content_hash,
+            previous_hash=self.previous_hash,
+            chain_hash=self.chain_hash,
+        )
+        return row
+
+
+def seal(events, *, using="default") -> None:
+    """Link ``events`` (new, in insert order) after the chain's head, under the chain's lock
+    (held until the caller's transaction ends; see ``audit.chain``)."""
+    if not events:
+        return
+    connection = transaction.get_connection(using)
+    previous = chain.lock_and_read_head(connection)
+    for event in events:
+        fields = chain.link(event.chain_row(), previous)
+        for name, value in fields.items():
+            setattr(event, name, value)
+        previous = event.chain_hash

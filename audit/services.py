@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 
-from .context import current_request_id
+from .context import current_request_id, event_time
 from .models import AuditEvent, event_action
 
 
@@ -37,6 +37,7 @@ def audit_event(
         from_state=from_state,
         to_state=to_state,
         request_id=current_request_id(),
+        occurred_at=event_time(),
         scope_content_type=(
             ContentType.objects.get_for_model(type(scope)) if scope is not None else None
         ),

@@ -2,7 +2,9 @@
 
 - PDF pages per second of the year ledger (目标台账) of a city-scale year, built here with bulk
   inserts, and the peak memory of the process that runs the job (as a Celery worker would);
-- rows per second of the Excel export of 10,000 targets;
+- pages per second of a department's dossier in the same run, and the ledger's rate over it;
+- rows per second of the Excel export of 10,000 targets, and of openpyxl's write-only mode
+  writing the same rows in the same run (the export's floor; the goal is at most 2× it);
 - seconds to check and import 1,000 rows (all or nothing, through targets.services'
   ``targets_create_many``, as the import's apply job calls it).
 
@@ -134,6 +136,7 @@ def main():
         f"year ledger: {LEDGER_TARGETS} targets, {pages} pages (A4 landscape):"
         f" {timer.rate(pages)} pages; peak memory of the process {peak_mb():.0f} MB"
     )
+    ledger_rate = pages / timer.cpu
     job = DocumentJob.objects.create(
         kind="department_dossier",
         params={"department": departments[0].pk, "year": 2026},
@@ -146,6 +149,8 @@ def main():
         f"department dossier: {len(job.result['target_ids'])} targets, {job.result['pages']} pages:"
         f" {timer.rate(job.result['pages'])} pages"
     )
+    dossier_rate = job.result["pages"] / timer.cpu
+    print(f"ledger pages per CPU second ÷ dossier's: {ledger_rate / dossier_rate:.2f} (goal ≥ 1)")
 
     # 2. The Excel export of 10,000 targets.
     build_year(2025, EXPORT_TARGETS, departments=departments, creator=office)
@@ -159,6 +164,17 @@ def main():
     print(
         f"Excel export: {rows} targets: {timer.rate(rows)} rows"
         f" ({job.file.size / 1024 / 1024:.1f} MB); peak memory {peak_mb():.0f} MB"
+    )
+    # The library's own speed, side by side (issue 20 item 3): openpyxl's write-only mode
+    # writing the very same rows (already built, as plain values) — the export's floor.
+    exported = timer.cpu
+    values = plain_rows(2025)
+    with Timer() as raw:
+        raw_write(values)
+    print(
+        f"openpyxl write-only, the same {len(values)} rows × {len(values[0])} columns:"
+        f" {raw.rate(len(values))} rows — the export costs {exported / raw.cpu:.2f}× (CPU;"
+        f" {timer.wall / raw.wall:.2f}× wall); goal ≤ 2×"
     )
 
     # 3. Importing 1,000 rows into a year open for drafting.
@@ -187,6 +203,30 @@ def main():
         f" — {checked.wall + created.wall:.1f} s in all"
         f" ({checked.cpu + created.cpu:.1f} s CPU; all or nothing, through targets_create_many)"
     )
+
+
+def plain_rows(year: int) -> list[list]:
+    """The export's rows of ``year`` as plain values (what ``RowWriter`` hands openpyxl)."""
+    from documents import excel, selectors
+    from targets.models import Target
+
+    writer = excel.RowWriter()
+    records = selectors.target_records(
+        Target.objects.filter(plan_year__year=year).order_by("aspect__number", "code")
+    )
+    return [writer.row(seq, record) for seq, record in enumerate(records, start=1)]
+
+
+def raw_write(values: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("rows")
+    for row in values:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def import_sheet(n: int, departments) -> bytes:

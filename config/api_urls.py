@@ -17,6 +17,7 @@ from execution.api.changes import (
     CompletionReportViewSet,
     CoordinationItemViewSet,
 )
+from execution.api.corrections import CorrectionViewSet
 from execution.api.progress import (
     MilestoneStatusView,
     ProgressReportViewSet,
@@ -41,6 +42,7 @@ router.register("plan-years", PlanYearViewSet, basename="plan-year")
 router.register("aspects", AspectViewSet, basename="aspect")
 router.register("targets", TargetViewSet, basename="target")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("progress-corrections", CorrectionViewSet, basename="progress-correction")
 router.register("coordination-items", CoordinationItemViewSet, basename="coordination-item")
 router.register("completion-reports", CompletionReportViewSet, basename="completion-report")
 

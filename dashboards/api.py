@@ -59,6 +59,13 @@ class DashboardCoordinationSerializer(serializers.Serializer):
 class LeaderDashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     quarter = serializers.IntegerField()
+    as_of = serializers.DateField(
+        allow_null=True,
+        help_text=gettext_lazy("各项预警数字所依据的预警计算日期（截至）；尚未计算时为空"),
+    )
+    as_of_period = serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("各项预警数字所依据的报告期（起始日）")
+    )
     city_wide = serializers.BooleanField()
     departments = DepartmentRowSerializer(many=True)
     trend = TrendSerializer(many=True)
@@ -199,6 +206,8 @@ class LeaderDashboardView(APIView):
         data = {
             "year": board.plan_year.year,
             "quarter": board.quarter,
+            "as_of": board.as_of,
+            "as_of_period": board.as_of_period,
             "city_wide": board.city_wide,
             "departments": [{**d.__dict__, "completion": d.completion} for d in board.departments],
             "trend": board.trend,

@@ -13,7 +13,8 @@ Who may see which board is asked of ``dashboards.permissions`` here, so pages an
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import access_for
@@ -84,8 +85,13 @@ def completion_rate(user, *, plan_year: PlanYear) -> Completion:
 
 
 def default_quarter(plan_year: PlanYear, today: datetime.date) -> int:
-    """The quarter a leader reads by default: the one of the latest ended reporting period."""
-    return reporting_period(plan_year, today).quarter
+    """The quarter a leader reads by default: the one containing today (issue 16 item 2), on
+    execution's clock; before the year starts its first quarter, after it ends its last."""
+    if today.year < plan_year.year:
+        return 1
+    if today.year > plan_year.year:
+        return 4
+    return (today.month - 1) // 3 + 1
 
 
 def _latest_period(plan_year, start: datetime.date, end: datetime.date):
@@ -110,6 +116,8 @@ def as_of_period(plan_year, start: datetime.date, end: datetime.date):
 
 def _latest_periods(plan_year, ranges: dict[str, tuple]) -> dict:
     """``as_of_period`` for several ranges in one query (a subquery each)."""
+    if not ranges:
+        return {}
     return (
         PlanYear.objects.filter(pk=plan_year.pk)
         .values(
@@ -158,6 +166,10 @@ class LeaderDashboard:
     overdue_list: list = field(default_factory=list)
     reports_to_read: list = field(default_factory=list)
     coordination: list = field(default_factory=list)
+    # The one snapshot every level figure reads (issue 16 item 2): its period's first day, and
+    # the day its levels were last computed (the page's 截至); None before any was computed.
+    as_of_period: datetime.date | None = None
+    as_of: datetime.date | None = None
 
     @property
     def totals(self) -> dict:
@@ -198,8 +210,6 @@ def leader_dashboard(
     board = LeaderDashboard(
         plan_year, quarter, city_wide, choices, leader_id if city_wide else None
     )
-    q_start, q_end = plan_year.quarter_bounds(quarter)
-
     targets = Target.objects.filter(plan_year=plan_year, state=Target.State.EXECUTING)
     snaps = WarningSnapshot.objects.filter(
         target__plan_year=plan_year, target__state=Target.State.EXECUTING
@@ -223,34 +233,36 @@ def leader_dashboard(
         .order_by()
     ):
         row(dept_id).targets, row(dept_id).name = n, name
-    # The chosen quarter's as-of period, and for the trend the last computed period of each
-    # quarter so far (Art. 17's quarterly view), in one query.
+    # One snapshot for every figure (issue 16 item 2): the chosen quarter's as-of period is the
+    # latest computed period of that quarter up to today, and the trend is the same rule for each
+    # quarter up to the chosen one, so its last point IS the as-of period: the headline, the
+    # department table, the trend's last point and the red list count the same rows. One query.
     latest = _latest_periods(
         plan_year,
-        {"as_of": (q_start, q_end)}
-        | {
+        {
             f"q{q}": (start, min(end, today))
-            for q, (start, end) in ((q, plan_year.quarter_bounds(q)) for q in range(1, 5))
+            for q, (start, end) in ((q, plan_year.quarter_bounds(q)) for q in range(1, quarter + 1))
             if start <= today
         },
     )
-    as_of = latest["as_of"]
+    as_of = latest.get(f"q{quarter}")
     latest_in_quarter = {q: latest[f"q{q}"] for q in range(1, 5) if latest.get(f"q{q}") is not None}
-    # The levels per department at the as-of period and, for the trend, per quarter-end period:
-    # one grouped query over those few periods (the as-of period is normally one of them).
+    # The levels per department at each quarter's period: one grouped query over those few
+    # periods; the as-of period's rows also say when they were computed (截至 on the page).
     trend_counts: dict[int, dict] = {q: dict.fromkeys(LEVELS, 0) for q in latest_in_quarter}
-    wanted = {p for p in (as_of, *latest_in_quarter.values()) if p is not None}
-    for start, dept_id, level, n in (
-        snaps.filter(period_start__in=wanted)
+    computed = []
+    for start, dept_id, level, n, last in (
+        snaps.filter(period_start__in=list(latest_in_quarter.values()))
         .values_list("period_start", "target__lead_department_id", "level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), last=Max("computed_at"))
         .order_by()
     ):
         if start == as_of:
             setattr(row(dept_id), level, n)
-        quarter_of = (start.month - 1) // 3 + 1
-        if latest_in_quarter.get(quarter_of) == start:
-            trend_counts[quarter_of][level] += n
+            computed.append(last)
+        trend_counts[(start.month - 1) // 3 + 1][level] += n
+    board.as_of_period = as_of
+    board.as_of = timezone.localdate(max(computed)) if computed else None
     for dept_id, due, achieved, overdue in (
         milestones.values_list("target__lead_department_id")
         .annotate(
@@ -263,6 +275,9 @@ def leader_dashboard(
         r = row(dept_id)
         r.milestones_due, r.milestones_achieved, r.milestones_overdue = due, achieved, overdue
     board.departments = sorted(rows.values(), key=lambda r: (-r.red, -r.yellow, r.name))
+    if trend_counts:
+        # The trend ends at the chosen quarter, computed or not: its last point is the headline.
+        trend_counts.setdefault(quarter, dict.fromkeys(LEVELS, 0))
     board.trend = [{"quarter": q, **trend_counts[q]} for q in sorted(trend_counts)]
 
     quarter_snaps = snaps.filter(period_start=as_of)

@@ -2598,7 +2598,7 @@ DEPARTMENT_TARGETS = [
         "measures": "建立违法建筑发现、认定、拆除闭环机制，对新增违建实行“零容忍”。",
         "indicator": "拆除违法建筑面积",
         "unit": "万平方米",
-        "baseline": 180.0,
+        "baseline": 0.0,
         "target_value": 180.0,
         "direction": "higher",
         "weight": 2.0,

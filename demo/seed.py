@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, LeaderPortfolio, Membership, User
+from audit.context import replayed_clock
 from execution import clock, periods
 from notifications import reminders
 from notifications.models import Notification
@@ -416,6 +417,42 @@ def _demo_file(name: str):
     return SimpleUploadedFile(name, b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 
+def _closer_to_baseline(target: Target, share: Decimal) -> Decimal:
+    """The target value moved ``share`` of the way back towards the baseline: still beyond it in
+    the target's direction, as every target value must be (issue 16 item 4)."""
+    base = target.baseline if target.baseline is not None else Decimal(0)
+    value = target.target_value - (target.target_value - base) * share
+    return value.quantize(Decimal("0.0001")).normalize()
+
+
+def _value_adjustment(target: Target, value: Decimal) -> dict:
+    """An adjustment of ``target``'s value to ``value`` that also rewrites the old figure where
+    the title, content and node targets state it, so the adjusted target reads as one."""
+    from execution.selectors.changes import figure_pattern
+
+    old = figure_pattern(format(target.target_value.normalize(), "f"))
+    new = format(value, "f")
+    # A node target's expected value goes no further than the new target value.
+    bound = max if target.direction == Target.Direction.LOWER else min
+    milestones = [
+        {
+            "quarter": m.quarter,
+            "description": old.sub(new, m.description),
+            "due_date": m.due_date.isoformat(),
+            "expected_value": (
+                str(bound(m.expected_value, value)) if m.expected_value is not None else None
+            ),
+        }
+        for m in target.milestones.order_by("quarter")
+    ]
+    return {
+        "target_value": new,
+        "title": old.sub(new, target.title),
+        "content": old.sub(new, target.content),
+        "milestones": milestones,
+    }
+
+
 def seed_execution_changes(year: PlanYear) -> None:
     """Adjustments (Art. 12), coordination items (Art. 16–17) and completion reviews (Art. 14)
     on ``year``'s executing targets, made through the services: two approved adjustments, one
@@ -445,7 +482,9 @@ def seed_execution_changes(year: PlanYear) -> None:
     quantitative = [t for t in targets if t.kind == "quantitative"]
     qualitative = [t for t in targets if t.kind != "quantitative"] or targets
 
-    # Approved: a quantitative target's value, on a new national policy.
+    # Approved: a quantitative target's value, on a new national policy. Consistent (issue 16
+    # item 4): the new value still moves away from the baseline in the target's direction, and
+    # the title, content and node targets that state the old figure say the new one.
     first = quantitative[0]
     change = adjustments.adjustment_request_create(
         target=first,
@@ -454,7 +493,7 @@ def seed_execution_changes(year: PlanYear) -> None:
         reason="national_policy",
         explanation="国家统计局调整了统计口径，按新口径测算，目标值相应调整。",
         attachment=_demo_file("关于调整目标值的请示.pdf"),
-        proposed={"target_value": str(first.target_value - Decimal("0.3"))},
+        proposed=_value_adjustment(first, _closer_to_baseline(first, Decimal(1) / 3)),
     )
     adjustments.adjustment_request_approve(
         adjustment=change, by=office, comment="经市政府同意，按新统计口径调整。"
@@ -498,7 +537,7 @@ def seed_execution_changes(year: PlanYear) -> None:
         reason="force_majeure",
         explanation="受汛期影响，部分项目进度滞后，申请下调目标值。",
         attachment=_demo_file("调整申请.pdf"),
-        proposed={"target_value": str(third.target_value * Decimal("0.9"))},
+        proposed={"target_value": str(_closer_to_baseline(third, Decimal("0.1")))},
     )
     adjustments.adjustment_request_reject(
         adjustment=rejected,
@@ -594,18 +633,29 @@ def seed_execution_changes(year: PlanYear) -> None:
     )
 
 
+def seed_demo() -> SeedReport:
+    # Issue 16 item 11: the audit trail carries the replayed dates (execution's clock, which
+    # each part freezes on the day a step happened; anything not dated is the demo's today),
+    # never the moment of seeding — also for what runs when the seed commits (the dossier
+    # generated eagerly without a broker), hence outside the transaction.
+    with replayed_clock(clock.now), clock.frozen(DEMO_TODAY):
+        return _seed_demo()
+
+
 # The demo's history is made up: its return notifications would go to nobody, so none is sent.
 # (Outermost, because the notifications are queued to run when the transaction commits.)
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
 @transaction.atomic
-def seed_demo() -> SeedReport:
+def _seed_demo() -> SeedReport:
     report = SeedReport()
     depts = _seed_departments(report)
     users = _seed_users(report, depts)
     year = _seed_years()
     # The execution stage (issue 5): the 2026 year's targets, a year of progress, and the
     # adjustments, coordination items and completion reviews on them.
-    execution_year = seed_execution_year()
+    # The 2026 targets were confirmed and their task book issued at the end of 2025.
+    with clock.frozen(D(EXECUTION_YEAR - 1, 12, 22)):
+        execution_year = seed_execution_year()
     report.reports_created = seed_execution_progress(execution_year)
     seed_execution_changes(execution_year)
     # Supervision of the execution year's targets (Art. 18–22), on the demo's today.
@@ -761,7 +811,6 @@ def seed_evaluation() -> None:
     execution stage's demo creates 2026 too)."""
     from evaluation import services as evaluation_services
     from evaluation.models import EvaluationScheme, ScoreSheet
-    from supervision.models import AccountabilityRecord
 
     last, _created = PlanYear.objects.get_or_create(
         year=2025, defaults={"status": PlanYear.Status.CLOSED}
@@ -771,63 +820,21 @@ def seed_evaluation() -> None:
     )
     if EvaluationScheme.objects.filter(plan_year=last).exists():
         return
+    # 2025's targets through every stage up to 办结; publication below evaluates them.
+    from .past_year import seed_past_year
+
+    seed_past_year()
+    # The 2025 evaluation on its own dates: scheme and scoring in January and February 2026,
+    # locked and published in March, feedback answered from 20 March (Zhongshan Art. 18, 22, 25).
     office = User.objects.get(username="office")
-    supervisor = User.objects.get(username="supervisor")
     depts = {d.code: d for d in Department.objects.filter(code__in=EVAL_PARTICIPANTS)}
-    rows = [(depts[c], None) for c in EVAL_PARTICIPANTS]
     seeds = {d.pk: i for i, d in enumerate(depts[c] for c in EVAL_PARTICIPANTS)}
-
-    scheme = evaluation_services.scheme_create(
-        plan_year=last, by=office, template_key="zhongshan_2012"
-    )
-    evaluation_services.participants_set(scheme=scheme, by=office, rows=rows)
-    evaluation_services.scheme_open_scoring(scheme=scheme, by=office)
-    for sheet in scheme.sheets.select_related("body__rater_department", "department").order_by(
-        "-is_self", "pk"
-    ):
-        _demo_fill(sheet, seeds[sheet.department_id], submit=True)
-    for code, category, n in [("sww", "discipline", 1), ("rsj", "safety_accident", 1),
-                              ("xfb", "social_impact", 2), ("kw", "audit", 1)]:  # fmt: skip
-        for i in range(n):
-            AccountabilityRecord.objects.get_or_create(
-                plan_year=last,
-                department=depts[code],
-                category=category,
-                reference=f"示监问〔2025〕{10 + i}号",
-                defaults={
-                    "occurred_on": datetime.date(2025, 6 + i, 12),
-                    "description": "经市监察局调查核实，予以行政问责。",
-                    "created_by": supervisor,
-                },
-            )
-    evaluation_services.scheme_lock(scheme=scheme, by=office)
-    evaluation_services.scheme_publish(scheme=scheme, by=office)
-    for i, code in enumerate(EVAL_PARTICIPANTS):
-        feedback = evaluation_services.feedback_write(
-            scheme=scheme,
-            department=depts[code],
-            by=office,
-            suggestions=FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)],
-        )
-        if i % 3 == 0:
-            continue  # left for the department to acknowledge in the demo
-        head = User.objects.get(username=f"{code}_head")
-        feedback = evaluation_services.feedback_acknowledge(feedback=feedback, by=head)
-        if i % 3 == 2:
-            evaluation_services.feedback_file_plan(
-                feedback=feedback,
-                by=head,
-                plan="一、建立问题清单，明确责任人和完成时限；二、每季度向目标办报送整改进展。",
-            )
-            later = Target.objects.filter(
-                lead_department=depts[code], plan_year__year__gt=last.year
-            ).order_by("plan_year__year", "code")
-            if later.exists():
-                evaluation_services.feedback_link_target(
-                    feedback=feedback, target=later.first(), by=head
-                )
-
-    # 2026: the same scheme carried over, scoring open, sheets in every state.
+    with clock.frozen(D(2026, 1, 20)):
+        scheme = _seed_evaluation_2025(last, office, depts, seeds)
+    with clock.frozen(D(2026, 3, 20)):
+        _seed_feedback_2025(scheme, office, depts)
+    # 2026: the same scheme carried over, scoring open, sheets in every state (on the demo's
+    # today, the clock seed_demo set).
     current = evaluation_services.scheme_create(plan_year=this, by=office, source=scheme)
     evaluation_services.scheme_open_scoring(scheme=current, by=office)
     sheets = list(
@@ -858,6 +865,77 @@ def seed_evaluation() -> None:
         evaluation_services.scheme_remind(
             scheme=current, by=office, department_id=lagging.department_id
         )
+
+
+def _seed_evaluation_2025(last, office, depts, seeds):
+    """The 2025 scheme from the Zhongshan template: scored in January and February 2026 (on the
+    clock's day), locked on 2 March and published on 10 March (Zhongshan Art. 18, 22); the
+    year's targets are evaluated by publication."""
+    from evaluation import services as evaluation_services
+    from supervision.models import AccountabilityRecord
+
+    supervisor = User.objects.get(username="supervisor")
+    rows = [(depts[c], None) for c in EVAL_PARTICIPANTS]
+
+    scheme = evaluation_services.scheme_create(
+        plan_year=last, by=office, template_key="zhongshan_2012"
+    )
+    evaluation_services.participants_set(scheme=scheme, by=office, rows=rows)
+    evaluation_services.scheme_open_scoring(scheme=scheme, by=office)
+    for sheet in scheme.sheets.select_related("body__rater_department", "department").order_by(
+        "-is_self", "pk"
+    ):
+        _demo_fill(sheet, seeds[sheet.department_id], submit=True)
+    for code, category, n in [("sww", "discipline", 1), ("rsj", "safety_accident", 1),
+                              ("xfb", "social_impact", 2), ("kw", "audit", 1)]:  # fmt: skip
+        for i in range(n):
+            AccountabilityRecord.objects.get_or_create(
+                plan_year=last,
+                department=depts[code],
+                category=category,
+                reference=f"示监问〔2025〕{10 + i}号",
+                defaults={
+                    "occurred_on": datetime.date(2025, 6 + i, 12),
+                    "description": "经市监察局调查核实，予以行政问责。",
+                    "created_by": supervisor,
+                },
+            )
+    with clock.frozen(D(2026, 3, 2)):
+        evaluation_services.scheme_lock(scheme=scheme, by=office)
+    with clock.frozen(D(2026, 3, 10)):
+        evaluation_services.scheme_publish(scheme=scheme, by=office)
+    PlanYear.objects.filter(pk=last.pk).update(status=PlanYear.Status.CLOSED)
+    return scheme
+
+
+def _seed_feedback_2025(scheme, office, depts) -> None:
+    """Feedback on the 2025 results (Zhongshan Art. 25), answered by some departments."""
+    from evaluation import services as evaluation_services
+
+    for i, code in enumerate(EVAL_PARTICIPANTS):
+        feedback = evaluation_services.feedback_write(
+            scheme=scheme,
+            department=depts[code],
+            by=office,
+            suggestions=FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)],
+        )
+        if i % 3 == 0:
+            continue  # left for the department to acknowledge in the demo
+        head = User.objects.get(username=f"{code}_head")
+        feedback = evaluation_services.feedback_acknowledge(feedback=feedback, by=head)
+        if i % 3 == 2:
+            evaluation_services.feedback_file_plan(
+                feedback=feedback,
+                by=head,
+                plan="一、建立问题清单，明确责任人和完成时限；二、每季度向目标办报送整改进展。",
+            )
+            later = Target.objects.filter(
+                lead_department=depts[code], plan_year__year__gt=scheme.plan_year.year
+            ).order_by("plan_year__year", "code")
+            if later.exists():
+                evaluation_services.feedback_link_target(
+                    feedback=feedback, target=later.first(), by=head
+                )
 
 
 def _seed_documents(users, year: PlanYear) -> None:

@@ -3,6 +3,7 @@ dossier, ledger or export, poll its state, download it; upload a list and confir
 
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -61,6 +62,15 @@ class DocumentRequestSerializer(serializers.Serializer):
     scheme = serializers.IntegerField(required=False, help_text="考评结果的考评方案")
     report = serializers.IntegerField(required=False, help_text="季度报告")
     summary = serializers.IntegerField(required=False, help_text="季度汇总")
+    quarter = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=4,
+        help_text="领导季度简报的季度（默认：驾驶舱的当前季度）",
+    )
+    leader = serializers.IntegerField(
+        required=False, help_text="领导季度简报：市长、常务副市长所选的分管领导"
+    )
     period = serializers.DateField(
         required=False, help_text="进展报告汇总的报告期（该期第一天，如 2027-04-01）"
     )
@@ -96,7 +106,7 @@ class DocumentJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         job.refresh_from_db()
         return Response(DocumentJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()

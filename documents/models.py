@@ -37,6 +37,7 @@ class DocumentJob(ConcurrentTransitionMixin, models.Model):
         EVALUATION_RESULT_SHEET = "evaluation_result_sheet", _("部门考评结果表（PDF）")
         QUARTERLY_REPORT = "quarterly_report", _("季度报告（PDF）")
         QUARTERLY_SUMMARY = "quarterly_summary", _("季度汇总（PDF）")
+        LEADER_BRIEFING = "leader_briefing", _("领导季度简报（PDF）")
         IMPORT_CHECK = "import_check", _("目标清单导入检查")
         IMPORT_APPLY = "import_apply", _("目标清单导入")
 

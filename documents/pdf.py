@@ -21,9 +21,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from audit.integrity import chain_head
 from targets.models import PlanYear, Target
 
 from . import permissions, selectors
+from .fetcher import StaticOnlyFetcher
 from .sections import chinese_number, dossier_sections
 
 Progress = Callable[[int], None]
@@ -103,9 +105,9 @@ def render_pdf(template: str, context: dict, *, progress: Progress | None = None
     if progress:
         progress(40)
     with _no_cycle_collection():
-        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-            font_config=_font_config()
-        )
+        document = HTML(
+            string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()
+        ).render(font_config=_font_config())
         if progress:
             progress(85)
         return document.write_pdf(), len(document.pages)
@@ -122,7 +124,13 @@ def target_dossier(*, user, target_id: int, progress: Progress | None = None) ->
     if target is None:
         raise Http404
     context = _common(user, _("目标卷宗"))
-    context.update(subtitle=f"{target.code} {target.title}", items=[_dossier_item(target, user)])
+    context.update(
+        subtitle=f"{target.code} {target.title}",
+        items=[_dossier_item(target, user)],
+        # The audit chain's head when generated (issue 17 item 5): a head the trail no longer
+        # contains proves the trail was cut after this document.
+        chain_head=chain_head(),
+    )
     content, pages = render_pdf("documents/pdf/dossier.html", context, progress=progress)
     return Rendered(content, pages, f"{target.code}-目标卷宗.pdf", [target.pk])
 
@@ -152,6 +160,7 @@ def department_dossier(
         plan_year=plan_year,
         summary=targets,
         items=items,
+        chain_head=chain_head(),
     )
     content, pages = render_pdf("documents/pdf/dossier.html", context, progress=progress)
     return Rendered(
@@ -163,9 +172,11 @@ def department_dossier(
 
 
 def year_ledger(*, user, year: int, progress: Progress | None = None) -> Rendered:
-    """目标台账: the year's targets the requester may read, by aspect, one row each with the
-    Huangpu list's columns (node targets Q1–Q4, lead, responsible and cooperating departments,
-    leaders)."""
+    """目标台账, an execution ledger (issue 16 item 12): the year's targets the requester may
+    read, by aspect, one row each with the Huangpu list's columns (node targets Q1–Q4 with
+    each one's status — 逾期 once past its due date without a result —, lead, responsible and
+    cooperating departments, leaders), the latest verified value and % complete and the
+    warning level."""
     plan_year = PlanYear.objects.filter(year=year).first()
     if plan_year is None or not permissions.may_generate_ledger(user):
         raise Http404
@@ -173,6 +184,7 @@ def year_ledger(*, user, year: int, progress: Progress | None = None) -> Rendere
     if progress:
         progress(20)
     groups: list[dict] = []
+    statuses = LedgerStatuses()
     for target in targets:
         if not groups or groups[-1]["aspect"].pk != target.aspect_id:
             groups.append(
@@ -182,23 +194,110 @@ def year_ledger(*, user, year: int, progress: Progress | None = None) -> Rendere
                     "rows": [],
                 }
             )
-        groups[-1]["rows"].append(ledger_row(target))
+        groups[-1]["rows"].append(ledger_row(target, statuses))
     context = _common(user, _("%(year)s年度目标台账") % {"year": year})
     context.update(plan_year=plan_year, groups=groups, count=len(targets))
     content, pages = render_pdf("documents/pdf/ledger.html", context, progress=progress)
     return Rendered(content, pages, f"{year}-目标台账.pdf", [t.pk for t in targets])
 
 
-def ledger_row(target: Target) -> dict:
+class LedgerStatuses:
+    """What every row of a ledger shares, worked out once per ledger: the labels of a node
+    target's shown status (``Milestone.shown_status``: 逾期 past the due date without a result,
+    issue 16 item 3) read on one day, of the warning levels, and the formats of a cell's
+    lines."""
+
+    def __init__(self):
+        from targets.models import Milestone, milestone_today
+
+        self.today = milestone_today()
+        self.milestone = {k: str(v) for k, v in Milestone.Status.choices}
+        self.milestone[Milestone.OVERDUE] = str(Milestone.OVERDUE_LABEL)
+        self.levels = {k: str(v) for k, v in LEVEL_LABELS.items()}
+        self.day = _("n月j日")
+        self.percent = _("完成%(p)s%%")
+        self.as_of = _("截至%(d)s")
+
+
+def _short(department) -> str:
+    return department.short_name or department.name
+
+
+def ledger_row(target: Target, statuses: LedgerStatuses) -> dict:
+    """One row of the ledger as the text of its cells, a cell's lines joined by newlines (kept
+    by ``white-space: pre-line``). Built here rather than by template tags: a city's ledger has
+    15,000 cells, and the tags and filters of each (dates formatted with a translated format,
+    ``default``, loops over departments) cost as much as WeasyPrint's layout of them."""
+    from django.utils.dateformat import format as date_format
+
+    from targets.templatetags.target_values import plain_number
+
     by_quarter = {m.quarter: m for m in target.milestones.all()}
-    responsible = [d for d in target.departments.all() if d.role == "responsible"]
-    cooperating = [d for d in target.departments.all() if d.role == "cooperating"]
+    responsible = [d.department for d in target.departments.all() if d.role == "responsible"]
+    cooperating = [d.department for d in target.departments.all() if d.role == "cooperating"]
+    title = target.title
+    if target.kind == "quantitative":
+        title += f"\n{target.indicator}：{plain_number(target.target_value)}{target.unit}"
+    quarters = []
+    for q in (1, 2, 3, 4):
+        m = by_quarter.get(q)
+        quarters.append(
+            "\n".join(
+                (
+                    m.description,
+                    date_format(m.due_date, statuses.day),
+                    statuses.milestone[m.shown_status(statuses.today)],
+                )
+            )
+            if m
+            else ""
+        )
+    leaders = "\n".join(x for x in (str(target.lead_leader or ""), target.dept_head_name) if x)
+    percent = verified_percent(target)
+    progress = "—"
+    if getattr(target, "verified_period_end", None) is not None:
+        lines = []
+        if target.verified_value is not None:
+            lines.append(f"{plain_number(target.verified_value)}{target.unit}")
+        if percent is not None:
+            lines.append(statuses.percent % {"p": plain_number(percent)})
+        lines.append(statuses.as_of % {"d": date_format(target.verified_period_end, statuses.day)})
+        progress = "\n".join(lines)
     return {
         "target": target,
-        "quarters": [by_quarter.get(q) for q in (1, 2, 3, 4)],
-        "responsible": responsible,
-        "cooperating": cooperating,
+        "cells": [
+            target.code,
+            title,
+            *quarters,
+            _short(target.lead_department),
+            # A target without a separate responsible department is its lead department's to
+            # deliver: the lead is then the department responsible (Huangpu's list names one
+            # in every row).
+            "、".join(_short(d) for d in responsible or [target.lead_department]),
+            "、".join(_short(d) for d in cooperating),
+            leaders,
+            progress,
+            statuses.levels.get(getattr(target, "warning_level", None) or "", ""),
+        ],
     }
+
+
+def verified_percent(target: Target) -> Decimal | None:
+    """% complete of the latest verified figure, by the warnings' own rule (baseline → target
+    value in the target's direction, or the verified % of a qualitative target)."""
+    from execution.early_warning import actual_percent
+
+    if getattr(target, "verified_period_end", None) is None:
+        return None
+    percent = actual_percent(
+        kind=target.kind,
+        baseline=target.baseline,
+        target_value=target.target_value,
+        direction=target.direction,
+        verified_value=target.verified_value,
+        verified_percent=target.verified_percent,
+    )
+    return percent.quantize(Decimal("0.01")) if percent is not None else None
 
 
 # --- evaluation (issue 10 item 5): the results and a department's result sheet ------------
@@ -223,6 +322,8 @@ def evaluation_results(*, user, scheme_id: int, progress: Progress | None = None
         raise Http404
     groups: dict[str, list] = {}
     for row in rows:
+        # Zhongshan Art. 23: the bonus outcome the scheme ties to each result (issue 16).
+        row.outcome = evaluation_selectors.result_outcome(row, scheme)
         groups.setdefault(str(row.get_category_display() or _("未分类")), []).append(row)
     context = _common(user, _("%(year)s年度目标考评结果") % {"year": scheme.plan_year.year})
     context.update(
@@ -300,6 +401,7 @@ def evaluation_result_sheet(
         sources=sources,
         deductions=deductions,
         missing=result.detail.get("missing_sheets", []),
+        outcome=evaluation_selectors.result_outcome(result, scheme),
         is_preview=scheme.state != "published",
     )
     content, pages = render_pdf(
@@ -436,6 +538,13 @@ def quarterly_summary(*, user, summary_id: int, progress: Progress | None = None
     )
 
 
+def leader_briefing(**kwargs) -> Rendered:
+    """The vice-mayor's one-page briefing (``documents.briefing``, issue 19 item 10)."""
+    from .briefing import leader_briefing as generate
+
+    return generate(**kwargs)
+
+
 GENERATORS = {
     "target_dossier": target_dossier,
     "department_dossier": department_dossier,
@@ -444,4 +553,5 @@ GENERATORS = {
     "evaluation_result_sheet": evaluation_result_sheet,
     "quarterly_report": quarterly_report,
     "quarterly_summary": quarterly_summary,
+    "leader_briefing": leader_briefing,
 }

@@ -1,7 +1,7 @@
 """Reads for documents: the same selectors and filters as the pages, joined for a whole
 document at once (a fixed number of queries whatever the number of targets)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 
 from accounts.models import Department
@@ -59,6 +59,80 @@ def table_targets(qs: QuerySet[Target]) -> QuerySet[Target]:
     return qs.select_related("lead_leader", "assisting_secretary").prefetch_related(*TABLE_PREFETCH)
 
 
+# The target's own columns of a list export, read as plain values (no model instances).
+RECORD_FIELDS = (
+    "pk",
+    "code",
+    "aspect__name",
+    "title",
+    "content",
+    "measures",
+    "kind",
+    "indicator",
+    "unit",
+    "baseline",
+    "target_value",
+    "direction",
+    "weight",
+    "lead_department__name",
+    "lead_leader_id",
+    "assisting_secretary_id",
+    "dept_head_name",
+    "dept_leader_in_charge",
+    "dept_responsible_person",
+    "is_key_work",
+    "state",
+)
+
+
+def target_records(qs: QuerySet[Target]) -> list[dict]:
+    """``qs`` as one plain record per target for a list export, with its node targets
+    (``milestones``: quarter → (description, due date)), departments (``departments``: (role,
+    name, task)) and leaders' names — five queries whatever the number of targets.
+
+    Values, not model instances: building 10,000 targets with their 60,000 related objects
+    through the ORM cost four times what openpyxl takes to write them (issue 20 item 3)."""
+    from accounts.models import User
+
+    records = list(qs.values(*RECORD_FIELDS))
+    by_id = {r["pk"]: r for r in records}
+    for record in records:
+        record["milestones"] = {}
+        record["departments"] = []
+        record["cooperating_leaders"] = []
+    ids = list(by_id)
+    # Ordered as the pages order them; of two node targets in a quarter the later one counts.
+    for target_id, quarter, description, due_date in (
+        Milestone.objects.filter(target_id__in=ids)
+        .order_by("quarter", "due_date", "id")
+        .values_list("target_id", "quarter", "description", "due_date")
+    ):
+        by_id[target_id]["milestones"][quarter] = (description, due_date)
+    for target_id, role, name, task in (
+        TargetDepartment.objects.filter(target_id__in=ids)
+        .order_by("role", "id")
+        .values_list("target_id", "role", "department__name", "task")
+    ):
+        by_id[target_id]["departments"].append((role, name, task))
+    through = Target.cooperating_leaders.through
+    cooperating = list(
+        through.objects.filter(target_id__in=ids).order_by("id").values_list("target_id", "user_id")
+    )
+    leader_ids = {user_id for _target, user_id in cooperating}
+    for record in records:
+        leader_ids.update(
+            i for i in (record["lead_leader_id"], record["assisting_secretary_id"]) if i
+        )
+    # Names as the pages print them (User.__str__).
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=leader_ids)}
+    for target_id, user_id in cooperating:
+        by_id[target_id]["cooperating_leaders"].append(names.get(user_id, ""))
+    for record in records:
+        record["lead_leader"] = names.get(record["lead_leader_id"], "")
+        record["assisting_secretary"] = names.get(record["assisting_secretary_id"], "")
+    return records
+
+
 def dossier_targets(user) -> QuerySet[Target]:
     """Readable targets with everything a dossier shows, in a fixed number of queries."""
     return (
@@ -78,7 +152,24 @@ def department_targets(user, *, department: Department, plan_year: PlanYear):
 
 
 def ledger_targets(user, *, plan_year: PlanYear) -> QuerySet[Target]:
-    return table_targets(target_selectors.target_list(user, plan_year=plan_year))
+    """The ledger's rows, an execution ledger (issue 16 item 12): each target with its latest
+    verified progress (``verified_value``, ``verified_percent``, ``verified_period_end``: the
+    office's 审核值 of the lead department's last verified report, Art. 14) and its warning
+    level (``warning_level``: the latest period's), read as subqueries of the one target query."""
+    from execution.models import ProgressReport
+    from execution.selectors.progress import annotate_warning_level
+
+    verified = ProgressReport.objects.filter(
+        target=OuterRef("pk"),
+        kind=ProgressReport.Kind.MAIN,
+        state=ProgressReport.State.VERIFIED,
+    ).order_by("-period_start", "-id")
+    targets = annotate_warning_level(target_selectors.target_list(user, plan_year=plan_year))
+    return table_targets(targets).annotate(
+        verified_value=Subquery(verified.values("verified_value")[:1]),
+        verified_percent=Subquery(verified.values("verified_percent")[:1]),
+        verified_period_end=Subquery(verified.values("period_end")[:1]),
+    )
 
 
 def my_jobs(user) -> QuerySet[DocumentJob]:

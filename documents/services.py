@@ -31,7 +31,7 @@ from targets.models import PlanYear
 from workflow.errors import NotFoundForUser, NotPermitted, ValidationFailed
 from workflow.transitions import lock_for_step, transition_apply
 
-from . import excel, pdf, permissions, selectors
+from . import briefing, excel, pdf, permissions, selectors
 from .models import DocumentJob
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ PDF_KINDS = (
     Kind.EVALUATION_RESULT_SHEET,
     Kind.QUARTERLY_REPORT,
     Kind.QUARTERLY_SUMMARY,
+    Kind.LEADER_BRIEFING,
 )
 
 
@@ -140,6 +141,8 @@ def _check_request(by, kind: str, params: dict) -> dict:
         return _check_evaluation_request(by, kind, params)
     if kind in (Kind.QUARTERLY_REPORT, Kind.QUARTERLY_SUMMARY):
         return _check_quarterly_request(by, kind, params)
+    if kind == Kind.LEADER_BRIEFING:
+        return _check_briefing_request(by, params)
     raise ValidationFailed(_("不支持的文档类型。"))
 
 
@@ -218,6 +221,21 @@ def _check_quarterly_request(by, kind: str, params: dict) -> dict:
             raise NotFoundForUser(_("没有该季度报告。"))
         raise NotFoundForUser(_("没有该季度汇总。"))
     return {key: int(params[key])}
+
+
+def _check_briefing_request(by, params: dict) -> dict:
+    """The leader dashboard's rule (a city leader, or a reader of every record); anyone else
+    is told there is no such page (404), as the dashboard tells them."""
+    if not briefing.briefing_readable(by, {}):
+        raise NotFoundForUser(_("没有该页面。"))
+    year = int(params["year"])
+    if not PlanYear.objects.filter(year=year).exists():
+        raise NotFoundForUser(_("没有该年度。"))
+    quarter = int(params["quarter"]) if params.get("quarter") else None
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise ValidationFailed(_("季度须为1至4。"))
+    leader = int(params["leader"]) if params.get("leader") else None
+    return {"year": year, "quarter": quarter, "leader": leader}
 
 
 @transaction.atomic
@@ -407,7 +425,7 @@ def _run_document(job: DocumentJob) -> None:
 
     if job.kind == Kind.TARGET_LIST_XLSX:
         plan_year, qs = selectors.filtered_targets(user, params.get("query") or {})
-        targets = list(selectors.table_targets(qs))
+        targets = selectors.target_records(qs)
         progress(10)
         title = _("%(year)s年度目标清单（导出时间：%(at)s）") % {
             "year": plan_year.year if plan_year else "",
@@ -417,7 +435,7 @@ def _run_document(job: DocumentJob) -> None:
             targets, title=title, progress=progress, total=len(targets)
         )
         filename = f"{plan_year.year if plan_year else ''}-目标清单.xlsx"
-        result = {"target_ids": [t.pk for t in targets], "rows": len(targets)}
+        result = {"target_ids": [t["pk"] for t in targets], "rows": len(targets)}
     elif job.kind == Kind.PROGRESS_XLSX:
         plan_year, period, department = _progress_scope(params)
         reports = list(
@@ -456,6 +474,11 @@ def _run_document(job: DocumentJob) -> None:
             },
             Kind.QUARTERLY_REPORT: lambda: {"report_id": params["report"]},
             Kind.QUARTERLY_SUMMARY: lambda: {"summary_id": params["summary"]},
+            Kind.LEADER_BRIEFING: lambda: {
+                "year": params["year"],
+                "quarter": params.get("quarter"),
+                "leader": params.get("leader"),
+            },
         }[job.kind]()
         rendered = generator(user=user, progress=progress, **kwargs)
         content, filename = rendered.content, rendered.filename
@@ -588,6 +611,10 @@ def download_allowed(user, job: DocumentJob) -> bool:
         user, job.kind, params
     ):
         # The report page's rule, now (e.g. a vice-mayor who no longer holds the portfolio).
+        return False
+    if job.kind == Kind.LEADER_BRIEFING and not briefing.briefing_readable(
+        user, params, job.result.get("department_ids") or []
+    ):
         return False
     ids = job.result.get("target_ids") or []
     if not ids:

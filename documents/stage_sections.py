@@ -8,7 +8,7 @@ section shows only what the requester may read (and the download re-checks the t
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from execution.models import ProgressReport, ReportEvidence
+from execution.models import ProgressCorrection, ProgressReport, ReportEvidence
 from execution.selectors import changes as change_selectors
 from execution.selectors import progress as progress_selectors
 from supervision import selectors as supervision_selectors
@@ -25,7 +25,11 @@ def _progress(target, *, user):
         .filter(target=target)
         .exclude(state=ProgressReport.State.DRAFT)
         .select_related("department", "submitted_by", "verified_by")
-        .prefetch_related(Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")),
+            # Late corrections (issue 16 item 6): both figures of each, the old one kept.
+            Prefetch("corrections", queryset=ProgressCorrection.objects.order_by("requested_at")),
+        )
         .order_by("period_start", "kind", "department__sort_order", "id")
     )
     return {"reports": reports} if reports else None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
 from accounts.models import Department
-from execution import periods
+from execution import clock, periods
 from targets import selectors as target_selectors
 from targets.models import PlanYear
 from workflow.pages import form_errors, redirect_on_error
@@ -40,8 +40,9 @@ def _department_choices(user):
 @login_required
 def index(request):
     user = request.user
-    plan_year = target_selectors.current_plan_year()
     years = list(PlanYear.objects.all())
+    # Auditors and leaders, who draft nothing, open on the year being carried out (issue 19).
+    plan_year = target_selectors.landing_plan_year(user, years)
     context = {
         "jobs": list(selectors.my_jobs(user)[:RECENT_JOBS]),
         "years": years,
@@ -49,9 +50,19 @@ def index(request):
         "departments": _department_choices(user),
         "may_ledger": permissions.may_generate_ledger(user),
         "periods": [p for y in years for p in periods.periods_of(y)],
+        "default_period": _latest_started_period(plan_year),
         "may_import": permissions.may_import(user),
     }
     return render(request, "documents/index.html", context)
+
+
+def _latest_started_period(plan_year):
+    """The progress export opens on the landing year's latest period already begun."""
+    if plan_year is None:
+        return None
+    today = clock.today()
+    started = [p for p in periods.periods_of(plan_year) if p.start <= today]
+    return started[-1].start if started else None
 
 
 @login_required
@@ -61,7 +72,16 @@ def request_document(request):
     kind = request.POST.get("kind", "")
     params = {
         k: request.POST.get(k)
-        for k in ("target", "department", "year", "scheme", "report", "summary")
+        for k in (
+            "target",
+            "department",
+            "year",
+            "scheme",
+            "report",
+            "summary",
+            "quarter",
+            "leader",
+        )
     }
     if kind == DocumentJob.Kind.PROGRESS_XLSX:
         # One select names the period by its first day, which says the year too.

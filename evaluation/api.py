@@ -38,6 +38,7 @@ class IndicatorSerializer(PlainDecimalModelSerializer):
             "max_points",
             "content",
             "body",
+            "co_bodies",
             "body_text",
             "responsible_text",
             "metric",
@@ -77,6 +78,12 @@ class SchemeSerializer(PlainDecimalModelSerializer):
             "joint_lead_percent",
             "joint_responsible_percent",
             "joint_cooperating_percent",
+            "joint_liability",
+            "empty_objective",
+            "bonus_min_grade",
+            "extra_bonus_grade",
+            "extra_bonus_percent",
+            "bonus_cut_percent",
             "self_evaluation",
             "opened_at",
             "locked_at",
@@ -149,7 +156,9 @@ class EntrySerializer(PlainDecimalModelSerializer):
 
 
 class SheetSerializer(serializers.ModelSerializer):
-    body_name = serializers.CharField(source="body.name", read_only=True, default=None)
+    body_name = serializers.CharField(
+        source="body.name", read_only=True, default=None, allow_null=True
+    )
     department_name = serializers.CharField(source="department.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     year = serializers.IntegerField(source="scheme.plan_year.year", read_only=True)
@@ -283,14 +292,18 @@ class SchemeViewSet(
     def get_queryset(self):
         qs = selectors.visible_schemes(self.request.user).order_by("-plan_year__year", "-version")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("bodies", "indicators")
+            qs = qs.prefetch_related("bodies", "indicators__co_bodies")
         return qs
 
     def get_serializer_class(self):
         return SchemeSerializer if self.action == "list" else SchemeDetailSerializer
 
     def _detail(self, scheme, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().prefetch_related("bodies", "indicators").get(pk=scheme.pk)
+        fresh = (
+            self.get_queryset()
+            .prefetch_related("bodies", "indicators__co_bodies")
+            .get(pk=scheme.pk)
+        )
         return Response(SchemeDetailSerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
@@ -325,7 +338,12 @@ class SchemeViewSet(
         )
         return self._detail(scheme)
 
-    @_schema(gettext_lazy("建立新版本（评分开始后修改方案）"))
+    @extend_schema(
+        summary=gettext_lazy("建立新版本（评分开始后修改方案）"),
+        tags=[TAG],
+        request=None,
+        responses={201: SchemeDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="new-version", filter_backends=[])
     def new_version(self, request, pk=None):
         scheme = services.scheme_new_version(scheme=self.get_object(), by=request.user)

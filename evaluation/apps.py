@@ -26,6 +26,13 @@ class EvaluationConfig(AppConfig):
             ],
         )
 
+        # 催办全部未提交 runs in the background (issue 19 item 3).
+        from notifications.runs import register_source
+
+        from .services import reminding
+
+        register_source(reminding.SOURCE, reminding.remind_sheets)
+
         from .sections import evaluation_section
 
         register_target_section(

@@ -4,7 +4,9 @@
   2012), exactly as printed: four areas (三效一创), 10 first-level and 14 second-level
   indicators, 100 points, each with its 考评内容, 考评主体 and 责任部门; and the 附加项目 行政问责
   (five kinds, 2 points each, at most 10; Art. 20). Departments are ranked within the three
-  categories of Art. 21.
+  categories of Art. 21. 深化行政审批制度改革 is scored by both bodies printed (市编委办 and
+  市发展改革局). No joint liability (that is Baoshan's); the grade bands are the system's
+  default, not the measures'; Art. 23's bonus outcomes are configured.
 - ``baoshan``: Baoshan district's four sources weighted 35 / 25 / 20 / 20 (district leaders,
   management departments, third party, objective data of the three service centres — here the
   objective data our own records hold), with joint liability (条块连坐).
@@ -23,7 +25,8 @@ ZHONGSHAN_BODIES = [
     ("bianwei", "市编委办", "department", None, ["市编委办", "市委编办", "编委办"]),
     ("duchashi", "市府督查室", "department", None, ["市政府督查室", "市府督查室"]),
     ("fazhi", "市法制局", "department", None, ["市法制局", "市司法局"]),
-    ("shenpi", "市编委办、市发展改革局", "department", None, ["市编委办", "市委编办"]),
+    # 深化行政审批制度改革 names two 考评主体 (Art. 19(二); 附件2: 市发展改革局 协助市编委办).
+    ("fagai", "市发展改革局", "department", None, ["市发展改革局"]),
     ("caizheng", "市财政局", "department", None, ["市财政局"]),
     ("jiancha", "市监察局", "department", None, ["市监察局", "市纪委监委"]),
     ("lingdao", "市领导", "leaders", None, []),
@@ -78,7 +81,8 @@ ZHONGSHAN_TREE = [
                         "name": "深化行政审批制度改革",
                         "points": D(5),
                         "content": "对政府部门深化行政审批制度改革,落实创新审批方式改革试点工作情况进行考评。",
-                        "body": "shenpi",
+                        "body": "bianwei",
+                        "co_bodies": ["fagai"],
                         "body_text": "市编委办 市发展改革局",
                         "responsible": "市编委办 市发展改革局",
                     },
@@ -250,7 +254,8 @@ ZHONGSHAN_DEDUCTIONS = [
 ]
 
 # Grade bands the measures leave to the office (Art. 21–23 name categories and results, not
-# bands); a common practice: 优秀 at most 20% of the category.
+# bands): the system's default (a common practice: 优秀 at most 20% of the category), marked so
+# on the scheme and editable per scheme.
 STANDARD_BANDS = [
     ("优秀", D(90), D(20)),
     ("良好", D(80), None),
@@ -269,7 +274,12 @@ TEMPLATES = {
         "points_each": D(2),
         "deduction_cap": D(10),
         "joint": (D(100), D(0), D(0)),
+        # 条块连坐 is Baoshan's, not in the Zhongshan measures.
+        "joint_liability": False,
         "bands": STANDARD_BANDS,
+        # Art. 23: 绩效奖金 from 合格 up, more for the best, cuts for accountability or a missed
+        # major task. "一定比例" is not fixed by the measures: 10% is the system's default.
+        "outcomes": ("合格", "优秀", D(10), D(10)),
     },
     "baoshan": {
         "label": "宝山区四方评价（35/25/20/20）",
@@ -336,6 +346,7 @@ TEMPLATES = {
         "deduction_cap": None,
         # 条块连坐: the street (属地) and the functional departments answer together.
         "joint": (D(100), D(50), D(50)),
+        "joint_liability": True,
         "bands": STANDARD_BANDS,
     },
     "wuhan": {
@@ -378,6 +389,7 @@ TEMPLATES = {
         "points_each": D(0),
         "deduction_cap": None,
         "joint": (D(100), D(0), D(0)),
+        "joint_liability": False,
         "bands": [],
     },
 }

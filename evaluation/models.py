@@ -48,6 +48,11 @@ class EvaluationScheme(ConcurrentTransitionMixin, models.Model):
         # Wuhan: 达标管理 — one failed item fails the whole.
         PASS_FAIL = "pass_fail", _("达标制（一项不达标即整体不达标）")
 
+    class EmptyObjective(models.TextChoices):
+        EXCLUDE = "exclude", _("不计入，其余指标按比例折算")
+        FULL = "full", _("按满分计")
+        ZERO = "zero", _("按0分计")
+
     class State(models.TextChoices):
         DRAFT = "draft", _("编制中")
         SCORING = "scoring", _("评分中")
@@ -87,6 +92,25 @@ class EvaluationScheme(ConcurrentTransitionMixin, models.Model):
     joint_cooperating_percent = models.DecimalField(
         _("连坐：配合部门承担（%）"), default=0, **PERCENT
     )
+    # Baoshan 条块连坐 is a choice of the scheme, not of the measures: off unless the scheme
+    # (the Baoshan template) turns it on; target deductions are refused while it is off.
+    joint_liability = models.BooleanField(
+        _("条块连坐（目标扣分由相关部门共同承担）"), default=False
+    )
+    # Issue 16 item 10: an objective indicator with nothing to count (0 of 0).
+    empty_objective = models.CharField(
+        _("客观指标无可计数对象时"),
+        max_length=20,
+        choices=EmptyObjective.choices,
+        default=EmptyObjective.EXCLUDE,
+    )
+    # Zhongshan Art. 23: 绩效奖金 for departments that completed their tasks (grade at least
+    # this band; blank: the scheme ties no outcome to its results), an extra share for the
+    # best band, a cut for those held accountable or that missed a major task (市政府重点工作).
+    bonus_min_grade = models.CharField(_("发放年度绩效奖金的最低等次"), max_length=20, blank=True)
+    extra_bonus_grade = models.CharField(_("增发绩效奖金的等次"), max_length=20, blank=True)
+    extra_bonus_percent = models.DecimalField(_("增发绩效奖金比例（%）"), default=0, **PERCENT)
+    bonus_cut_percent = models.DecimalField(_("扣减绩效奖金比例（%）"), default=0, **PERCENT)
     # Shanghai Art. 25, Fujian 六: each department's self-evaluation with a summary report comes
     # first; it is shown beside the result and does not count in the score.
     self_evaluation = models.BooleanField(_("部门自评"), default=True)
@@ -248,6 +272,12 @@ class Indicator(models.Model):
         blank=True,
         related_name="indicators",
     )
+    # Zhongshan 附件1: 深化行政审批制度改革 is scored by 市编委办 and 市发展改革局 together. Each
+    # body scores the indicator out of its maximum on its own sheet; the indicator's points are
+    # the average of the bodies' points (the measures give no split).
+    co_bodies = models.ManyToManyField(
+        ScoringBody, verbose_name=_("共同考评主体"), blank=True, related_name="co_indicators"
+    )
     # As printed in the scheme (附件1's columns), which may name several bodies or departments.
     body_text = models.CharField(_("考评主体（原文）"), max_length=200, blank=True)
     responsible_text = models.CharField(_("责任部门"), max_length=200, blank=True)
@@ -344,6 +374,9 @@ class GradeBand(models.Model):
     max_percent = models.DecimalField(
         _("不超过本类别的比例（%）"), null=True, blank=True, **PERCENT
     )
+    # The measures name categories and results, not bands (Zhongshan Art. 21–23): a template's
+    # bands are the system's default until the office edits them.
+    is_default = models.BooleanField(_("系统默认"), default=False)
 
     class Meta:
         verbose_name = _("等次规则")

@@ -6,13 +6,20 @@ and recomputing a published scheme gives the same numbers (tested).
 
 Arithmetic rule (documented in the README):
 - all arithmetic is ``Decimal``, never float, with 28 significant digits;
-- an objective indicator scores ``max × numerator / denominator`` (full points when there is
-  nothing to count);
+- an objective indicator scores ``max × numerator / denominator``; with nothing to count
+  (0 of 0) the scheme chooses (issue 16 item 10): excluded and the rest re-weighted (default:
+  points mode scales the counted total up to the full maximum, ``Σ counted × total max ÷
+  counted max``; weighted mode takes the body's score over its counted maximum, and a body with
+  nothing counted drops out, the remaining weights rescaled to 100; pass/fail mode skips the
+  item), full marks, or zero;
+- an indicator scored jointly by several bodies (Zhongshan 附件1: 深化行政审批制度改革 by 市编委办
+  and 市发展改革局) gets the average of their points; each body's share is ``max ÷ bodies``;
 - points mode (百分制, Zhongshan): the base score is the sum of the leaves' points;
 - weighted mode (Baoshan): each body contributes ``its points / its maximum × its weight``;
 - accountability deductions: ``points_each × records`` per category, capped per category if
   the rule says so, then all together capped by the scheme (Zhongshan: 2 each, at most 10);
-  joint-liability (条块连坐) deductions add ``points × share%`` per department, uncapped;
+  joint-liability (条块连坐) deductions, when the scheme has them on, add ``points × share%``
+  per department, uncapped;
 - final = base − deductions, then rounded **half up to two places, once, at the end**; shown
   sub-totals are rounded the same way for display only;
 - rank within category by the rounded final score, ties ranked equal (1, 1, 3);
@@ -22,7 +29,11 @@ Arithmetic rule (documented in the README):
   a capped band that passed over a group (no room for all of it) closes: no lower score gets
   it, so a grade never inverts ranks;
 - pass/fail mode (Wuhan): a department passes only if every item passes (an objective item
-  passes at 100%); no rank.
+  passes at 100%); no rank;
+- outcomes (Zhongshan Art. 23), when the scheme names a lowest bonus grade: 100% of the annual
+  绩效奖金 at that grade or better (达标 in pass/fail mode), plus the extra share for the best
+  grade, minus the cut share if the department has an accountability record of the year or a
+  市政府重点工作 target it leads was not completed; below the grade, 0%.
 A sheet not submitted when the scheme is published contributes nothing, and the result says so
 (publishing so needs a recorded reason).
 """
@@ -32,7 +43,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from supervision.models import AccountabilityRecord
-from targets.models import TargetDepartment
+from targets.models import Target, TargetDepartment
 
 from .models import (
     EvaluationScheme,
@@ -46,6 +57,9 @@ from .models import (
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+EMPTY_EXCLUDE = EvaluationScheme.EmptyObjective.EXCLUDE
+EMPTY_FULL = EvaluationScheme.EmptyObjective.FULL
+EMPTY_ZERO = EvaluationScheme.EmptyObjective.ZERO
 
 
 def round2(value: Decimal) -> Decimal:
@@ -67,6 +81,11 @@ class DepartmentResult:
     deduction_lines: list[dict] = field(default_factory=list)
     missing_sheets: list[int] = field(default_factory=list)
     sheet_of_indicator: dict[int, int] = field(default_factory=dict)
+    joint_scores: dict[int, list] = field(default_factory=dict)
+    objective_inputs: dict[int, list] = field(default_factory=dict)
+    excluded: list[int] = field(default_factory=list)
+    rescale: dict = field(default_factory=dict)
+    outcome: dict = field(default_factory=dict)
     base: Decimal = ZERO
     deductions: Decimal = ZERO
     final: Decimal = ZERO
@@ -96,6 +115,11 @@ class DepartmentResult:
             "deductions": self.deduction_lines,
             "missing_sheets": self.missing_sheets,
             "sheet_of_indicator": {str(k): v for k, v in self.sheet_of_indicator.items()},
+            "joint_scores": {str(k): v for k, v in self.joint_scores.items()},
+            "objective_inputs": {str(k): v for k, v in self.objective_inputs.items()},
+            "excluded": self.excluded,
+            "rescale": self.rescale,
+            "outcome": self.outcome,
             "exact": {
                 "base": plain(self.base),
                 "deductions": plain(self.deductions),
@@ -104,21 +128,30 @@ class DepartmentResult:
         }
 
 
-def entry_points(entry: ScoreEntry, indicator: Indicator) -> Decimal:
-    """The points an entry gives: as entered, or computed from an objective entry's inputs."""
+def nothing_to_count(entry: ScoreEntry, indicator: Indicator) -> bool:
+    """An objective entry that counted nothing (0 of 0)."""
+    return bool(indicator.metric) and int(entry.inputs.get("denominator", 0)) == 0
+
+
+def entry_points(entry: ScoreEntry, indicator: Indicator, empty: str = "full") -> Decimal:
+    """The points an entry gives: as entered, or computed from an objective entry's inputs
+    (``empty``: the scheme's choice for 0 of 0; an excluded entry gives 0 and is left out of
+    the maximum by ``compute_results``)."""
     if indicator.metric:
         numerator = int(entry.inputs.get("numerator", 0))
         denominator = int(entry.inputs.get("denominator", 0))
         if denominator == 0:
-            return indicator.max_points
+            return indicator.max_points if empty == EMPTY_FULL else ZERO
         return indicator.max_points * Decimal(numerator) / Decimal(denominator)
     return entry.points if entry.points is not None else ZERO
 
 
-def entry_passed(entry: ScoreEntry, indicator: Indicator) -> bool | None:
+def entry_passed(entry: ScoreEntry, indicator: Indicator, empty: str = "full") -> bool | None:
     if indicator.metric:
         numerator = int(entry.inputs.get("numerator", 0))
         denominator = int(entry.inputs.get("denominator", 0))
+        if denominator == 0:
+            return empty != EMPTY_ZERO
         return numerator == denominator
     return entry.passed
 
@@ -143,13 +176,22 @@ def _subtotal(node_id, children, values) -> Decimal:
 def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
     """Every participant's result under ``scheme``, from the stored sheets (a fixed number of
     queries whatever the number of departments)."""
-    indicators = list(scheme.indicators.all())
+    indicators = list(scheme.indicators.prefetch_related("co_bodies"))
     children, leaves = _tree(indicators)
     bodies = {b.pk: b for b in scheme.bodies.all()}
+    empty = scheme.empty_objective
+    # Who scores each leaf: its body, then the bodies scoring it jointly; each body's share of
+    # the leaf's maximum is max ÷ bodies.
+    scorers = {
+        leaf.pk: [leaf.body_id, *sorted(b.pk for b in leaf.co_bodies.all())]
+        for leaf in leaves
+        if leaf.body_id
+    }
     body_max = defaultdict(lambda: ZERO)
     for leaf in leaves:
-        if leaf.body_id:
-            body_max[leaf.body_id] += leaf.max_points
+        for body_id in scorers.get(leaf.pk, []):
+            body_max[body_id] += leaf.max_points / len(scorers[leaf.pk])
+    total_max = sum((root.max_points for root in children.get(None, [])), ZERO)
     participants = list(Participant.objects.filter(scheme=scheme))
     sheets = list(
         ScoreSheet.objects.filter(scheme=scheme, is_self=False).prefetch_related("entries")
@@ -165,9 +207,11 @@ def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
             records[rec.department_id].append(rec)
 
     joint = defaultdict(list)
-    target_deductions = list(
-        TargetDeduction.objects.filter(scheme=scheme).select_related("target").order_by("pk")
-    )
+    target_deductions = []
+    if scheme.joint_liability:
+        target_deductions = list(
+            TargetDeduction.objects.filter(scheme=scheme).select_related("target").order_by("pk")
+        )
     if target_deductions:
         roles = defaultdict(list)
         for td in TargetDepartment.objects.filter(
@@ -200,47 +244,96 @@ def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
         r = DepartmentResult(department_id=p.department_id, category=p.category)
         values: dict[int, Decimal] = {}
         body_points = defaultdict(lambda: ZERO)
+        counted_max = dict(body_max)
+        excluded_max = ZERO
         for leaf in leaves:
-            sheet = sheet_by.get((leaf.body_id, p.department_id))
-            if sheet is None:
+            parts = []  # (body, sheet, points, passed) of each body scoring the leaf
+            for body_id in scorers.get(leaf.pk, []):
+                sheet = sheet_by.get((body_id, p.department_id))
+                if sheet is None:
+                    continue
+                entry = None
+                if not sheet.is_done:
+                    if sheet.pk not in r.missing_sheets:
+                        r.missing_sheets.append(sheet.pk)
+                else:
+                    entry = next(
+                        (e for e in sheet.entries.all() if e.indicator_id == leaf.pk), None
+                    )
+                if entry is not None and leaf.metric:
+                    r.objective_inputs[leaf.pk] = [
+                        int(entry.inputs.get("numerator", 0)),
+                        int(entry.inputs.get("denominator", 0)),
+                    ]
+                if entry is not None and empty == EMPTY_EXCLUDE and nothing_to_count(entry, leaf):
+                    parts.append((body_id, sheet, None, None))
+                elif entry is None:
+                    parts.append((body_id, sheet, ZERO, None))
+                else:
+                    parts.append(
+                        (
+                            body_id,
+                            sheet,
+                            entry_points(entry, leaf, empty),
+                            entry_passed(entry, leaf, empty),
+                        )
+                    )
+            if not parts:
                 continue
-            r.sheet_of_indicator[leaf.pk] = sheet.pk
-            if not sheet.is_done:
-                if sheet.pk not in r.missing_sheets:
-                    r.missing_sheets.append(sheet.pk)
+            r.sheet_of_indicator[leaf.pk] = parts[0][1].pk
+            if all(points is None for _b, _s, points, _p in parts):
+                # Issue 16 item 10: nothing to count, excluded; the rest is re-weighted.
+                r.excluded.append(leaf.pk)
                 values[leaf.pk] = ZERO
                 r.passed_items[leaf.pk] = None
+                excluded_max += leaf.max_points
+                for body_id, *_rest in parts:
+                    counted_max[body_id] -= leaf.max_points / len(parts)
                 continue
-            entry = next((e for e in sheet.entries.all() if e.indicator_id == leaf.pk), None)
-            if entry is None:
-                values[leaf.pk] = ZERO
-                r.passed_items[leaf.pk] = None
-                continue
-            values[leaf.pk] = entry_points(entry, leaf)
-            r.passed_items[leaf.pk] = entry_passed(entry, leaf)
-            body_points[leaf.body_id] += values[leaf.pk]
+            n = len(parts)
+            values[leaf.pk] = sum((points or ZERO for _b, _s, points, _p in parts), ZERO) / n
+            passes = [passed for _b, _s, _pts, passed in parts]
+            r.passed_items[leaf.pk] = False if False in passes else True if all(passes) else None
+            for body_id, _sheet, points, _passed in parts:
+                body_points[body_id] += (points or ZERO) / n
+            if n > 1:
+                r.joint_scores[leaf.pk] = [
+                    {"body": body_id, "sheet": sheet.pk, "points": plain(points)}
+                    for body_id, sheet, points, _passed in parts
+                ]
         for root in children.get(None, []):
             _subtotal(root.pk, children, values)
         r.indicators = values
 
+        weights_counted = ZERO
         for body_id, body in bodies.items():
             if not body_max.get(body_id):
                 continue
             weighted = None
-            if scheme.mode == EvaluationScheme.Mode.WEIGHTED:
-                weighted = body_points[body_id] / body_max[body_id] * (body.weight or ZERO)
+            dropped = counted_max[body_id] <= 0
+            if scheme.mode == EvaluationScheme.Mode.WEIGHTED and not dropped:
+                weighted = body_points[body_id] / counted_max[body_id] * (body.weight or ZERO)
+                weights_counted += body.weight or ZERO
             r.sources[body_id] = {
                 "points": plain(body_points[body_id]),
-                "max": plain(body_max[body_id]),
+                "max": plain(counted_max[body_id]),
                 "weight": plain(body.weight),
                 "weighted": plain(weighted),
+                "excluded": dropped,
             }
         if scheme.mode == EvaluationScheme.Mode.WEIGHTED:
             r.base = sum(
                 (Decimal(s["weighted"]) for s in r.sources.values() if s["weighted"]), ZERO
             )
+            all_weights = sum((bodies[b].weight or ZERO for b in r.sources), ZERO)
+            if weights_counted and weights_counted != all_weights:
+                r.rescale = {"counted": plain(weights_counted), "total": plain(all_weights)}
+                r.base = r.base * all_weights / weights_counted
         else:
             r.base = sum((values.get(root.pk, ZERO) for root in children.get(None, [])), ZERO)
+            if excluded_max and total_max > excluded_max:
+                r.rescale = {"counted": plain(total_max - excluded_max), "total": plain(total_max)}
+                r.base = r.base * total_max / (total_max - excluded_max)
 
         # Zhongshan Art. 20: per accountability record, per category, within the cap.
         accountability = ZERO
@@ -278,13 +371,17 @@ def compute_results(scheme: EvaluationScheme) -> list[DepartmentResult]:
         if scheme.is_pass_fail:
             r.base = ZERO
             r.deductions = ZERO
-            r.passed = all(r.passed_items.get(leaf.pk) is True for leaf in leaves)
+            r.passed = all(
+                r.passed_items.get(leaf.pk) is True for leaf in leaves if leaf.pk not in r.excluded
+            )
             r.grade = "达标" if r.passed else "不达标"
         r.final = r.base - r.deductions
         results.append(r)
 
     if not scheme.is_pass_fail:
         _rank_and_grade(scheme, results)
+    if scheme.bonus_min_grade:
+        _outcomes(scheme, results)
     return results
 
 
@@ -348,3 +445,98 @@ def _rank_and_grade(scheme: EvaluationScheme, results: list[DepartmentResult]) -
                 for r in equals:
                     r.grade = band.name
                 break
+
+
+def _missed_major_tasks(scheme: EvaluationScheme, department_ids) -> dict[int, list[str]]:
+    """Zhongshan Art. 23 未完成市政府重大绩效管理任务: the 市政府重点工作 targets each department
+    leads that went into execution and did not pass the completion review (a target already
+    evaluated counts as completed only if it was evaluated from 已办结, as in the metrics)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditEvent
+
+    from .metrics import COUNTED_STATES
+
+    rows = list(
+        Target.objects.filter(
+            plan_year_id=scheme.plan_year_id,
+            lead_department_id__in=department_ids,
+            is_key_work=True,
+            state__in=COUNTED_STATES,
+        )
+        .order_by("code")
+        .values_list("pk", "code", "state", "lead_department_id")
+    )
+    evaluated = [str(pk) for pk, _c, state, _d in rows if state == Target.State.EVALUATED]
+    from_completed = set()
+    if evaluated:
+        from_completed = set(
+            AuditEvent.objects.with_action(Target, "evaluate")
+            .filter(
+                content_type=ContentType.objects.get_for_model(Target),
+                object_id__in=evaluated,
+                from_state=Target.State.COMPLETED,
+            )
+            .values_list("object_id", flat=True)
+        )
+    missed = defaultdict(list)
+    for pk, code, state, dept_id in rows:
+        done = state == Target.State.COMPLETED or (
+            state == Target.State.EVALUATED and str(pk) in from_completed
+        )
+        if not done:
+            missed[dept_id].append(code)
+    return missed
+
+
+def _outcomes(scheme: EvaluationScheme, results: list[DepartmentResult]) -> None:
+    """Zhongshan Art. 23: each department's 绩效奖金 as a share of the annual bonus, with the
+    lines it is made of (a fixed number of queries)."""
+    bands = list(scheme.grade_bands.all())
+    ids = [r.department_id for r in results]
+    accountable = defaultdict(list)
+    for dept_id, pk in AccountabilityRecord.objects.filter(
+        plan_year_id=scheme.plan_year_id, department_id__in=ids
+    ).values_list("department_id", "pk"):
+        accountable[dept_id].append(pk)
+    missed = _missed_major_tasks(scheme, ids)
+    for r in results:
+        own = [b for b in bands if b.category == r.category]
+        order_of = {b.name: b.order for b in (own or [b for b in bands if not b.category])}
+        if scheme.is_pass_fail:
+            qualifies = bool(r.passed)
+        else:
+            minimum = order_of.get(scheme.bonus_min_grade)
+            qualifies = minimum is not None and r.grade in order_of and order_of[r.grade] <= minimum
+        lines = []
+        percent = ZERO
+        if not qualifies:
+            lines.append({"kind": "none", "percent": "0"})
+        else:
+            percent = HUNDRED
+            lines.append({"kind": "bonus", "percent": "100"})
+            if (
+                scheme.extra_bonus_grade
+                and r.grade == scheme.extra_bonus_grade
+                and scheme.extra_bonus_percent
+            ):
+                percent += scheme.extra_bonus_percent
+                lines.append({"kind": "extra", "percent": _percent(scheme.extra_bonus_percent)})
+            if scheme.bonus_cut_percent and (
+                accountable.get(r.department_id) or missed.get(r.department_id)
+            ):
+                percent -= scheme.bonus_cut_percent
+                lines.append(
+                    {
+                        "kind": "cut",
+                        "percent": _percent(-scheme.bonus_cut_percent),
+                        "records": accountable.get(r.department_id, []),
+                        "targets": missed.get(r.department_id, []),
+                    }
+                )
+        r.outcome = {"bonus_percent": _percent(max(percent, ZERO)), "lines": lines}
+
+
+def _percent(value: Decimal) -> str:
+    """A share as written: 110, not 110.0000 (the scheme's percent fields keep four places)."""
+    return format(value.normalize(), "f")

@@ -4,6 +4,7 @@ not see is absent (404), never another department's scores."""
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.access import Role, access_for
 from accounts.models import Department
@@ -136,10 +137,14 @@ def result_for(user, scheme: EvaluationScheme, department_id: int) -> Evaluation
     return next((r for r in result_list(user, scheme) if r.department_id == department_id), None)
 
 
-def indicator_tree(scheme: EvaluationScheme) -> list[dict]:
+def indicator_tree(scheme: EvaluationScheme, *, co_bodies: bool = False) -> list[dict]:
     """The tree as rows in reading order with their depth: what the scheme page and the result
-    page print (Zhongshan 附件1's layout)."""
-    indicators = list(scheme.indicators.select_related("body").order_by("order", "pk"))
+    page print (Zhongshan 附件1's layout); ``co_bodies``: with the bodies scoring a leaf jointly
+    (one more query)."""
+    indicators = scheme.indicators.select_related("body").order_by("order", "pk")
+    if co_bodies:
+        indicators = indicators.prefetch_related("co_bodies")
+    indicators = list(indicators)
     children = {}
     for ind in indicators:
         children.setdefault(ind.parent_id, []).append(ind)
@@ -237,3 +242,51 @@ def linkable_targets(feedback: Feedback) -> QuerySet[Target]:
 
 def leaves_of(scheme) -> QuerySet[Indicator]:
     return scheme.indicators.filter(children=None)
+
+
+def result_outcome(result: EvaluationResult, scheme: EvaluationScheme) -> dict | None:
+    """Zhongshan Art. 23's outcome of a result as printed on the result sheet and in the
+    results PDF: the share of the annual 绩效奖金 and the lines it is made of (no query; None
+    when the scheme ties no outcome to its results)."""
+    outcome = (result.detail or {}).get("outcome")
+    if not outcome:
+        return None
+    labels = {
+        "bonus": _("发放年度绩效奖金"),
+        "extra": _("绩效突出，增发绩效奖金"),
+        "cut": _("扣减绩效奖金"),
+        "none": _("不发放年度绩效奖金"),
+    }
+    lines = []
+    for line in outcome.get("lines", []):
+        reasons = []
+        if line["kind"] == "bonus":
+            reasons.append(
+                _("等次为“%(g)s”及以上") % {"g": scheme.bonus_min_grade}
+                if not scheme.is_pass_fail
+                else _("达标")
+            )
+        elif line["kind"] == "extra":
+            reasons.append(_("等次为“%(g)s”") % {"g": scheme.extra_bonus_grade})
+        elif line["kind"] == "none":
+            reasons.append(
+                _("等次未达到“%(g)s”") % {"g": scheme.bonus_min_grade}
+                if not scheme.is_pass_fail
+                else _("不达标")
+            )
+        elif line["kind"] == "cut":
+            if line.get("records"):
+                reasons.append(_("被行政问责%(n)s项") % {"n": len(line["records"])})
+            if line.get("targets"):
+                reasons.append(
+                    _("未完成市政府重点工作：%(codes)s") % {"codes": "、".join(line["targets"])}
+                )
+        lines.append(
+            {
+                "kind": line["kind"],
+                "label": labels[line["kind"]],
+                "percent": Decimal(line["percent"]),
+                "reason": "；".join(reasons),
+            }
+        )
+    return {"bonus_percent": Decimal(outcome["bonus_percent"]), "lines": lines}

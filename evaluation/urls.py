@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import reminding
 
 app_name = "evaluation"
 
@@ -32,6 +33,9 @@ urlpatterns = [
         views.target_deduction_add,
         name="target_deduction_add",
     ),
+    # 催办: a confirmation page, then in the background (issue 19 item 3); before the generic
+    # scheme_action, so the 催办 buttons posting to it land on the page.
+    path("schemes/<int:pk>/remind/", reminding.scheme_remind, name="scheme_remind"),
     path("schemes/<int:pk>/<str:action>/", views.scheme_action, name="scheme_action"),
     path("sheets/", views.sheet_list, name="sheet_list"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),

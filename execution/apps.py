@@ -24,6 +24,7 @@ class ExecutionConfig(AppConfig):
             register_target_section,
         )
 
+        from .cells import warning_cell
         from .models import WarningSnapshot
         from .selectors import progress as progress_selectors
         from .views import changes
@@ -42,6 +43,7 @@ class ExecutionConfig(AppConfig):
             template="execution/warning_cell.html",
             annotate=progress_selectors.annotate_warning_level,
             order=10,
+            render=warning_cell,
         )
         register_target_filter(
             key="warning",
@@ -116,6 +118,12 @@ class ExecutionConfig(AppConfig):
         for model, check in execution_reminders.READ_CHECKS:
             readers.register_read_check(model, check)
         readers.register_read_check(TargetDepartment, execution_reminders.cooperation_readers)
+        # 催报 rounds run in the background (issue 19 item 3).
+        from notifications.runs import register_source
+
+        from .services import chasing
+
+        register_source(chasing.SOURCE, chasing.chase_items)
         reminders.register_reminder_source(
             reminders.ReminderSource(
                 key="execution.progress_report",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targets.models import Milestone, PlanYear, Target, TargetDepartment
+from targets.services import plain_value
 
 from . import clock, periods
 from .models import ProgressReport, WarningSnapshot
@@ -80,6 +81,66 @@ def actual_percent(
     if verified_percent is not None:
         return Decimal(verified_percent)
     return None
+
+
+def progress_formula(target, value=None) -> str:
+    """How a quantitative target's % complete is computed, in the words a reader can check with
+    a calculator (issue 16 item 4): baseline → target value and direction, and with ``value`` the
+    sum itself, rounded as the early warning stores it. "" for a qualitative target (its percent
+    is the one reported and verified) or one without a target value."""
+    if target.kind != Target.Kind.QUANTITATIVE or target.target_value is None:
+        return ""
+    goal = plain_value(target.target_value)
+    lower = target.direction == Target.Direction.LOWER
+    direction = _("越低越好") if lower else _("越高越好")
+    if target.baseline is not None and target.baseline != target.target_value:
+        base = plain_value(target.baseline)
+        if value is None:
+            return _(
+                "完成进度 =（累计完成值 − 基期值%(base)s）÷（目标值%(goal)s − 基期值%(base)s），"
+                "%(direction)s"
+            ) % {"base": base, "goal": goal, "direction": direction}
+        percent = actual_percent(
+            kind=target.kind,
+            baseline=target.baseline,
+            target_value=target.target_value,
+            direction=target.direction,
+            verified_value=value,
+            verified_percent=None,
+        )
+        return _(
+            "完成进度 =（%(value)s − %(base)s）÷（%(goal)s − %(base)s）= %(percent)s%%"
+            "（基期值%(base)s → 目标值%(goal)s，%(direction)s）"
+        ) % {
+            "value": plain_value(value),
+            "base": base,
+            "goal": goal,
+            "percent": percent.quantize(Decimal("0.01")),
+            "direction": direction,
+        }
+    if value is None:
+        formula = _("目标值%(goal)s ÷ 累计完成值") if lower else _("累计完成值 ÷ 目标值%(goal)s")
+        return _("完成进度 = %(formula)s，%(direction)s") % {
+            "formula": formula % {"goal": goal},
+            "direction": direction,
+        }
+    percent = actual_percent(
+        kind=target.kind,
+        baseline=None,
+        target_value=target.target_value,
+        direction=target.direction,
+        verified_value=value,
+        verified_percent=None,
+    )
+    if percent is None:
+        return ""
+    shown = plain_value(value)
+    formula = f"{goal} ÷ {shown}" if lower else f"{shown} ÷ {goal}"
+    return _("完成进度 = %(formula)s = %(percent)s%%（未设基期值，%(direction)s）") % {
+        "formula": formula,
+        "percent": percent.quantize(Decimal("0.01")),
+        "direction": direction,
+    }
 
 
 def level_for(*, actual: Decimal, expected: Decimal, green: Decimal, yellow: Decimal) -> str:
@@ -226,18 +287,27 @@ def _annotated_targets(plan_year: PlanYear, period: periods.Period, overdue_star
     )
 
 
-def _describe(evaluation: Evaluation) -> str:
+def _describe(evaluation: Evaluation, plan_year: PlanYear, period: periods.Period) -> str:
+    """The reason as a reader of the snapshot for ``period`` reads it. The figures are those of
+    the latest verified report, whose period may be an earlier one: then the text names that
+    period, so a Q3 line never reads "截至 30 June" as if it were Q3's (issue 16 item 2)."""
     parts = [reason_label(code) for code in evaluation.reasons]
     if evaluation.actual is not None:
-        parts.insert(
-            0,
-            _("截至%(date)s实际进度%(actual)s%%，应有进度%(expected)s%%")
-            % {
-                "date": evaluation.as_of.isoformat(),
-                "actual": evaluation.actual.quantize(Decimal("0.01")),
-                "expected": evaluation.expected.quantize(Decimal("0.01")),
-            },
-        )
+        figures = {
+            "actual": evaluation.actual.quantize(Decimal("0.01")),
+            "expected": evaluation.expected.quantize(Decimal("0.01")),
+        }
+        if evaluation.as_of >= period.end:
+            text = _("本期实际进度%(actual)s%%，应有进度%(expected)s%%") % figures
+        else:
+            verified = next(
+                (p for p in periods.periods_of(plan_year) if p.end == evaluation.as_of), None
+            )
+            text = _(
+                "本期进展尚未审核通过；按最近审核通过的%(period)s进展，实际进度%(actual)s%%，"
+                "该期应有进度%(expected)s%%"
+            ) % {**figures, "period": verified.label if verified else evaluation.as_of.isoformat()}
+        parts.insert(0, text)
     return "；".join(parts)
 
 
@@ -299,7 +369,7 @@ def recompute_early_warnings(*, today: datetime.date | None = None) -> int:
                     ),
                     as_of=evaluation.as_of,
                     reasons=evaluation.reasons,
-                    reason=_describe(evaluation),
+                    reason=_describe(evaluation, plan_year, period),
                     red_since=red_since,
                     computed_at=now,
                 )

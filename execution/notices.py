@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Role
 from accounts.models import User
-from notifications.services import Message, notify, notify_each
+from notifications.services import Message, notifications_settle, notify, notify_each
 from targets.services import plain_value
 
 from . import reminders as kinds
@@ -55,6 +55,35 @@ def report_returned(report, comment: str, event) -> None:
         obj=report,
         key=f"progress_report_returned:{event.pk}",
     )
+
+
+def report_ready(report, by) -> None:
+    """已保存，待负责人报送 (issue 19 item 2): staff saved a report; the department's head, who
+    signs it off (Art. 15), is told it waits for them. Once per report and version."""
+    heads = [u for u in _members(report.department_id, roles=(Role.HEAD,)) if u.pk != by.pk]
+    if not heads:
+        return
+    target = report.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【待报送】%(code)s %(title)s") % {"code": target.code, "title": target.title}
+        body = _("%(who)s已保存进展报告（%(period)s），待您审阅后报送。") % {
+            "who": by.display_name or by.username,
+            "period": report.period_start.isoformat(),
+        }
+    notify(
+        recipients=heads,
+        kind=kinds.REPORT_READY,
+        title=title,
+        body=body,
+        url=reverse("execution:handoff"),
+        obj=report,
+        key=f"progress_report_ready:{report.pk}:{report.version}",
+    )
+
+
+def report_submitted(report) -> None:
+    """The head submitted it: the 已保存待报送 notices about it are settled."""
+    notifications_settle(kind=kinds.REPORT_READY, obj=report)
 
 
 def _shown(value, percent) -> str:
@@ -194,4 +223,67 @@ def coordination_resolved(item, by) -> None:
         url=_coordination_url(item.pk),
         obj=item,
         key=f"coordination_resolved:{item.pk}",
+    )
+
+
+def _correction_url(correction):
+    return reverse("execution:correction_detail", args=[correction.pk])
+
+
+def correction_requested(correction) -> None:
+    """申请更正 (Art. 14): the general office, which decides it."""
+    report, target = correction.report, correction.report.target
+    office = list(
+        User.objects.filter(memberships__role=Role.GENERAL_OFFICE, is_active=True).distinct()
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【进展更正申请】%(code)s %(title)s") % {
+            "code": target.code,
+            "title": target.title,
+        }
+        body = _(
+            "%(department)s申请更正已审核的进展报告（%(period)s）。\n\n"
+            "原审核值：%(old)s；申请更正为：%(new)s\n更正理由：%(reason)s"
+        ) % {
+            "department": correction.department,
+            "period": report.period_start.isoformat(),
+            "old": _shown(correction.old_value, correction.old_percent),
+            "new": _shown(correction.new_value, correction.new_percent),
+            "reason": correction.reason,
+        }
+    notify(
+        recipients=office,
+        kind=kinds.CORRECTION_REQUESTED,
+        title=title,
+        body=body,
+        url=_correction_url(correction),
+        obj=report,
+        key=f"correction_requested:{correction.pk}",
+    )
+
+
+def correction_decided(correction) -> None:
+    """批准更正 / 不予更正: the department that asked."""
+    report, target = correction.report, correction.report.target
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【进展更正%(decision)s】%(code)s %(title)s") % {
+            "decision": correction.get_state_display(),
+            "code": target.code,
+            "title": target.title,
+        }
+        body = _(
+            "您部门对进展报告（%(period)s）的更正申请%(decision)s。\n\n审批意见：%(comment)s"
+        ) % {
+            "period": report.period_start.isoformat(),
+            "decision": correction.get_state_display(),
+            "comment": correction.decision_comment or "—",
+        }
+    notify(
+        recipients=_members(correction.department_id),
+        kind=kinds.CORRECTION_DECIDED,
+        title=title,
+        body=body,
+        url=_correction_url(correction),
+        obj=report,
+        key=f"correction_decided:{correction.pk}",
     )

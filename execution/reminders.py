@@ -34,6 +34,10 @@ ADJUSTMENT_DECIDED = "adjustment_decided"
 COMPLETION_DECIDED = "completion_decided"
 COORDINATION_ESCALATED = "coordination_escalated"
 COORDINATION_RESOLVED = "coordination_resolved"
+REPORT_READY = "progress_report_ready"
+REPORT_CHASED = "progress_report_chased"
+CORRECTION_REQUESTED = "progress_correction_requested"
+CORRECTION_DECIDED = "progress_correction_decided"
 
 KINDS = (
     (REPORT_RETURNED, _("进展报告被退回"), 60),
@@ -42,6 +46,10 @@ KINDS = (
     (COMPLETION_DECIDED, _("办结审核结果"), 63),
     (COORDINATION_ESCALATED, _("需协调事项提请市领导协调"), 64),
     (COORDINATION_RESOLVED, _("需协调事项已解决"), 65),
+    (REPORT_READY, _("进展报告已保存待报送"), 68),
+    (REPORT_CHASED, _("进展报告催报"), 69),
+    (CORRECTION_REQUESTED, _("进展报告更正申请待审批"), 66),
+    (CORRECTION_DECIDED, _("进展报告更正申请审批结果"), 67),
 )
 
 # Who in the owing department is reminded of a report: staff file it, the head submits it.

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from .views import changes, quarterly
+from .views import bulk as bulk_views
+from .views import changes, corrections, handoff, quarterly
+from .views import chase as chase_views
 from .views import progress as progress_views
+from .views import queue as queue_views
 
 app_name = "execution"
 
@@ -77,6 +80,13 @@ urlpatterns = [
     path("completion/<int:pk>/evidence/", changes.completion_evidence, name="completion_evidence"),
     # Progress reports, node targets, early warning (issue 5 items 1–3, 7).
     path("todo/", progress_views.todo, name="todo"),
+    # Daily volume (issue 19): the review queue and its batch 审核.
+    path("review/", queue_views.review_queue, name="review_queue"),
+    path("review/verify/", queue_views.review_verify, name="review_verify"),
+    path("grid/", bulk_views.progress_grid, name="progress_grid"),
+    path("handoff/", handoff.handoff, name="handoff"),
+    path("handoff/submit/", handoff.handoff_submit, name="handoff_submit"),
+    path("chase/", chase_views.chase, name="chase"),
     path(
         "targets/<int:target_pk>/reports/new/", progress_views.report_create, name="report_create"
     ),
@@ -91,5 +101,23 @@ urlpatterns = [
     path("reports/<int:pk>/verify/", progress_views.report_verify, name="report_verify"),
     path("reports/<int:pk>/return/", progress_views.report_return, name="report_return"),
     path("evidence/<int:pk>/", progress_views.evidence_download, name="evidence_download"),
+    # Late corrections of verified reports (更正申请, Art. 14, issue 16 item 6).
+    path("corrections/", corrections.correction_list, name="correction_list"),
+    path("reports/<int:pk>/correction/", corrections.correction_create, name="correction_create"),
+    path("corrections/<int:pk>/", corrections.correction_detail, name="correction_detail"),
+    *[
+        path(
+            f"corrections/<int:pk>/{decision}/",
+            corrections.correction_decide,
+            {"decision": decision},
+            name=f"correction_{decision}",
+        )
+        for decision in ("approve", "reject")
+    ],
+    path(
+        "corrections/<int:pk>/evidence/",
+        corrections.correction_evidence,
+        name="correction_evidence",
+    ),
     path("milestones/<int:pk>/status/", progress_views.milestone_status, name="milestone_status"),
 ]

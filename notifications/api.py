@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.response import Response
 
 from workflow.errors import ValidationFailed
@@ -44,6 +45,11 @@ class ReadAllSerializer(serializers.Serializer):
 
 
 TAG = ["消息与提醒"]
+
+
+class DescriptionOnlyMetadata(SimpleMetadata):
+    def determine_actions(self, request, view):
+        return {}
 
 
 @extend_schema_view(
@@ -89,7 +95,14 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         request=PreferenceSerializer(many=True),
         responses=PreferenceSerializer(many=True),
     )
-    @action(detail=False, methods=["get", "put"], pagination_class=None)
+    # OPTIONS describes no form: DRF's default would look the list action's object up by a pk
+    # it does not have (a 500, issue 17 item 6).
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        pagination_class=None,
+        metadata_class=DescriptionOnlyMetadata,
+    )
     def preferences(self, request):
         available = {k.key: k for k in kinds.all_kinds()}
         if request.method == "PUT":

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -122,3 +123,88 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind}: {self.email}"
+
+
+def _only_the_worker(run, user) -> bool:
+    """A run's steps are the background worker's (``transition_apply(..., by=None)``)."""
+    return False
+
+
+class ReminderRun(ConcurrentTransitionMixin, models.Model):
+    """催办批次 (issue 19 item 3): one confirmed round of reminders sent in the background — the
+    office's 催报 of late progress reports, evaluation's 催办 of unsubmitted score sheets — with
+    its progress, which the requester watches (efficiency opinions 五.6). What a run does is its
+    source's (``notifications.runs.register_source``); this row only counts."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("发送中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    source = models.CharField(_("催办类型"), max_length=40)
+    title = models.CharField(_("事项"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = FSMField(_("状态"), max_length=20, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    sent = models.PositiveIntegerField(_("已发出提醒"), default=0)
+    skipped = models.PositiveIntegerField(_("今日已催办而跳过"), default=0)
+    back_url = models.CharField(_("返回页面"), max_length=300, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("催办批次")
+        verbose_name_plural = pgettext_lazy("plural", "催办批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.state == self.State.DONE else 0
+        return min(100, round(100 * self.done / self.total))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.RUNNING,
+        permission=_only_the_worker,
+        custom={"label": _("开始发送")},
+    )
+    def start(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RUNNING,
+        target=State.DONE,
+        permission=_only_the_worker,
+        custom={"label": _("发送完成")},
+    )
+    def finish(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.FAILED,
+        permission=_only_the_worker,
+        custom={"label": _("发送失败")},
+    )
+    def fail(self):
+        pass

@@ -177,6 +177,18 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
     return notification
 
 
+def notifications_settle(*, kind: str, obj) -> int:
+    """Mark read every unread notification of ``kind`` about ``obj``: what they asked for is
+    done (a report the head was told is ready has been submitted, issue 19 item 2), so nobody's
+    bell keeps counting it. One UPDATE."""
+    return Notification.objects.filter(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+
+
 def notification_mark_all_read(*, by) -> int:
     return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
         read_at=timezone.now()

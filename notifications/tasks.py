@@ -32,3 +32,12 @@ def sweep_reminders(today: str | None = None) -> dict:
     given day; by default the local date."""
     day = datetime.date.fromisoformat(today) if today else None
     return reminders.sweep(today=day).as_dict()
+
+
+@shared_task
+def run_reminder_batch(run_id: int) -> int | None:
+    """A confirmed reminder round (催报 / 催办, issue 19 item 3), in the background."""
+    from .runs import reminder_run_execute
+
+    run = reminder_run_execute(run_id)
+    return run.sent if run else None

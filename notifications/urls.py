@@ -10,4 +10,5 @@ urlpatterns = [
     path("preferences/", views.email_preferences, name="preferences"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("<int:pk>/open/", views.notification_open, name="open"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
 ]

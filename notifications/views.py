@@ -83,3 +83,21 @@ def email_preferences(request):
         "notifications/preferences.html",
         {"rows": rows, "has_email": bool(request.user.email)},
     )
+
+
+# --- reminder rounds in the background (催办批次, issue 19 item 3) ----------------------------
+
+
+@login_required
+def run_detail(request, pk):
+    """The progress of a reminder round its requester started; the bar refreshes itself
+    (``static/js/runs.js`` asks for ``?fragment=1`` every second until the round is over)."""
+    from .runs import visible_runs
+
+    run = get_object_or_404(visible_runs(request.user), pk=pk)
+    template = (
+        "notifications/partials/run_progress.html"
+        if request.GET.get("fragment")
+        else "notifications/run_detail.html"
+    )
+    return render(request, template, {"run": run})

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.widgets import DepartmentMultiPicker, DepartmentPicker
 from execution.models import CoordinationItem
 from targets.models import PlanYear, Target
 
@@ -104,7 +105,7 @@ class OrderForm(YearScopedForm, DeadlineMixin):
         label=_("承办部门"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DepartmentMultiPicker,
     )
     responsible_leader = forms.CharField(label=_("责任领导"), required=False, max_length=50)
 
@@ -122,16 +123,16 @@ class OrderForm(YearScopedForm, DeadlineMixin):
         "responsible_leader",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item_targets=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = active_departments()
         # Open and escalated items (a resolved one needs no order), of every year: the service
-        # refuses one of another year with a message.
-        self.fields["coordination_items"].queryset = (
-            CoordinationItem.objects.exclude(state=CoordinationItem.State.RESOLVED)
-            .select_related("target")
-            .order_by("-id")
-        )
+        # refuses one of another year with a message. An order about given targets offers only
+        # their items: the city's whole list is no choice to make.
+        items = CoordinationItem.objects.exclude(state=CoordinationItem.State.RESOLVED)
+        if item_targets is not None:
+            items = items.filter(target__in=item_targets)
+        self.fields["coordination_items"].queryset = items.select_related("target").order_by("-id")
         self.order_fields(self.field_order)
 
 
@@ -151,7 +152,10 @@ class ReplyForm(ServiceForm):
     )
     evidence = forms.FileField(label=_("佐证材料"), required=False)
     department = forms.ModelChoiceField(
-        label=_("答复部门"), queryset=Department.objects.none(), required=False
+        label=_("答复部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=DepartmentPicker,
     )
 
 
@@ -174,7 +178,7 @@ class InspectionForm(YearScopedForm):
         label=_("被检查部门"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DepartmentMultiPicker,
     )
     targets = TargetCodesField(label=_("检查的目标"))
     started_on = forms.DateField(
@@ -219,6 +223,7 @@ class FindingForm(YearScopedForm, DeadlineMixin):
         queryset=Department.objects.none(),
         required=False,
         empty_label=_("请选择"),
+        widget=DepartmentPicker,
     )
     responsible_leader = forms.CharField(label=_("牵头领导"), required=False, max_length=50)
     targets = TargetCodesField(label=_("涉及目标"))
@@ -270,7 +275,7 @@ class ExternalInputForm(YearScopedForm):
         label=_("涉及部门"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DepartmentMultiPicker,
     )
     targets = TargetCodesField(label=_("涉及目标"))
 
@@ -295,6 +300,7 @@ class AccountabilityForm(ServiceForm):
         queryset=Department.objects.none(),
         required=False,
         empty_label=_("请选择"),
+        widget=DepartmentPicker,
     )
     category = forms.ChoiceField(
         label=_("问责类别"),
@@ -323,7 +329,9 @@ class ListFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
     state = forms.ChoiceField(label=_("状态"), required=False)
     kind = forms.ChoiceField(label=_("类别"), required=False)
-    department = forms.TypedChoiceField(label=_("部门"), coerce=int, required=False)
+    department = forms.TypedChoiceField(
+        label=_("部门"), coerce=int, required=False, widget=DepartmentPicker
+    )
     overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 

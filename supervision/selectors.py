@@ -216,6 +216,8 @@ def inspection_detail_queryset(user) -> QuerySet[Inspection]:
         visible_inspections(user)
         .select_related("plan_year", "created_by")
         .prefetch_related("departments", "targets__lead_department")
+        # The detail shows the count too (it was always null there, issue 17 item 6).
+        .annotate(finding_count=Count("findings"))
     )
 
 

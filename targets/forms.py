@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import Role, access_for
 from accounts.ids import IdModelChoiceField, IdModelMultipleChoiceField
 from accounts.models import Department, User
+from accounts.widgets import DepartmentPicker
 
 from . import selectors, services
 from .extensions import apply_target_filters, target_filters
@@ -106,6 +107,7 @@ class TargetForm(forms.Form):
         queryset=Department.objects.none(),
         required=False,
         empty_label=_("请选择"),
+        widget=DepartmentPicker,
     )
     lead_leader = LeaderChoiceField(
         label=_("牵头市领导"), queryset=User.objects.none(), required=False, empty_label=_("无")
@@ -189,6 +191,7 @@ class DepartmentRowForm(forms.Form):
         queryset=Department.objects.filter(is_active=True),
         required=False,
         empty_label=_("请选择"),
+        widget=DepartmentPicker,
     )
     role = forms.ChoiceField(label=_("职责"), choices=TargetDepartment.Role.choices, required=False)
     task = forms.CharField(
@@ -350,7 +353,9 @@ class TargetFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False)
     aspect = forms.TypedChoiceField(label=_("方面"), coerce=int, required=False)
     level = forms.ChoiceField(label=_("层级"), required=False)
-    lead_department = forms.TypedChoiceField(label=_("牵头部门"), coerce=int, required=False)
+    lead_department = forms.TypedChoiceField(
+        label=_("牵头部门"), coerce=int, required=False, widget=DepartmentPicker
+    )
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 
     def __init__(self, *args, years, aspects, departments, **kwargs):

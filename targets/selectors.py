@@ -126,14 +126,30 @@ def target_children(user, target: Target) -> QuerySet[Target]:
     return visible_targets(user).filter(parent=target).select_related("lead_department")
 
 
-def current_plan_year() -> PlanYear | None:
-    """The year being drafted if there is one, else the latest year in execution, else the newest."""
-    years = list(PlanYear.objects.all())
+def current_plan_year(years: list[PlanYear] | None = None) -> PlanYear | None:
+    """The year being drafted if there is one, else the latest year in execution, else the newest
+    (of ``years`` when the caller has read them already)."""
+    years = list(PlanYear.objects.all()) if years is None else years
     for status in (PlanYear.Status.DRAFTING, PlanYear.Status.EXECUTING):
         for year in years:
             if year.status == status:
                 return year
     return years[0] if years else None
+
+
+def landing_plan_year(user, years: list[PlanYear] | None = None) -> PlanYear | None:
+    """The year a page opens on when none is asked for. Those who draft — departments and the
+    general office — land on the year being drafted (``current_plan_year``); auditors, the
+    supervision office and leaders draft nothing and follow the year being carried out, so
+    they land on the newest executing year (issue 19 item 6)."""
+    access = access_for(user)
+    years = list(PlanYear.objects.all()) if years is None else years
+    if access.member_departments or access.is_general_office:
+        return current_plan_year(years)
+    executing = [y for y in years if y.status == PlanYear.Status.EXECUTING]
+    if executing:
+        return max(executing, key=lambda y: y.year)
+    return current_plan_year(years)
 
 
 def target_editable_values(target: Target) -> dict:

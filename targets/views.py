@@ -36,7 +36,8 @@ from .extensions import (
     target_sections,
 )
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
-from .models import PlanYear, Target
+from .models import Aspect, PlanYear, Target
+from .rows import target_rows_html
 
 PAGE_SIZE = 50
 
@@ -113,15 +114,33 @@ def _table_context(request, qs, *, user):
     for target in page.object_list:
         # The transitions' permissions read the cached access of the user: no query per row.
         rows.append((target, perms.allowed_transitions(target, user, names=BULK_ACTION_NAMES)))
+    columns = target_columns()
+    selectable = any(allowed for _target, allowed in rows)
     return {
         "page_obj": page,
         "rows": rows,
+        "rows_html": target_rows_html(rows, selectable=selectable, extra_columns=columns),
         # Only actions the user may take on at least one row of this page are offered.
         "bulk_actions": [a for a in offered if any(a.name in allowed for _t, allowed in rows)],
-        "selectable": any(allowed for _target, allowed in rows),
+        "selectable": selectable,
         "querystring": querystring,
-        "extra_columns": target_columns(),
+        "extra_columns": columns,
     }
+
+
+def _carry_aspect_over(query, aspects) -> None:
+    """Switching the year keeps the other filters (issue 19 item 6): an aspect chosen in another
+    year (each year numbers its own aspects) becomes this year's aspect of the same number, or
+    is dropped — never left to invalidate the whole filter form."""
+    wanted = query.get("aspect", "")
+    if not wanted.isdigit() or int(wanted) in {a.pk for a in aspects}:
+        return
+    number = Aspect.objects.filter(pk=int(wanted)).values_list("number", flat=True).first()
+    match = next((a for a in aspects if a.number == number), None)
+    if match is None:
+        query.pop("aspect")
+    else:
+        query["aspect"] = str(match.pk)
 
 
 def _plan_year_from(request, years):
@@ -131,7 +150,7 @@ def _plan_year_from(request, years):
             if year.year == int(wanted):
                 return year
         raise Http404(_("没有该年度。"))
-    return selectors.current_plan_year()
+    return selectors.landing_plan_year(request.user, years)
 
 
 @login_required
@@ -144,6 +163,7 @@ def target_list(request):
     initial = request.GET.copy()
     if plan_year is not None:
         initial.setdefault("year", str(plan_year.year))
+    _carry_aspect_over(initial, aspects)
     filters = TargetFilterForm(initial, years=years, aspects=aspects, departments=departments)
     qs = selectors.target_list(user, plan_year=plan_year) if plan_year else Target.objects.none()
     filtered_qs = filters.filter(qs)

@@ -9,3 +9,10 @@ class WorkflowConfig(AppConfig):
 
     name = "workflow"
     verbose_name = _("流程核心")
+
+    def ready(self):
+        from django.apps import apps
+
+        from .speed import install_fast_displays
+
+        install_fast_displays(apps.get_models())

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    # Two-factor sign-in (TOTP apps and one-time recovery codes), issue 17.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours, in import order: each may import only those above it.
     "audit",
     "workflow",
@@ -49,10 +53,13 @@ INSTALLED_APPS = [
     "dashboards",
     "documents",
     "demo",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below, issue 17 item 6).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,7 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, forced first-password change and the two-factor policy (accounts.policy).
+    "accounts.middleware.IdentityPolicyMiddleware",
     # Renders what a service refuses on a page: 403/404 pages, a message and a way back.
     "workflow.pages.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,6 +98,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain widgets written in Python, with Django's own markup (workflow/speed.py, issue 20).
+FORM_RENDERER = "workflow.speed.FastFormRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
@@ -99,10 +112,93 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 身份鉴别 (GB/T 22239-2019 8.1.4.1 a): 复杂度 and 定期更换 without reuse (accounts.passwords).
+    {"NAME": "accounts.passwords.ComplexityValidator"},
+    {
+        "NAME": "accounts.passwords.PasswordReuseValidator",
+        "OPTIONS": {"remembered": env.int("PASSWORD_HISTORY_COUNT", default=5)},
+    },
 ]
+
+# Sign-in and session policy (issue 17; GB/T 22239-2019 8.1.4.1 身份鉴别). README, "Security".
+# Directory and identity-platform sign-in come first when configured (accounts.sso); local
+# passwords stay for the demo and for break-glass administrators.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LocalPasswordBackend"]
+# Failed sign-ins in a row that lock an account, and for how long (0: until an administrator
+# unlocks it in the admin). 0 failures switches the lockout off.
+LOGIN_LOCKOUT_FAILURES = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+# A signed-in session unused this long is ended (0: never). Production defaults to 30 minutes.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=0)
+# Two-factor sign-in (TOTP): required for these roles (and superusers) when OTP_REQUIRED is on
+# (production), optional for everyone else and everywhere while it is off (the demo).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_REQUIRED_ROLES = ["general_office", "supervision", "admin", "auditor"]
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="目标管理系统")
+OTP_RECOVERY_CODES = 10
+
+# LDAP / Active Directory (django-auth-ldap), on when LDAP_SERVER_URI is set.
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+if LDAP_SERVER_URI:
+    from accounts.sso.ldap_settings import ldap_settings
+
+    globals().update(
+        ldap_settings(
+            server_uri=LDAP_SERVER_URI,
+            bind_dn=env("LDAP_BIND_DN", default=""),
+            bind_password=env("LDAP_BIND_PASSWORD", default=""),
+            user_search_base=env("LDAP_USER_SEARCH_BASE", default=""),
+            user_filter=env("LDAP_USER_FILTER", default="(uid=%(user)s)"),
+            group_search_base=env("LDAP_GROUP_SEARCH_BASE", default=""),
+            group_type=env("LDAP_GROUP_TYPE", default="groupOfNames"),
+            start_tls=env.bool("LDAP_START_TLS", default=False),
+        )
+    )
+    AUTHENTICATION_BACKENDS.insert(0, "accounts.sso.ldap.DirectoryBackend")
+# The directory attribute naming a person's department (AD: "department").
+LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="departmentNumber")
+
+# OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set: the city's unified
+# identity platform (统一身份认证平台).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_DEPARTMENT_CLAIM = env("OIDC_DEPARTMENT_CLAIM", default="department")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+# Where mozilla-django-oidc sends a failed platform sign-in (it does not resolve URL names).
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# Seconds to wait for the platform's token, key and user-information endpoints.
+OIDC_TIMEOUT = 10
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(0, "accounts.sso.oidc.IdentityPlatformBackend")
+# Directory groups (LDAP group cn, OIDC "groups" claim) → our roles in the person's directory
+# department. Anyone whose department or groups are not mapped gets no role at all.
+SSO_GROUP_ROLES = env.dict(
+    "SSO_GROUP_ROLES",
+    default={
+        "mubiao-staff": "staff",
+        "mubiao-head": "head",
+        "mubiao-general-office": "general_office",
+        "mubiao-supervision": "supervision",
+        "mubiao-leader": "leader",
+        "mubiao-auditor": "auditor",
+        "mubiao-evaluator": "evaluator",
+        "mubiao-admin": "admin",
+    },
+)
 LOGIN_URL = "accounts:login"
 LOGIN_RATE_PER_USERNAME = env("LOGIN_RATE_PER_USERNAME", default="10/m")
 LOGIN_RATE_PER_IP = env("LOGIN_RATE_PER_IP", default="30/m")
@@ -119,7 +215,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -173,6 +269,11 @@ ESCALATE_TO_OFFICE_AFTER = env.int("ESCALATE_TO_OFFICE_AFTER", default=5)
 # How far back a sweep catches up what an earlier, missed sweep should have sent.
 REMINDER_CATCH_UP_WORKING_DAYS = env.int("REMINDER_CATCH_UP_WORKING_DAYS", default=10)
 
+# The audit trail is kept at least this many days (等保 2.0 §8.1.4.3: audit records kept
+# ≥ 6 months); ``manage.py audit_purge`` refuses anything younger, and a value under 180 fails
+# the system checks (audit.checks).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+
 # Evidence files no record refers to (a rolled-back upload) are deleted once this old.
 EVIDENCE_ORPHAN_GRACE_HOURS = env.int("EVIDENCE_ORPHAN_GRACE_HOURS", default=24)
 
@@ -197,16 +298,59 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mubiao@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public portal (/gongkai/, issue 21): whether a public target shows its early-warning colour.
+PORTAL_SHOW_WARNING_LEVEL = env.bool("PORTAL_SHOW_WARNING_LEVEL", default=True)
+# Per-address limits of the public side (portal.throttle): subscribing, searching, commenting.
+PORTAL_RATE_SUBSCRIBE = env("PORTAL_RATE_SUBSCRIBE", default="5/h")
+PORTAL_RATE_SEARCH = env("PORTAL_RATE_SEARCH", default="60/m")
+PORTAL_RATE_COMMENT = env("PORTAL_RATE_COMMENT", default="5/h")
+
+# Content-Security-Policy (django-csp, issue 17 item 6; 等保 2.0 §8.1.4.4 入侵防范): scripts,
+# styles, fonts and images only from this server, no inline script or handler, no eval, no
+# framing, forms post only here. Every page works offline from our static files, so nothing
+# else is ever needed; the API docs (config/urls.py) alone allow Redoc's generated styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Other systems sign API requests with API tokens (accounts.tokens: hashed, scoped, expiring,
+# issue 17 item 4). HTTP Basic — a password checked with PBKDF2 on every request — stays on for
+# the demo and scripts; production settings turn it off unless API_BASIC_AUTH=true.
+API_BASIC_AUTH = env.bool("API_BASIC_AUTH", default=True)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+
+
+def api_authentication_classes(basic: bool) -> list[str]:
+    # The first class's challenge is DRF's 401 WWW-Authenticate (the session's has none, which
+    # turned missing credentials into 403). Password sign-in paths are throttled.
+    return [
+        *(["accounts.authentication.ThrottledBasicAuthentication"] if basic else []),
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ]
+
 
 REST_FRAMEWORK = {
-    # Basic first: its challenge makes DRF answer 401 with WWW-Authenticate (the session's
-    # has none, which turned missing credentials into 403). Both sign-in paths are throttled.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.ThrottledBasicAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": api_authentication_classes(API_BASIC_AUTH),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # orjson, with DRF's encoder for what it writes differently (workflow/renderers.py, issue 20).
+    "DEFAULT_RENDERER_CLASSES": [
+        "workflow.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # ?page_size= up to 200 (config/api_contract.py).
+    "DEFAULT_PAGINATION_CLASS": "config.api_contract.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -227,8 +371,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error answers it can give (config/api_contract.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_contract.document_error_responses",
+    ],
     # Departments and targets both have a "kind"; name each enum after its owner.
     "ENUM_NAME_OVERRIDES": {
+        # The public portal's fixed vocabularies (portal/fields.py).
+        "PublicDepartmentRoleEnum": ["lead", "responsible", "cooperating"],
+        "PublicMilestoneStatusEnum": ["pending", "achieved", "missed"],
+        "TargetDepartmentRoleEnum": "targets.models.TargetDepartment.Role",
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "TargetKindEnum": "targets.models.Target.Kind",
         "TargetStateEnum": "targets.models.Target.State",

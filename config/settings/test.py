@@ -17,6 +17,8 @@ STORAGES = {
 # Login throttling is tested explicitly (tests/accounts/test_login.py); elsewhere many logins
 # from 127.0.0.1 must not trip it.
 RATELIMIT_ENABLE = False
+# Likewise the account lockout (tests/accounts/test_lockout.py switches it on).
+LOGIN_LOCKOUT_FAILURES = 0
 # In CI the cache is the shared Redis server: keep each run's keys apart.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 # Tests never run collectstatic: let WhiteNoise look files up through the finders.

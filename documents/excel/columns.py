@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from targets.models import Target
@@ -78,3 +79,21 @@ def LABELS() -> dict:  # noqa: N802 — read like a constant, translated when ca
         "higher": Target.Direction.HIGHER.label,
         "lower": Target.Direction.LOWER.label,
     }
+
+
+# What a spreadsheet program reads as the start of a formula (or of a DDE call): "=", "+", "-",
+# "@", and a tab or carriage return before one (issue 17 item 6, OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(ws, value):
+    """``value`` for a write-only row, a typed text kept as text: a string that starts like a
+    formula becomes a string cell with Excel's quote prefix (shown as typed, never evaluated,
+    and still text once someone edits the cell), not openpyxl's formula cell. The value itself
+    is unchanged, so an exported list imports again as it was."""
+    if type(value) is not str or not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

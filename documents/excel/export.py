@@ -10,12 +10,13 @@ from openpyxl.utils import get_column_letter
 
 from targets.models import PlanYear, Target, TargetDepartment
 
-from .columns import COLUMNS, HEADER_FILL, HEADER_FONT, LABELS, STATE_COLUMN
+from .columns import COLUMNS, HEADER_FILL, HEADER_FONT, LABELS, STATE_COLUMN, as_text_cell
 
 
 class RowWriter:
-    """Turns targets into sheet rows. The choice labels are translated once per export, not
-    once per cell: a city's list has 10,000 rows."""
+    """Turns target records (``documents.selectors.target_records``) into sheet rows. The
+    choice labels are translated once per export, not once per cell: a city's list has 10,000
+    rows."""
 
     def __init__(self):
         self.kinds = {k: str(v) for k, v in Target.Kind.choices}
@@ -24,52 +25,53 @@ class RowWriter:
         self.yes, self.no = _("是"), _("否")
         self.keys = [c.key for c in (*COLUMNS, STATE_COLUMN)]
 
-    def row(self, seq: int, target: Target) -> list:
-        by_quarter = {m.quarter: m for m in target.milestones.all()}
-        departments = list(target.departments.all())
+    def row(self, seq: int, target: dict) -> list:
+        milestones = target["milestones"]
+        departments = target["departments"]
+        baseline, target_value = target["baseline"], target["target_value"]
         values = {
             "seq": seq,
-            "code": target.code,
-            "aspect": target.aspect.name,
-            "title": target.title,
-            "content": target.content,
-            "measures": target.measures,
-            "kind": self.kinds.get(target.kind, target.kind),
-            "indicator": target.indicator,
-            "unit": target.unit,
+            "code": target["code"],
+            "aspect": target["aspect__name"],
+            "title": target["title"],
+            "content": target["content"],
+            "measures": target["measures"],
+            "kind": self.kinds.get(target["kind"], target["kind"]),
+            "indicator": target["indicator"],
+            "unit": target["unit"],
             # Excel holds numbers as doubles: four decimal places survive the round trip.
-            "baseline": float(target.baseline) if target.baseline is not None else None,
-            "target_value": float(target.target_value) if target.target_value is not None else None,
-            "direction": self.directions.get(target.direction, ""),
-            "weight": float(target.weight),
-            "lead_department": target.lead_department.name,
+            "baseline": float(baseline) if baseline is not None else None,
+            "target_value": float(target_value) if target_value is not None else None,
+            "direction": self.directions.get(target["direction"], ""),
+            "weight": float(target["weight"]),
+            "lead_department": target["lead_department__name"],
             "responsible": "、".join(
-                d.department.name
-                for d in departments
-                if d.role == TargetDepartment.Role.RESPONSIBLE
+                name for role, name, _task in departments if role == RESPONSIBLE
             ),
             "cooperating": "\n".join(
-                f"{d.department.name}：{d.task}" if d.task else d.department.name
-                for d in departments
-                if d.role == TargetDepartment.Role.COOPERATING
+                f"{name}：{task}" if task else name
+                for role, name, task in departments
+                if role == COOPERATING
             ),
-            "lead_leader": str(target.lead_leader) if target.lead_leader_id else "",
-            "cooperating_leaders": "、".join(str(u) for u in target.cooperating_leaders.all()),
-            "assisting_secretary": str(target.assisting_secretary)
-            if target.assisting_secretary_id
-            else "",
-            "dept_head_name": target.dept_head_name,
-            "dept_leader_in_charge": target.dept_leader_in_charge,
-            "dept_responsible_person": target.dept_responsible_person,
-            "is_key_work": self.yes if target.is_key_work else self.no,
-            "state": self.states.get(target.state, target.state),
+            "lead_leader": target["lead_leader"],
+            "cooperating_leaders": "、".join(target["cooperating_leaders"]),
+            "assisting_secretary": target["assisting_secretary"],
+            "dept_head_name": target["dept_head_name"],
+            "dept_leader_in_charge": target["dept_leader_in_charge"],
+            "dept_responsible_person": target["dept_responsible_person"],
+            "is_key_work": self.yes if target["is_key_work"] else self.no,
+            "state": self.states.get(target["state"], target["state"]),
         }
         for q in (1, 2, 3, 4):
-            milestone = by_quarter.get(q)
-            values[f"q{q}"] = milestone.description if milestone else ""
+            description, due_date = milestones.get(q, ("", None))
+            values[f"q{q}"] = description
             # A date (not a datetime): openpyxl writes it with the yyyy-mm-dd format.
-            values[f"q{q}_due"] = milestone.due_date if milestone else None
+            values[f"q{q}_due"] = due_date
         return [values[key] for key in self.keys]
+
+
+RESPONSIBLE = TargetDepartment.Role.RESPONSIBLE.value
+COOPERATING = TargetDepartment.Role.COOPERATING.value
 
 
 def _header_cells(ws, columns):
@@ -83,8 +85,9 @@ def _header_cells(ws, columns):
 
 
 def write_target_list(targets, *, title: str, progress=None, total: int | None = None) -> bytes:
-    """The targets as the Huangpu list, one row each (write-only: memory stays flat for 10,000
-    rows)."""
+    """The targets (records of ``documents.selectors.target_records``) as the Huangpu list, one
+    row each (write-only: memory stays flat for 10,000 rows). A text that starts like a formula
+    is written as text (issue 17 item 6: ``=HYPERLINK(…)`` in a title is no live link)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("目标清单"))
     columns = [*COLUMNS, STATE_COLUMN]
@@ -95,7 +98,7 @@ def write_target_list(targets, *, title: str, progress=None, total: int | None =
     ws.append(_header_cells(ws, columns))
     writer = RowWriter()
     for seq, target in enumerate(targets, start=1):
-        ws.append(writer.row(seq, target))
+        ws.append([as_text_cell(ws, value) for value in writer.row(seq, target)])
         if progress and total and seq % 500 == 0:
             progress(10 + 80 * seq // total)
     out = io.BytesIO()

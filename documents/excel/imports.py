@@ -137,6 +137,9 @@ def _open_workbook(data: bytes):
 
 
 def _is_formula(cell) -> bool:
+    # A cell marked as text (Excel's quote prefix, as our exports write a typed "=…") is text.
+    if cell.quotePrefix and cell.data_type == "s":
+        return False
     return cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
 
 

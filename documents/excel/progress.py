@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from execution.models import ProgressReport
 
-from .columns import HEADER_FILL, HEADER_FONT, Column
+from .columns import HEADER_FILL, HEADER_FONT, Column, as_text_cell
 
 PROGRESS_COLUMNS = [
     Column("seq", gettext_lazy("序号"), 6),
@@ -61,28 +61,28 @@ def write_progress(reports, *, title: str) -> bytes:
     ws.append(header)
     for seq, report in enumerate(reports, start=1):
         verified = report.state == ProgressReport.State.VERIFIED
-        ws.append(
-            [
-                seq,
-                report.target.code,
-                report.target.title,
-                report.department.name,
-                kinds.get(report.kind, report.kind),
-                report.due_date,
-                states.get(report.state, report.state),
-                report.submitted_at.date() if report.submitted_at else None,
-                yes if report.is_late else no,
-                report.target.unit,
-                _number(report.actual_value),
-                _number(report.percent_complete),
-                _number(report.verified_value) if verified else None,
-                _number(report.verified_percent) if verified else None,
-                report.verification_reason,
-                report.narrative,
-                report.problems,
-                "\n".join(e.display_name for e in report.evidence.all()),
-            ]
-        )
+        row = [
+            seq,
+            report.target.code,
+            report.target.title,
+            report.department.name,
+            kinds.get(report.kind, report.kind),
+            report.due_date,
+            states.get(report.state, report.state),
+            report.submitted_at.date() if report.submitted_at else None,
+            yes if report.is_late else no,
+            report.target.unit,
+            _number(report.actual_value),
+            _number(report.percent_complete),
+            _number(report.verified_value) if verified else None,
+            _number(report.verified_percent) if verified else None,
+            report.verification_reason,
+            report.narrative,
+            report.problems,
+            "\n".join(e.display_name for e in report.evidence.all()),
+        ]
+        # Every text a department typed (narrative, problems, file names) stays text.
+        ws.append([as_text_cell(ws, value) for value in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

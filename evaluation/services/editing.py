@@ -51,8 +51,21 @@ def scheme_update(*, scheme: EvaluationScheme, by, **changes) -> EvaluationSchem
         elif name == "mode":
             if value not in EvaluationScheme.Mode.values:
                 errors.setdefault(name, []).append(_("请选择计分方式。"))
-        elif name == "self_evaluation":
+        elif name in ("self_evaluation", "joint_liability"):
             value = bool(value)
+        elif name == "empty_objective":
+            if value not in EvaluationScheme.EmptyObjective.values:
+                errors.setdefault(name, []).append(_("请选择客观指标无可计数对象时的计分方式。"))
+        elif name in ("bonus_min_grade", "extra_bonus_grade"):
+            # Art. 23's outcomes name a grade of the scheme's bands (blank: no outcome).
+            value = (value or "").strip()
+            grades = set(scheme.grade_bands.values_list("name", flat=True))
+            if scheme.is_pass_fail:
+                grades = {"达标"}
+            if value and value not in grades:
+                errors.setdefault(name, []).append(
+                    _("“%(grade)s”不是本方案的等次。") % {"grade": value}
+                )
         else:
             value = _decimal(value, field.verbose_name)
             if value is None and not field.null:
@@ -78,6 +91,7 @@ def _indicator_values(ind: Indicator) -> dict:
         else None,
         "content": ind.content,
         "body": str(ind.body) if ind.body_id else None,
+        "co_bodies": sorted(str(b) for b in ind.co_bodies.all()) if ind.pk else [],
         "body_text": ind.body_text,
         "responsible_text": ind.responsible_text,
         "metric": ind.metric,
@@ -100,6 +114,7 @@ def indicator_save(
     responsible_text: str = "",
     metric: str = "",
     order: int | None = None,
+    co_bodies: list[ScoringBody] | None = None,
 ) -> Indicator:
     """Add or change an indicator of a scheme being drafted. Whether the tree adds up is checked
     when scoring opens (a tree is edited a row at a time)."""
@@ -119,6 +134,9 @@ def indicator_save(
         errors["parent"] = [_("上级指标须属于本方案。")]
     if body is not None and body.scheme_id != scheme.pk:
         errors["body"] = [_("考评主体须属于本方案。")]
+    for co in co_bodies or []:
+        if co.scheme_id != scheme.pk or co.is_objective or (body is not None and co.pk == body.pk):
+            errors["co_bodies"] = [_("共同考评主体须是本方案中另一个非客观数据的考评主体。")]
     if metric and get_metric(metric) is None:
         errors["metric"] = [_("没有该客观数据指标。")]
     if indicator is not None and parent is not None:
@@ -147,6 +165,8 @@ def indicator_save(
     if order is not None:
         indicator.order = order
     indicator.save()
+    if co_bodies is not None:
+        indicator.co_bodies.set(co_bodies)
     audit_record(
         actor=by,
         obj=indicator,
@@ -324,6 +344,8 @@ def grade_band_save(
     band.category = category or ""
     band.min_score = minimum
     band.max_percent = share
+    # Edited by the office: no longer the system's default (issue 16 item 8).
+    band.is_default = False
     band.save()
     audit_record(
         actor=by,

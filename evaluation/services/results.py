@@ -31,6 +31,9 @@ def target_deduction_add(
     scheme = lock_scheme(scheme)
     if scheme.state in (EvaluationScheme.State.PUBLISHED, EvaluationScheme.State.SUPERSEDED):
         raise Conflict(_("结果已发布，不能再录入扣分。"))
+    if not scheme.joint_liability:
+        # Zhongshan deducts only for accountability (Art. 20); 条块连坐 is Baoshan's choice.
+        raise ValidationFailed(_("本方案未启用条块连坐，不能录入目标扣分。"))
     errors = {}
     try:
         value = Decimal(str(points))

@@ -9,7 +9,7 @@ check on the locked row, the audit row in the same transaction. A state changes 
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,7 +119,7 @@ def _build_from_template(scheme: EvaluationScheme, key: str, by) -> None:
     def add(node, parent):
         counter[0] += 1
         if isinstance(node, dict):
-            Indicator.objects.create(
+            leaf = Indicator.objects.create(
                 scheme=scheme,
                 parent=parent,
                 order=counter[0],
@@ -131,6 +131,8 @@ def _build_from_template(scheme: EvaluationScheme, key: str, by) -> None:
                 responsible_text=node.get("responsible", ""),
                 metric=node.get("metric", ""),
             )
+            if node.get("co_bodies"):
+                leaf.co_bodies.set([bodies[k] for k in node["co_bodies"]])
             return
         name, points, kids = node
         inner = Indicator.objects.create(
@@ -156,7 +158,12 @@ def _build_from_template(scheme: EvaluationScheme, key: str, by) -> None:
         )
     for order, (name, minimum, share) in enumerate(spec["bands"], start=1):
         GradeBand.objects.create(
-            scheme=scheme, name=name, order=order, min_score=minimum, max_percent=share
+            scheme=scheme,
+            name=name,
+            order=order,
+            min_score=minimum,
+            max_percent=share,
+            is_default=True,
         )
     _default_participants(scheme)
 
@@ -176,7 +183,7 @@ def _clone_rows(source: EvaluationScheme, scheme: EvaluationScheme) -> None:
         bodies[body.pk] = copy
     copies = {}
     # Parents before children: order by depth through repeated passes over the tree.
-    pending = list(source.indicators.all())
+    pending = list(source.indicators.prefetch_related("co_bodies"))
     while pending:
         rest = []
         for ind in pending:
@@ -195,6 +202,9 @@ def _clone_rows(source: EvaluationScheme, scheme: EvaluationScheme) -> None:
                 responsible_text=ind.responsible_text,
                 metric=ind.metric,
             )
+            co = [bodies[b.pk] for b in ind.co_bodies.all() if b.pk in bodies]
+            if co:
+                copies[ind.pk].co_bodies.set(co)
         pending = rest
     for rule in source.deduction_rules.all():
         rule.pk = None
@@ -218,6 +228,12 @@ SETTINGS_FIELDS = (
     "joint_lead_percent",
     "joint_responsible_percent",
     "joint_cooperating_percent",
+    "joint_liability",
+    "empty_objective",
+    "bonus_min_grade",
+    "extra_bonus_grade",
+    "extra_bonus_percent",
+    "bonus_cut_percent",
     "self_evaluation",
 )
 
@@ -262,8 +278,17 @@ def scheme_create(
             joint_lead_percent=spec["joint"][0],
             joint_responsible_percent=spec["joint"][1],
             joint_cooperating_percent=spec["joint"][2],
+            joint_liability=spec["joint_liability"],
             created_by=by,
         )
+        if spec.get("outcomes"):
+            (
+                scheme.bonus_min_grade,
+                scheme.extra_bonus_grade,
+                scheme.extra_bonus_percent,
+                scheme.bonus_cut_percent,
+            ) = spec["outcomes"]
+            scheme.save()
         _build_from_template(scheme, template_key, by)
     else:
         scheme = EvaluationScheme.objects.create(
@@ -474,7 +499,11 @@ def scheme_open_scoring(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
             forbidden=office_only(),
         )
     departments = [p.department for p in scheme.participants.select_related("department")]
-    used_bodies = ScoringBody.objects.filter(scheme=scheme, indicators__isnull=False).distinct()
+    used_bodies = (
+        ScoringBody.objects.filter(scheme=scheme)
+        .filter(Q(indicators__isnull=False) | Q(co_indicators__isnull=False))
+        .distinct()
+    )
     sheets = [_new_sheet(scheme, body, d) for body in used_bodies for d in departments]
     if scheme.self_evaluation:
         sheets += [_new_sheet(scheme, None, d, is_self=True) for d in departments]

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,7 +43,12 @@ def sheet_leaves(sheet: ScoreSheet):
     qs = sheet.scheme.indicators.filter(children=None).select_related("body")
     if sheet.is_self:
         return qs.exclude(body__kind="objective").order_by("order", "pk")
-    return qs.filter(body_id=sheet.body_id).order_by("order", "pk")
+    # A body scores its own leaves and those it scores jointly with another (Zhongshan 附件1).
+    return (
+        qs.filter(Q(body_id=sheet.body_id) | Q(co_bodies=sheet.body_id))
+        .distinct()
+        .order_by("order", "pk")
+    )
 
 
 def _lock_sheet(sheet: ScoreSheet) -> ScoreSheet:

@@ -45,10 +45,14 @@ def results(request, pk):
     )
 
 
-def _leaf_links(result, tree):
+def _leaf_links(result, tree, bodies=None):
     sheet_of = result.detail.get("sheet_of_indicator", {})
     values = result.detail.get("indicators", {})
     passed = result.detail.get("passed_items", {})
+    joint = result.detail.get("joint_scores", {})
+    counted = result.detail.get("objective_inputs", {})
+    excluded = set(result.detail.get("excluded", []))
+    bodies = bodies or {}
     rows = []
     for row in tree:
         ind = row["indicator"]
@@ -59,6 +63,17 @@ def _leaf_links(result, tree):
                 "points": Decimal(value) if value is not None else None,
                 "passed": passed.get(str(ind.pk)),
                 "sheet_id": sheet_of.get(str(ind.pk)),
+                # Each body's points on a jointly scored leaf (Zhongshan 附件1).
+                "joint": [
+                    {
+                        "body": bodies.get(j["body"]),
+                        "sheet_id": j["sheet"],
+                        "points": Decimal(j["points"]) if j["points"] is not None else None,
+                    }
+                    for j in joint.get(str(ind.pk), [])
+                ],
+                "counted": counted.get(str(ind.pk)),
+                "excluded": ind.pk in excluded,
             }
         )
     return rows
@@ -118,7 +133,9 @@ def result_detail(request, pk, department_id):
             "scheme": scheme,
             "result": result,
             "department": result.department,
-            "rows": _leaf_links(result, selectors.indicator_tree(scheme)),
+            "rows": _leaf_links(result, selectors.indicator_tree(scheme), bodies),
+            "outcome": selectors.result_outcome(result, scheme),
+            "rescale": {k: Decimal(v) for k, v in (result.detail.get("rescale") or {}).items()},
             "sources": sources,
             "deductions": deductions,
             "missing": result.detail.get("missing_sheets", []),

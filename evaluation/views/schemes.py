@@ -85,7 +85,7 @@ def scheme_detail(request, pk):
         "evaluation/scheme_detail.html",
         {
             "scheme": scheme,
-            "tree": selectors.indicator_tree(scheme),
+            "tree": selectors.indicator_tree(scheme, co_bodies=True),
             "bodies": list(scheme.bodies.select_related("rater_department")),
             "rules": list(scheme.deduction_rules.all()),
             "bands": list(scheme.grade_bands.all()),
@@ -165,6 +165,19 @@ def _save_part(request, scheme, user, part, departments) -> None:
             joint_responsible_percent=post.get("joint_responsible_percent", ""),
             joint_cooperating_percent=post.get("joint_cooperating_percent", ""),
             self_evaluation=post.get("self_evaluation") == "on",
+            joint_liability=post.get("joint_liability") == "on",
+            # Art. 23's outcomes and the 0-of-0 choice: only when the form carries them.
+            **{
+                name: post[name]
+                for name in (
+                    "empty_objective",
+                    "bonus_min_grade",
+                    "extra_bonus_grade",
+                    "extra_bonus_percent",
+                    "bonus_cut_percent",
+                )
+                if name in post
+            },
         )
     elif part == "body":
         body = get_object_or_404(scheme.bodies, pk=post.get("body") or 0)
@@ -245,6 +258,7 @@ def scheme_edit(request, pk):
             ],
             "categories": Department.Category.choices,
             "modes": EvaluationScheme.Mode.choices,
+            "empty_objective_choices": EvaluationScheme.EmptyObjective.choices,
             "all_departments": departments,
             "error": error,
             "field_errors": field_errors,

@@ -130,7 +130,7 @@ class AdjustmentCreateSerializer(serializers.Serializer):
     proposed = JSONObjectField(
         required=False,
         help_text=gettext_lazy(
-            "拟调整内容：target_value、measures、milestones（[{quarter, description, due_date, expected_value}]）、departments（[{department, role, task, acceptance}]）"
+            "拟调整内容：target_value、title、content、measures、milestones（[{quarter, description, due_date, expected_value}]）、departments（[{department, role, task, acceptance}]）"
         ),
     )
 
@@ -213,7 +213,7 @@ class AdjustmentViewSet(
     @extend_schema(
         summary=gettext_lazy("下载申请附件"),
         tags=["目标调整"],
-        responses={200: FILE_RESPONSE, 404: ERRORS[404]},
+        responses={(200, "*/*"): FILE_RESPONSE, 404: ERRORS[404]},
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def attachment(self, request, pk=None):
@@ -565,7 +565,7 @@ class CompletionReportViewSet(
     @extend_schema(
         summary=gettext_lazy("下载佐证材料"),
         tags=["办结审核"],
-        responses={200: FILE_RESPONSE, 404: ERRORS[404]},
+        responses={(200, "*/*"): FILE_RESPONSE, 404: ERRORS[404]},
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def evidence(self, request, pk=None):

@@ -6,6 +6,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,15 +14,23 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.ids import IdFilter, parse_id
 from targets.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Milestone, Target
 from targets.selectors import visible_targets
-from workflow.api import ERRORS, PlainDecimalField, PlainDecimalModelSerializer, validated
-from workflow.errors import NotFoundForUser
+from workflow.api import (
+    ERRORS,
+    NarrowFirst,
+    PlainDecimalField,
+    PlainDecimalModelSerializer,
+    validated,
+)
+from workflow.errors import NotFoundForUser, ValidationFailed
 
 from ..files import attachment_response
 from ..models import ProgressReport, WarningExplanation, WarningSnapshot
 from ..permissions import progress as perms
 from ..selectors import progress as selectors
+from ..selectors.queue import report_level_subquery
 from ..services import progress as services
 
 TAG = "进展与预警"
@@ -161,9 +170,18 @@ class ReportReturnSerializer(serializers.Serializer):
 
 
 class ReportFilter(filters.FilterSet):
-    target = filters.NumberFilter(field_name="target_id")
-    department = filters.NumberFilter(field_name="department_id")
-    plan_year = filters.NumberFilter(field_name="target__plan_year_id")
+    target = IdFilter(field_name="target_id")
+    department = IdFilter(field_name="department_id")
+    plan_year = IdFilter(field_name="target__plan_year_id")
+    # The review queue's filter (issue 19 item 1): the target's latest warning level.
+    warning = filters.ChoiceFilter(
+        choices=WarningSnapshot.Level.choices,
+        method="filter_warning",
+        label=gettext_lazy("预警等级"),
+    )
+
+    def filter_warning(self, queryset, name, value):
+        return queryset.annotate(_level=report_level_subquery()).filter(_level=value)
 
     class Meta:
         model = ProgressReport
@@ -192,6 +210,12 @@ class ProgressReportViewSet(
 
     def get_queryset(self):
         return selectors.report_list(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # Sorted on the reports alone before the joined wide rows are read (issue 20): the
+        # ORDER BY over every report with its target and department was most of the list.
+        page = self.paginate_queryset(NarrowFirst(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _detail(self, report, code=status.HTTP_200_OK):
         fresh = selectors.report_detail_queryset(self.request.user).get(pk=report.pk)
@@ -291,7 +315,7 @@ class ProgressReportViewSet(
     @extend_schema(
         summary=gettext_lazy("下载佐证材料（附件形式）"),
         tags=[TAG],
-        responses={(200, "application/octet-stream"): bytes, 404: ERRORS[404]},
+        responses={(200, "*/*"): OpenApiTypes.BINARY, 404: ERRORS[404]},
     )
     @action(
         detail=False,
@@ -334,8 +358,8 @@ class WarningSnapshotSerializer(PlainDecimalModelSerializer):
 
 
 class WarningFilter(filters.FilterSet):
-    target = filters.NumberFilter(field_name="target_id")
-    plan_year = filters.NumberFilter(field_name="target__plan_year_id")
+    target = IdFilter(field_name="target_id")
+    plan_year = IdFilter(field_name="target__plan_year_id")
 
     class Meta:
         model = WarningSnapshot
@@ -410,12 +434,10 @@ class WarningExplanationViewSet(
         )
 
     def create(self, request):
-        target_id = request.data.get("target")
-        target = (
-            visible_targets(request.user).filter(pk=target_id).first()
-            if str(target_id).isdigit()
-            else None
-        )
+        if not isinstance(request.data, dict):
+            raise ValidationFailed(_("请求内容须为对象。"))
+        target_id = parse_id(request.data.get("target"))
+        target = visible_targets(request.user).filter(pk=target_id).first() if target_id else None
         if target is None:
             raise NotFoundForUser(_("目标不存在或无权查看。"))
         item = services.warning_explanation_file(
@@ -435,7 +457,10 @@ class MilestoneStatusSerializer(serializers.Serializer):
 class MilestoneStatusResultSerializer(PlainDecimalModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     expected_value = PlainDecimalField(
-        max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, read_only=True
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        read_only=True,
+        allow_null=True,
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.widgets import DepartmentMultiPicker
 from targets.models import TargetDepartment
 
 from ..models import AdjustmentRequest, CoordinationItem
@@ -38,6 +39,11 @@ class AdjustmentForm(forms.Form):
         help_text=_("书面申请或依据文件：PDF、图片或 Office 文档"),
     )
     target_value = forms.CharField(label=_("目标值"), required=False, max_length=40)
+    # Adjusted with the target value when they state it (issue 16 item 4).
+    title = forms.CharField(label=_("目标名称"), required=False, max_length=200)
+    content = forms.CharField(
+        label=_("目标内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     measures = forms.CharField(
         label=_("工作措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -98,6 +104,8 @@ class AdjustmentForm(forms.Form):
         if self.quantitative:
             self.fields["target_value"].initial = _plain(target.target_value)
         self.fields["measures"].initial = target.measures
+        self.fields["title"].initial = target.title
+        self.fields["content"].initial = target.content
 
     def milestone_rows(self):
         return [
@@ -118,7 +126,11 @@ class AdjustmentForm(forms.Form):
     def proposed(self) -> dict:
         """Every adjustable field as posted; the service keeps only what differs."""
         data = self.cleaned_data
-        proposed = {"measures": data.get("measures") or ""}
+        proposed = {
+            "measures": data.get("measures") or "",
+            "title": data.get("title") or "",
+            "content": data.get("content") or "",
+        }
         if self.quantitative:
             proposed["target_value"] = data.get("target_value") or None
         milestones = []
@@ -200,7 +212,7 @@ class CoordinationForm(forms.Form):
         label=_("需协调部门"),
         queryset=Department.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DepartmentMultiPicker,
     )
     due_date = forms.DateField(
         label=_("协调时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})

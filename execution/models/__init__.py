@@ -4,8 +4,10 @@ Each topic's models live in their own module and are imported here so Django reg
 """
 
 from .adjustments import AdjustmentRequest
+from .chasing import ReportChase
 from .completion import CompletionReport
 from .coordination import CoordinationDuty, CoordinationItem, CoordinationMessage
+from .corrections import ProgressCorrection
 from .progress import ProgressReport, ReportEvidence, WarningExplanation, WarningSnapshot
 from .quarterly import (
     QuarterlyInstruction,
@@ -20,11 +22,13 @@ __all__ = [
     "CoordinationDuty",
     "CoordinationItem",
     "CoordinationMessage",
+    "ProgressCorrection",
     "ProgressReport",
     "QuarterlyInstruction",
     "QuarterlyReport",
     "QuarterlyReportItem",
     "QuarterlySummary",
+    "ReportChase",
     "ReportEvidence",
     "WarningExplanation",
     "WarningSnapshot",

@@ -16,7 +16,15 @@ from ..permissions import changes as perms
 
 # An adjustment's before/after (its ``changes`` and its audit events) is keyed by the target's
 # field names: the target's content is what a request proposes to change.
-TARGET_KEYS = ("target_value", "measures", "milestones", "departments", "state")
+TARGET_KEYS = (
+    "target_value",
+    "title",
+    "content",
+    "measures",
+    "milestones",
+    "departments",
+    "state",
+)
 
 
 def _target_field_label(name: str) -> str:

@@ -77,8 +77,9 @@ def proposed_input(target: Target, proposed: dict):
         if target.kind != Target.Kind.QUANTITATIVE:
             errors.setdefault("target_value", []).append(_("定性目标没有目标值，不能调整目标值。"))
         data.target_value = _decimal(proposed["target_value"], "target_value", errors)
-    if "measures" in proposed:
-        data.measures = str(proposed["measures"] or "")
+    for name in ("title", "content", "measures"):
+        if name in proposed:
+            setattr(data, name, str(proposed[name] or ""))
     if "milestones" in proposed:
         rows = proposed["milestones"]
         if not isinstance(rows, list):

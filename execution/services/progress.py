@@ -276,6 +276,7 @@ def progress_report_create(
     audit_record(
         actor=by, obj=report, action=AuditEvent.Action.CREATE, changes=changes, scope=target
     )
+    notices.report_ready(report, by)
     return report
 
 
@@ -338,6 +339,8 @@ def progress_report_update(
     audit_record(
         actor=by, obj=report, action=AuditEvent.Action.UPDATE, changes=changes, scope=report.target
     )
+    if report.state == ProgressReport.State.RETURNED:
+        notices.report_ready(report, by)  # corrected after a return: ready again
     return report
 
 
@@ -404,7 +407,7 @@ def progress_report_submit(
             % {"code": report.target.code}
         )
     now = clock.now()
-    return _transition(
+    report = _transition(
         report,
         by,
         "submit",
@@ -412,6 +415,8 @@ def progress_report_submit(
         values={"is_late": clock.today() > report.due_date},
         stamps={"submitted_by": by, "submitted_at": now, "updated_at": now},
     )
+    notices.report_submitted(report)
+    return report
 
 
 def _values_differ(a, b) -> bool:

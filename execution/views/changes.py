@@ -167,6 +167,7 @@ def adjustment_detail(request, pk):
             "adjustment": adjustment,
             "target": adjustment.target,
             "rows": diff_rows(adjustment.changes),
+            "stale_figures": selectors.stale_figures(adjustment),
             "can_decide": bool(perms.adjustment_decisions(adjustment, user)),
             "decision_form": DecisionForm(),
         },

@@ -30,8 +30,11 @@ from ..forms.progress import (
 )
 from ..models import ProgressReport, WarningSnapshot
 from ..permissions import progress as perms
+from ..permissions.corrections import may_request as may_request_correction
 from ..selectors import progress as selectors
 from ..services import progress as services
+from ..services.corrections import correction_refusal
+from .queue import safe_queue_url
 
 LIVE_STATES = (
     Target.State.EXECUTING,
@@ -247,10 +250,13 @@ def _detail_page(request, report, *, verify_form=None, status=200):
             }
         )
     verify_form.flag_errors()
+    # Opened from the review queue: the way back to the same filters and page (issue 19).
+    back = safe_queue_url(request, request.GET.get("back") or request.POST.get("back"))
     return render(
         request,
         "execution/report_detail.html",
         {
+            "back": back,
             "report": report,
             "target": report.target,
             "actions": actions,
@@ -258,6 +264,9 @@ def _detail_page(request, report, *, verify_form=None, status=200):
             "return_form": ReturnForm(),
             "milestone": milestone,
             "timeline": timeline(selectors.report_history(report), about=report),
+            # Late corrections (issue 16 item 6): the requests with both figures, and the button.
+            "corrections": list(report.corrections.select_related("requested_by", "decided_by")),
+            "may_correct": may_request_correction(report, user) and not correction_refusal(report),
             "needs_explanation": "submit" in actions
             and report.kind == ProgressReport.Kind.MAIN
             and selectors.explanation_required(report.target),
@@ -319,7 +328,8 @@ def report_verify(request, pk):
             )
         if not outcome.failed:
             messages.success(request, _("进展报告已审核。"))
-            return redirect("execution:report_detail", pk=report.pk)
+            back = safe_queue_url(request, request.POST.get("back"))
+            return redirect(back or reverse("execution:report_detail", args=[report.pk]))
         if isinstance(outcome.error, Conflict):
             raise outcome.error  # handled first by someone else: a message on the fresh page
     else:

@@ -27,7 +27,9 @@
     document.querySelectorAll("[data-check-all]").forEach(function (box) {
       box.addEventListener("change", function () {
         var form = box.closest("form");
-        form.querySelectorAll("input[name=ids]").forEach(function (b) { b.checked = box.checked; });
+        // data-check-all="progress" ticks the boxes named progress; a bare one, those named ids.
+        var name = box.getAttribute("data-check-all") || "ids";
+        form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (b) { b.checked = box.checked; });
       });
     });
   }
@@ -54,7 +56,20 @@
     });
   }
 
+  // On a phone the header's entries fold behind 菜单; without this file they simply all show.
+  function setupMenu() {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    if (!toggle) return;
+    var header = toggle.closest(".site-header");
+    document.documentElement.classList.add("has-menu");
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("is-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   onReady(function () {
+    setupMenu();
     setupKindSwitch();
     setupCheckAll();
     setupBulkAction();

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from accounts.ids import IdFilter
 from accounts.models import Department
 from targets.models import PlanYear
 from workflow.api import ERRORS, validated
@@ -135,10 +136,10 @@ class RectificationInput(serializers.Serializer):
 
 
 class FindingFilter(filters.FilterSet):
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
+    plan_year = IdFilter(field_name="plan_year_id")
     plan_year__year = filters.NumberFilter(field_name="plan_year__year")
-    responsible_department = filters.NumberFilter(field_name="responsible_department_id")
-    target = filters.NumberFilter(field_name="targets__id", distinct=True)
+    responsible_department = IdFilter(field_name="responsible_department_id")
+    target = IdFilter(field_name="targets__id", distinct=True)
     overdue = filters.BooleanFilter(field_name="is_overdue")
 
     class Meta:

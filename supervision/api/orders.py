@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.ids import IdFilter
 from accounts.models import Department
 from execution.models import CoordinationItem
 from execution.selectors.changes import visible_coordination_items
@@ -170,10 +171,10 @@ class ExtendInput(DeadlineInput):
 
 
 class OrderFilter(filters.FilterSet):
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
+    plan_year = IdFilter(field_name="plan_year_id")
     plan_year__year = filters.NumberFilter(field_name="plan_year__year")
-    department = filters.NumberFilter(field_name="addressees__department_id", distinct=True)
-    target = filters.NumberFilter(field_name="targets__id", distinct=True)
+    department = IdFilter(field_name="addressees__department_id", distinct=True)
+    target = IdFilter(field_name="targets__id", distinct=True)
     overdue = filters.BooleanFilter(field_name="is_overdue")
 
     class Meta:

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.ids import IdFilter
 from accounts.models import Department
 from targets.models import PlanYear
 from workflow.api import ERRORS, validated
@@ -38,7 +39,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     departments = DepartmentRefSerializer(many=True, read_only=True)
-    finding_count = serializers.IntegerField(read_only=True, default=None)
+    finding_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Inspection
@@ -88,8 +89,8 @@ class InspectionReportInput(serializers.Serializer):
 
 
 class InspectionFilter(filters.FilterSet):
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
-    department = filters.NumberFilter(field_name="departments__id", distinct=True)
+    plan_year = IdFilter(field_name="plan_year_id")
+    department = IdFilter(field_name="departments__id", distinct=True)
 
     class Meta:
         model = Inspection
@@ -227,9 +228,9 @@ class HotlineImportResultSerializer(serializers.Serializer):
 
 
 class ExternalInputFilter(filters.FilterSet):
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
-    department = filters.NumberFilter(field_name="departments__id", distinct=True)
-    target = filters.NumberFilter(field_name="targets__id", distinct=True)
+    plan_year = IdFilter(field_name="plan_year_id")
+    department = IdFilter(field_name="departments__id", distinct=True)
+    target = IdFilter(field_name="targets__id", distinct=True)
 
     class Meta:
         model = ExternalInput
@@ -373,9 +374,9 @@ class AccountabilityCorrectInput(AccountabilityInput):
 
 
 class AccountabilityFilter(filters.FilterSet):
-    plan_year = filters.NumberFilter(field_name="plan_year_id")
+    plan_year = IdFilter(field_name="plan_year_id")
     plan_year__year = filters.NumberFilter(field_name="plan_year__year")
-    department = filters.NumberFilter(field_name="department_id")
+    department = IdFilter(field_name="department_id")
 
     class Meta:
         model = AccountabilityRecord

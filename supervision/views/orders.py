@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from execution.files import attachment_response
 from execution.selectors.changes import visible_coordination_items
-from targets.models import Target
+from targets.models import Target, TargetDepartment
 from targets.selectors import visible_targets
 from workflow.pages import form_errors, paginate
 from workflow.transitions import available_transitions
@@ -75,13 +75,28 @@ def _prefill(request, user):
         year = default_plan_year()
         return {"plan_year": year.pk if year else None, "kind": SupervisionOrder.Kind.ROUTINE}
     first = targets[0]
+    # The lead and every cooperating department of the targets are addressed (Art. 16: each
+    # department answers for its own task); the office unticks whom it means to spare.
+    departments = list(dict.fromkeys(t.lead_department_id for t in targets))
+    departments += [
+        d
+        for d in TargetDepartment.objects.filter(target__in=targets)
+        .order_by("role", "id")
+        .values_list("department_id", flat=True)
+        if d not in departments
+    ]
     return {
         "plan_year": first.plan_year_id,
         "kind": SupervisionOrder.Kind.KEY,
         "targets": "、".join(t.code for t in targets),
-        "departments": list({t.lead_department_id for t in targets}),
+        "departments": departments,
         "title": _("关于“%(title)s”的督办") % {"title": first.title},
     }
+
+
+def _prefilled_targets(request, user):
+    ids = [int(i) for i in request.GET.getlist("target") if i.isdigit()]
+    return visible_targets(user).filter(pk__in=ids) if ids else None
 
 
 @login_required
@@ -92,6 +107,7 @@ def order_create(request):
         request.POST or None,
         initial=_prefill(request, user),
         readable_targets=visible_targets(user),
+        item_targets=_prefilled_targets(request, user),
     )
     outcome = None
     if request.method == "POST" and form.is_valid():

@@ -105,8 +105,9 @@ def input_snapshot(data: TargetInput, plan_year: PlanYear, fields) -> dict:
             if quantitative
             else None
         )
-    if "measures" in fields:
-        snap["measures"] = (data.measures or "").strip()
+    for name in ("title", "content", "measures"):
+        if name in fields:
+            snap[name] = (getattr(data, name) or "").strip()
     if "departments" in fields:
         # Stored rows are read back ordered by role, then in the order written.
         rows = sorted(data.departments, key=lambda row: row.role)

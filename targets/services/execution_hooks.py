@@ -73,7 +73,9 @@ def target_input_from(target: Target) -> TargetInput:
 
 
 # What an adjustment request may change (Art. 12; Zhongshan Art. 17), besides cancelling.
-ADJUSTABLE_FIELDS = ("target_value", "milestones", "departments", "measures")
+# The title and content too, so a target whose value changes can say the new figure (issue 16
+# item 4: "增长5.5%" over a target value of 5.3 contradicts itself).
+ADJUSTABLE_FIELDS = ("target_value", "title", "content", "milestones", "departments", "measures")
 
 
 def _write_adjusted_milestones(target: Target, rows: list[MilestoneInput]) -> None:
@@ -134,9 +136,10 @@ def target_apply_adjustment(
             data.target_value, Target._meta.get_field("target_value")
         )
         changed.append("target_value")
-    if "measures" in fields:
-        target.measures = (data.measures or "").strip()
-        changed.append("measures")
+    for name in ("title", "content", "measures"):
+        if name in fields:
+            setattr(target, name, (getattr(data, name) or "").strip())
+            changed.append(name)
     target.version += 1
     target.save(update_fields=changed)
     if "departments" in fields:

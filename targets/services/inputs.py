@@ -105,6 +105,40 @@ def decimal_error(value, model_field) -> str:
     return ""
 
 
+def target_value_direction_error(baseline, target_value, direction) -> str:
+    """Why a quantitative target's value does not move from its baseline in its direction, or "".
+
+    % complete is the share of the way from baseline to target value (issue 16 item 4): a target
+    value at the baseline, or on its wrong side, makes that way empty or backwards, and a
+    reported figure would show a completion nobody could check (Art. 6: measurable). Judged as
+    the columns store the values. Without a baseline there is nothing to judge."""
+    if baseline is None or target_value is None or direction not in Target.Direction.values:
+        return ""
+    base = column_value(baseline, Target._meta.get_field("baseline"))
+    goal = column_value(target_value, Target._meta.get_field("target_value"))
+    figures = {"baseline": _plain(base), "value": _plain(goal)}
+    if direction == Target.Direction.HIGHER and goal <= base:
+        return (
+            _(
+                "指标越高越好，目标值须高于基期值%(baseline)s（现为%(value)s），否则无法计算完成进度。"
+            )
+            % figures
+        )
+    if direction == Target.Direction.LOWER and goal >= base:
+        return (
+            _(
+                "指标越低越好，目标值须低于基期值%(baseline)s（现为%(value)s），否则无法计算完成进度。"
+            )
+            % figures
+        )
+    return ""
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def target_input_errors(
     *,
     data: TargetInput,
@@ -163,6 +197,10 @@ def target_input_errors(
             message = decimal_error(getattr(data, name), Target._meta.get_field(name))
             if message:
                 add(name, message)
+        if "baseline" not in errors and "target_value" not in errors:
+            message = target_value_direction_error(data.baseline, data.target_value, data.direction)
+            if message:
+                add("target_value", message)
     try:
         weight = column_value(data.weight, Target._meta.get_field("weight"))
     except ArithmeticError:

@@ -25,6 +25,14 @@ def test_supervision_journey(sign_in, supervisor, staff_a, executing, tmp_path, 
     desk.goto(target_url)
     desk.locator("#supervision").get_by_role("link", name="下发督办单").click()
     expect(desk.locator("#id_targets")).to_have_value(executing.code)
+    # Issue 19 item 8: a field reached with the keyboard is never under the sticky action bar.
+    desk.set_viewport_size({"width": 1280, "height": 600})
+    for field in ("#id_requirement", "#id_days", "#id_responsible_leader"):
+        desk.locator(field).focus()
+        box = desk.locator(field).bounding_box()
+        bar = desk.locator(".form-actions").bounding_box()
+        assert box["y"] + box["height"] <= bar["y"] + 1, (field, box, bar)
+    desk.set_viewport_size({"width": 1280, "height": 900})
     desk.check("input[name=kind][value=key]")
     desk.fill("#id_requirement", "进度滞后，请于10日内报送原因和赶超措施。")
     desk.fill("#id_days", "10")

@@ -32,8 +32,13 @@ def test_vice_mayor_sees_his_portfolio_only(client, city, vice_mayor):
     assert [t["code"] for t in data["overdue"]] == ["A3"]
 
 
-def test_default_quarter_is_the_latest_ended(client, city, vice_mayor):
-    assert get(client, vice_mayor, "/api/v1/dashboards/leader/")["quarter"] == 2
+def test_default_quarter_is_the_one_containing_today(client, city, vice_mayor):
+    """Issue 16 item 2: on 20 July the leader reads Q3 (not Q2, the last ended quarter); Q3 has
+    no computed warning yet, so its figures are zeros and the trend ends at Q3."""
+    data = get(client, vice_mayor, "/api/v1/dashboards/leader/")
+    assert data["quarter"] == 3
+    assert data["as_of"] is None
+    assert [(t["quarter"], t["red"]) for t in data["trend"]] == [(1, 0), (2, 1), (3, 0)]
 
 
 def test_mayor_sees_the_whole_city_and_can_filter_by_portfolio(

@@ -305,3 +305,86 @@ def test_each_demo_login_lands_on_something_to_do(seeded, client, username, page
         response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == page
     assert marker in response.content.decode()
+
+
+def test_2025_went_through_every_stage_to_evaluated(seeded):
+    """Issue 16 item 11: an auditor follows one past year end to end — 2025's targets were
+    drafted, negotiated and confirmed (Shanghai Art. 8–11), executed with a verified report every
+    quarter (Art. 14), supervised (Art. 18–22), reported done (办结) and evaluated when the 2025
+    scheme was published (Zhongshan Art. 19–25)."""
+    from evaluation.models import EvaluationResult, EvaluationScheme
+    from execution.models import CompletionReport, ProgressReport
+    from supervision.models import SupervisionOrder
+
+    year = PlanYear.objects.get(year=2025)
+    targets = list(Target.objects.filter(plan_year=year).order_by("code"))
+    assert len(targets) >= 5
+    assert {t.state for t in targets} == {"evaluated"}
+    scheme = EvaluationScheme.objects.get(plan_year=year)
+    assert scheme.state == "published"
+    assert EvaluationResult.objects.filter(scheme=scheme).count() == 15
+    for target in targets:
+        verified = ProgressReport.objects.filter(target=target, kind="main", state="verified")
+        assert verified.count() == 4, target.code
+    evaluated = AuditEvent.objects.with_action(Target, "evaluate").filter(
+        object_id__in=[str(t.pk) for t in targets]
+    )
+    # Four reported done and accepted, one evaluated straight from execution (not finished).
+    assert sorted(evaluated.values_list("from_state", flat=True)) == ["completed"] * 4 + [
+        "executing"
+    ]
+    assert CompletionReport.objects.filter(target__in=targets, state="accepted").count() == 4
+    assert SupervisionOrder.objects.filter(plan_year=year, state="closed").count() == 1
+
+    timeline = AuditEvent.objects.for_timeline(targets[0])
+    verbs = [e.action.removeprefix("targets.target.") for e in timeline]
+    steps = ["create", "submit", "negotiate", "confirm", "start_execution", "complete", "evaluate"]
+    assert [v for v in verbs if v in steps] == steps
+
+
+def test_the_demo_audit_trail_carries_the_replayed_dates(seeded):
+    """Issue 16 item 11: no audit row is dated after the demo's today (the seeding moment is
+    later); a 2025 target's timeline runs from its drafting in September 2024 to its evaluation
+    on the day the results were published, in order."""
+    from django.utils import timezone
+
+    from demo.execution_progress import DEMO_TODAY
+
+    latest = AuditEvent.objects.order_by("-occurred_at").first()
+    assert timezone.localdate(latest.occurred_at) <= DEMO_TODAY
+    target = Target.objects.filter(plan_year__year=2025).order_by("code").first()
+    events = list(AuditEvent.objects.for_timeline(target))
+    dates = [timezone.localdate(e.occurred_at) for e in events]
+    assert dates == sorted(dates)
+    assert dates[0] == datetime.date(2024, 9, 2)
+    assert dates[-1] == datetime.date(2026, 3, 10)
+    # The 2026 targets' formulation is dated in 2025, not on the day the demo was seeded.
+    current = Target.objects.filter(plan_year__year=2026).order_by("code").first()
+    created = AuditEvent.objects.for_timeline(current).first()
+    assert timezone.localdate(created.occurred_at).year == 2025
+
+
+def test_the_demo_targets_and_their_adjustments_read_as_one(seeded):
+    """Issue 16 item 4: every quantitative target's value moves from its baseline in its
+    direction (% complete can be computed), and an approved adjustment of a target value left
+    no title or content stating the old figure — 2026-0001 (增长5.5%, baseline 5.2) is adjusted
+    to 5.4 and says 5.4% everywhere."""
+    from execution.models import AdjustmentRequest
+    from execution.selectors.changes import stale_figures
+    from targets.services.inputs import target_value_direction_error
+
+    for target in Target.objects.filter(kind="quantitative"):
+        assert not target_value_direction_error(
+            target.baseline, target.target_value, target.direction
+        ), target.code
+    value_changes = [
+        a
+        for a in AdjustmentRequest.objects.filter(state="approved")
+        if "target_value" in (a.changes or {})
+    ]
+    assert value_changes
+    for adjustment in value_changes:
+        assert stale_figures(adjustment) == [], adjustment.target.code
+    first = Target.objects.get(code="2026-0001")
+    assert str(first.target_value.normalize()) == "5.4" and "5.4%" in first.title
+    assert "5.5" not in first.title + first.content

@@ -25,6 +25,7 @@ ORDER = [
     "dashboards",
     "documents",
     "demo",
+    "portal",
 ]
 
 

@@ -106,7 +106,9 @@ def test_auditor_reads_every_sheet_and_changes_none(client, scoring, auditor, ci
     assert scoring.state == "scoring"
 
 
-def test_progress_per_body_and_department_and_reminders(client, scoring, office, staff_a, city):
+def test_progress_per_body_and_department_and_reminders(
+    client, scoring, office, staff_a, city, django_capture_on_commit_callbacks
+):
     fill(scoring, city["A"], {})
     client.force_login(office)
     page = client.get(f"/evaluation/schemes/{scoring.pk}/progress/").content.decode()
@@ -114,9 +116,16 @@ def test_progress_per_body_and_department_and_reminders(client, scoring, office,
     # A's 13 sheets (12 bodies + self) are in; B, C, D's are not: 13 of 52.
     assert "已提交 13 / 52" in page
     mail.outbox.clear()
-    with_commit = client.post(
-        f"/evaluation/schemes/{scoring.pk}/remind/", {"department": city["B"].pk}
-    )
+    # A 催办 button first shows what it will remind (issue 19 item 3), nothing is sent yet …
+    page = client.post(f"/evaluation/schemes/{scoring.pk}/remind/", {"department": city["B"].pk})
+    assert page.status_code == 200 and len(page.context["sheets"]) == 13
+    assert not ScoreSheet.objects.filter(reminded_at__isnull=False).exists()
+    # … its own button sends them in the background.
+    with django_capture_on_commit_callbacks(execute=True):
+        with_commit = client.post(
+            f"/evaluation/schemes/{scoring.pk}/remind/",
+            {"department": city["B"].pk, "confirm": "1", "expected": "13"},
+        )
     assert with_commit.status_code == 302
     assert ScoreSheet.objects.filter(department=city["B"], reminded_at__isnull=False).count() == 13
 

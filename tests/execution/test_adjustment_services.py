@@ -63,7 +63,9 @@ def test_a_draft_cannot_be_adjusted_it_is_still_edited(draft, head_a):
         ({"attachment": None}, "attachment", "附件"),
         ({"proposed": {}}, "proposed", "未提出任何调整"),
         ({"proposed": {"target_value": "6.5"}}, "proposed", "未提出任何调整"),
-        ({"proposed": {"title": "新名称"}}, "proposed", "不能通过调整申请修改"),
+        ({"proposed": {"indicator": "新指标"}}, "proposed", "不能通过调整申请修改"),
+        # The title is adjustable with the target value (issue 16 item 4), never to nothing.
+        ({"proposed": {"title": " "}}, "title", "请填写目标名称"),
         ({"proposed": {"target_value": "abc"}}, "target_value", "有效的数值"),
         ({"proposed": {"target_value": "1e20"}}, "target_value", "数值过大"),
         ({"proposed": {"target_value": None}}, "target_value", "须填写目标值"),

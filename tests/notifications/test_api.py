@@ -80,6 +80,9 @@ def test_preferences_read_and_write(api, staff_a):
         "completion_decided": True,
         "coordination_escalated": True,
         "coordination_resolved": True,
+        # Late corrections of verified reports (issue 16 item 6).
+        "progress_correction_requested": True,
+        "progress_correction_decided": True,
         "supervision_order_issued": True,
         "supervision_order_sent_back": True,
         "supervision_order_closed": True,
@@ -92,6 +95,9 @@ def test_preferences_read_and_write(api, staff_a):
         "quarterly_instruction": True,
         "document_ready": True,
         "score_sheet_reminder": True,
+        # The head told a report is ready, the department chased (issue 19 items 2–3).
+        "progress_report_ready": True,
+        "progress_report_chased": True,
     }
     response = act_as(api, staff_a).put(
         "/api/v1/notifications/preferences/", [{"kind": "deadline", "email": False}], format="json"

@@ -36,6 +36,26 @@ def test_the_header_bell_shows_the_unread_count(client, staff_a, staff_b):
     assert '<span class="bell__count">3</span>' in html
 
 
+@pytest.mark.parametrize(
+    "unread, shown, name",
+    [(0, None, "消息"), (12, "12", "12 条未读消息"), (120, "99+", "99+ 条未读消息")],
+)
+def test_the_bells_name_contains_the_count_it_shows(client, staff_a, unread, shown, name):
+    """A screen-reader user hears the number a sighted user sees, as its own word (axe:
+    label-content-name-mismatch flagged "消息（12条未读）" for the visible "12")."""
+    if unread:
+        Notification.objects.bulk_create(
+            Notification(recipient=staff_a, kind="deadline", title=f"提醒{i}", body="", url="/")
+            for i in range(unread)
+        )
+    client.force_login(staff_a)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert f'aria-label="{name}"' in html
+    if shown:
+        assert f'<span class="bell__count">{shown}</span>' in html
+        assert shown in name.split(" ")
+
+
 def test_no_count_when_everything_is_read(client, staff_a):
     client.force_login(staff_a)
     html = client.get(reverse("notifications:list")).content.decode()

@@ -53,6 +53,43 @@ def test_a_department_home_lists_orders_to_answer_and_problems_to_rectify(
     assert order.title not in page and finding.title not in page
 
 
+def test_issuing_from_a_target_addresses_its_cooperating_departments_and_offers_its_items(
+    login, supervisor, office, executing, dept_a, dept_b, dept_c, staff_a
+):
+    """Issue 19 item 8: the lead department and the cooperating ones are ticked (Art. 16: each
+    answers for its own task), and only this target's open coordination items are offered."""
+    from execution.services import coordination
+    from targets.models import Target, TargetDepartment
+
+    TargetDepartment.objects.create(target=executing, department=dept_c, role="cooperating")
+    mine = coordination.coordination_item_raise(
+        target=executing,
+        by=staff_a,
+        subject="用地指标",
+        description="需协调。",
+        departments=[dept_b],
+        due_date=today() + datetime.timedelta(days=7),
+        today=today(),
+    )
+    # Another target of the year with its own open item (copied rows: only the link matters).
+    other = Target.objects.get(pk=executing.pk)
+    other.pk, other.code = None, "2026-9999"
+    other.save()
+    elsewhere = type(mine).objects.get(pk=mine.pk)
+    elsewhere.pk, elsewhere.target = None, other
+    elsewhere.save()
+    form = (
+        login(supervisor)
+        .get(reverse("supervision:order_create") + f"?target={executing.pk}")
+        .context["form"]
+    )
+    assert form.initial["departments"] == [dept_a.pk, dept_c.pk]
+    assert list(form.fields["coordination_items"].queryset) == [mine]
+    # Without a target, every open item of the city is on offer.
+    form = login(supervisor).get(reverse("supervision:order_create")).context["form"]
+    assert set(form.fields["coordination_items"].queryset) == {mine, elsewhere}
+
+
 def test_issuing_from_a_target_prefills_it_and_the_lead_department(
     login, supervisor, executing, dept_a
 ):

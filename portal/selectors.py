@@ -1,0 +1,125 @@
+"""Public reads: only the portal's own tables, only what is published."""
+
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Department
+
+from .models import PublicSummary, PublicTarget, PublicYear
+
+
+def public_years() -> QuerySet[PublicYear]:
+    return PublicYear.objects.order_by("-year")
+
+
+def public_targets(year: int | None = None) -> QuerySet[PublicTarget]:
+    qs = PublicTarget.objects.filter(state=PublicTarget.State.PUBLISHED).select_related(
+        "lead_department"
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("aspect_number", "code")
+
+
+def public_target(target_id: int) -> PublicTarget:
+    """The published record of target ``target_id``; a draft, an unpublished or withdrawn target
+    answers 404 — the same as a number that does not exist."""
+    row = public_targets().filter(target_id=target_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def filter_targets(qs, *, q: str = "", aspect: str = "", department: str = "", status: str = ""):
+    q = (q or "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(aspect_name__icontains=q))
+    if aspect.isdigit():
+        qs = qs.filter(aspect_number=int(aspect))
+    if department.isdigit():
+        qs = qs.filter(departments__id=int(department)).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def aspects_of(year: int) -> list[tuple[int, str]]:
+    return list(
+        public_targets(year)
+        .order_by("aspect_number")
+        .values_list("aspect_number", "aspect_name")
+        .distinct()
+    )
+
+
+def public_departments(year: int | None = None) -> QuerySet[Department]:
+    """Departments that take part in at least one published target (of ``year``)."""
+    published = Q(public_targets__state=PublicTarget.State.PUBLISHED)
+    if year is not None:
+        published &= Q(public_targets__year=year)
+    return (
+        Department.objects.filter(published)
+        .annotate(public_count=Count("public_targets", filter=published))
+        .order_by("sort_order", "id")
+    )
+
+
+def public_department(department_id: int) -> Department:
+    department = public_departments().filter(pk=department_id).first()
+    if department is None:
+        raise Http404
+    return department
+
+
+def approved_summaries(department: Department) -> QuerySet[PublicSummary]:
+    return PublicSummary.objects.filter(
+        department=department, state=PublicSummary.State.APPROVED
+    ).order_by("-year", "-quarter")
+
+
+def _round(value) -> str | None:
+    return None if value is None else format(Decimal(value).quantize(Decimal("0.1")), "f")
+
+
+def year_overview(year: int) -> dict:
+    """The year's completion overview: counts by status and warning level, average completion
+    by aspect and by lead department (from the public records only)."""
+    qs = public_targets(year)
+    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    by_warning = dict(
+        qs.exclude(warning_level="").order_by().values_list("warning_level").annotate(n=Count("id"))
+    )
+    aspects = [
+        {
+            "number": row["aspect_number"],
+            "name": row["aspect_name"],
+            "targets": row["n"],
+            "average_percent": _round(row["avg"]),
+        }
+        for row in qs.order_by("aspect_number")
+        .values("aspect_number", "aspect_name")
+        .annotate(n=Count("id"), avg=Avg("completion_percent"))
+    ]
+    departments = [
+        {
+            "id": row["lead_department"],
+            "name": row["lead_department__name"],
+            "targets": row["n"],
+            "average_percent": _round(row["avg"]),
+        }
+        for row in qs.order_by("lead_department__sort_order", "lead_department")
+        .values("lead_department", "lead_department__name")
+        .annotate(n=Count("id"), avg=Avg("completion_percent"))
+    ]
+    total = sum(by_status.values())
+    return {
+        "year": year,
+        "targets": total,
+        "by_status": by_status,
+        "by_warning_level": by_warning,
+        "average_percent": _round(qs.aggregate(avg=Avg("completion_percent"))["avg"]),
+        "aspects": aspects,
+        "departments": departments,
+    }

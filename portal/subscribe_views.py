@@ -1,0 +1,102 @@
+"""The subscriber's pages: subscribe (from a target or department page), confirm by the link in
+the e-mail, unsubscribe with one click, delete one's data. Never cached: each answers one
+person's token."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workflow.errors import ValidationFailed
+
+from . import selectors, subscriptions, throttle
+from .models import Subscription
+from .views import _base_context, chosen_language
+
+
+def _page(request, title: str, message: str, *, status: int = 200, **extra):
+    with translation.override(chosen_language(request)):
+        return render(
+            request,
+            "portal/message.html",
+            _base_context(request, title=title, message=message, **extra),
+            status=status,
+        )
+
+
+# The public pages are cached without a CSRF token; the form needs none: subscribing signs no
+# one in and changes nothing until the address's owner confirms (double opt-in).
+@csrf_exempt
+@require_POST
+def subscribe(request):
+    with translation.override(chosen_language(request)):
+        if not throttle.allow(request, "subscribe"):
+            return _page(
+                request,
+                _("请稍后再试"),
+                _("来自您的地址的订阅请求过多，请一小时后再试。"),
+                status=429,
+            )
+        target_id, department_id = (
+            request.POST.get("target", ""),
+            request.POST.get("department", ""),
+        )
+        public_target = department = None
+        if target_id.isdigit():
+            public_target = selectors.public_target(int(target_id))
+        elif department_id.isdigit():
+            department = selectors.public_department(int(department_id))
+        try:
+            subscriptions.subscription_request(
+                email=request.POST.get("email", ""),
+                public_target=public_target,
+                department=department,
+            )
+        except ValidationFailed as exc:
+            return _page(request, _("未能订阅"), exc.message, status=400)
+        return _page(
+            request,
+            _("请查收确认邮件"),
+            _("我们已向您的邮箱发送确认邮件，请打开邮件中的链接完成订阅。确认前不会发送任何动态。"),
+        )
+
+
+def confirm(request, token: str):
+    try:
+        subscriptions.subscription_confirm(token=token)
+    except ValidationFailed as exc:
+        return _page(request, _("链接无效"), exc.message, status=404)
+    return _page(
+        request,
+        _("订阅已确认"),
+        _(
+            "订阅已确认。您关注的目标有新动态时，我们每天最多给您发送一封摘要邮件；每封邮件都有一键退订链接。"
+        ),
+    )
+
+
+# One click (RFC 8058): a mail client posts to the link without a CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    subscription = subscriptions.subscription_unsubscribe(token=token)
+    if subscription is None:
+        return _page(request, _("链接无效"), _("链接无效或订阅已删除。"), status=404)
+    if request.method == "POST" and "List-Unsubscribe" in request.POST:
+        return HttpResponse(status=204)
+    return _page(
+        request,
+        _("已退订"),
+        _("您已退订，不会再收到任何邮件。我们仍保存着您的邮箱地址，您可以在下面把它彻底删除。"),
+        delete_token=subscription.token,
+    )
+
+
+@csrf_exempt
+@require_POST
+def delete(request, token: str):
+    get_object_or_404(Subscription, token=token)
+    subscriptions.subscription_delete(token=token)
+    return _page(request, _("数据已删除"), _("您的邮箱地址和关注记录已全部删除。"))

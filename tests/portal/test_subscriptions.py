@@ -1,0 +1,188 @@
+"""Citizens follow a target or a department (issue 21 item 5): double opt-in, one-click
+unsubscribe in every message, a digest after a verified value / node target / completion, at most
+one a day, through the outbox after commit; only the address and what it follows is stored, and
+the subscriber deletes it (个人信息保护法)."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from execution.services import progress as reports
+from portal import subscriptions
+from portal.models import Follow, PublicEvent, PublicNotice, Subscription
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"https?://[^/\s]+(/gongkai/subscriptions/[^\s]+/(?:confirm|unsubscribe)/)")
+
+
+def mail_to(mailoutbox, email="citizen@example.com"):
+    """The messages to one citizen (the workflow also e-mails the department's users)."""
+    return [m for m in mailoutbox if m.to == [email]]
+
+
+def links(message) -> dict[str, str]:
+    return {path.rstrip("/").rsplit("/", 1)[-1]: path for path in LINK.findall(message.body)}
+
+
+def subscribe(client, target, email="citizen@example.com", capture=None):
+    with capture(execute=True):
+        return client.post(reverse("portal:subscribe"), {"email": email, "target": target.pk})
+
+
+def verify(report, office, capture, value="6.2"):
+    with capture(execute=True):
+        reports.progress_report_verify(
+            report=report, by=office, verified_value=Decimal(value), reason="按统计快报核定"
+        )
+
+
+def test_subscribing_sends_one_confirmation_and_nothing_else_until_confirmed(
+    client,
+    published,
+    target,
+    submitted_report,
+    office,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    response = subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "请查收确认邮件" in response.content.decode()
+    mails = mail_to(mailoutbox)
+    assert len(mails) == 1
+    assert "请确认订阅" in mails[0].subject
+    assert set(links(mails[0])) == {"confirm", "unsubscribe"}
+    # Unconfirmed: a verified value tells nobody.
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    assert len(mail_to(mailoutbox)) == 1
+    assert PublicEvent.objects.count() == 1
+
+
+def test_the_whole_round_confirm_notice_unsubscribe_delete(
+    client,
+    published,
+    target,
+    submitted_report,
+    office,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    confirm = links(mail_to(mailoutbox)[0])["confirm"]
+    assert "订阅已确认" in client.get(confirm).content.decode()
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    assert len(mail_to(mailoutbox)) == 2
+    notice = mail_to(mailoutbox)[1]
+    assert "1条新动态" in notice.subject
+    assert "审核值 6.2%" in notice.body
+    assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = links(notice)["unsubscribe"]
+    assert notice.extra_headers["List-Unsubscribe"].endswith(f"{unsubscribe}>")
+    page = client.get(unsubscribe).content.decode()
+    assert "您已退订" in page
+    assert not Follow.objects.exists()
+    token = Subscription.objects.get().token
+    client.post(reverse("portal:subscription_delete", args=[token]))
+    assert not Subscription.objects.exists()
+    assert not PublicNotice.objects.exists()
+
+
+def test_one_click_post_unsubscribes_without_a_token_form(
+    client, published, target, django_capture_on_commit_callbacks, mailoutbox
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    unsubscribe = links(mail_to(mailoutbox)[0])["unsubscribe"]
+    response = client.post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 204
+    assert not Follow.objects.exists()
+
+
+def test_at_most_one_digest_a_day(
+    published, target, submitted_report, office, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscription = subscriptions.subscription_request(
+        email="a@example.com", public_target=published
+    )
+    subscriptions.subscription_confirm(token=subscription.token)
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    from execution.services.progress import milestone_set_status
+    from targets.models import Milestone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_set_status(
+            milestone=Milestone.objects.get(target=target, quarter=2),
+            by=office,
+            status="achieved",
+            reason="提前完成",
+        )
+    digests = [m for m in mailoutbox if "新动态" in m.subject]
+    assert len(digests) == 1
+    # Tomorrow's digest brings what came after the first one.
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.digests_send(today=datetime.date.today() + datetime.timedelta(days=1))
+    digests = [m for m in mailoutbox if "新动态" in m.subject]
+    assert len(digests) == 2
+    assert "第2季度节点目标已完成" in digests[1].body
+    assert "审核值" not in digests[1].body
+
+
+def test_following_a_department_hears_about_its_targets(
+    published, dept_a, submitted_report, office, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscription = subscriptions.subscription_request(email="d@example.com", department=dept_a)
+    subscriptions.subscription_confirm(token=subscription.token)
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    assert any("新动态" in m.subject for m in mailoutbox)
+
+
+def test_only_the_address_and_what_it_follows_is_stored(
+    client, published, target, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    fields = {f.name for f in Subscription._meta.concrete_fields}
+    assert fields == {"id", "email", "token", "confirmed_at", "created_at", "last_event_id"}
+    assert Follow.objects.get().public_target == published
+
+
+def test_bad_input_is_refused(client, a_draft, published, target):
+    response = client.post(
+        reverse("portal:subscribe"), {"email": "not-an-address", "target": target.pk}
+    )
+    assert response.status_code == 400
+    assert "有效的电子邮箱" in response.content.decode()
+    response = client.post(
+        reverse("portal:subscribe"), {"email": "x@example.com", "target": a_draft.pk}
+    )
+    assert response.status_code == 404
+    assert not Subscription.objects.exists()
+
+
+def test_subscribing_is_rate_limited_per_address(client, settings, published, target):
+    settings.RATELIMIT_ENABLE = True
+    settings.PORTAL_RATE_SUBSCRIBE = "2/h"
+    for n in range(2):
+        assert (
+            client.post(
+                reverse("portal:subscribe"), {"email": f"{n}@example.com", "target": target.pk}
+            ).status_code
+            == 200
+        )
+    response = client.post(
+        reverse("portal:subscribe"), {"email": "3@example.com", "target": target.pk}
+    )
+    assert response.status_code == 429
+    other = client.post(
+        reverse("portal:subscribe"),
+        {"email": "4@example.com", "target": target.pk},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 200
+
+
+def test_an_unknown_token_answers_404(client):
+    assert client.get(reverse("portal:confirm", args=["nope"])).status_code == 404
+    assert client.get(reverse("portal:unsubscribe", args=["nope"])).status_code == 404
