@@ -20,7 +20,7 @@ def test_api_docs_request_only_our_own_server(page, live_server, path):
     )
     page.goto(live_server.url + path)
     expect(page.get_by_text("Mubiao 目标 API").first).to_be_visible(timeout=15_000)
-    expect(page.get_by_text("/api/v1/targets/").first).to_be_attached(timeout=15_000)
+    expect(page.get_by_text("/api/v1/adjustments/").first).to_be_attached(timeout=15_000)
     page.wait_for_load_state("networkidle")
     sent_outside = [
         url

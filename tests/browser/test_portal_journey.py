@@ -100,7 +100,10 @@ def test_portal_journey(browser, live_server, sign_in, on_5_april_2027, office):
         if violations:
             found[url] = violations
         width = visitor.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, (url, width)
+        wide = visitor.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376).slice(0,8).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent||'').slice(0,40) + ' ' + e.getBoundingClientRect().right)"
+        )
+        assert width <= 375, (url, width, wide)
     assert found == {}
 
     # 3. The visitor subscribes and confirms by the link in the e-mail.
