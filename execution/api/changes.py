@@ -8,12 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -35,8 +30,13 @@ from ..models import (
 from ..permissions import changes as perms
 from ..selectors import changes as selectors
 from ..services import adjustments, completion, coordination
-
-FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("附件（下载）"))
+from .decisions import (
+    FILE_RESPONSE,
+    DecidedRequestFields,
+    DecidedRequestViewSet,
+    DecisionCommentSerializer,
+    decision_schemas,
+)
 
 
 def _target(user, pk):
@@ -46,10 +46,6 @@ def _target(user, pk):
         message = _("目标不存在或无权查看。")
         raise NotFoundForUser(message, field_errors={"target": [message]})
     return target
-
-
-class DecisionCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- adjustments --------------------------------------------------------------------------
@@ -73,16 +69,15 @@ class JSONObjectField(serializers.Field):
         return value
 
 
-class AdjustmentSerializer(serializers.ModelSerializer):
+class AdjustmentSerializer(DecidedRequestFields, serializers.ModelSerializer):
+    decisions = staticmethod(perms.adjustment_decisions)
     target_code = serializers.CharField(source="target.code", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
     requested_by_name = serializers.CharField(source="requested_by.__str__", read_only=True)
     changes = serializers.JSONField(
         read_only=True, help_text=gettext_lazy("调整前后对照：{字段: [调整前, 调整后]}")
     )
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = AdjustmentRequest
@@ -113,10 +108,6 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, obj) -> list[str]:
-        return perms.adjustment_decisions(obj, self.context["request"].user)
-
 
 class AdjustmentCreateSerializer(serializers.Serializer):
     target = serializers.IntegerField()
@@ -136,35 +127,31 @@ class AdjustmentCreateSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("调整申请列表"), tags=["目标调整"]),
-    retrieve=extend_schema(
-        summary=gettext_lazy("调整申请详情"),
-        tags=["目标调整"],
-        responses={200: AdjustmentSerializer, 404: ERRORS[404]},
-    ),
-    create=extend_schema(
-        summary=gettext_lazy("申请调整（牵头部门主要负责人；multipart，附件必传）"),
-        tags=["目标调整"],
-        request={"multipart/form-data": AdjustmentCreateSerializer},
-        responses={201: AdjustmentSerializer, **ERRORS},
-    ),
+    **decision_schemas(
+        tag="目标调整",
+        serializer=AdjustmentSerializer,
+        create_serializer=AdjustmentCreateSerializer,
+        download="attachment",
+        summaries={
+            "list": gettext_lazy("调整申请列表"),
+            "retrieve": gettext_lazy("调整申请详情"),
+            "create": gettext_lazy("申请调整（牵头部门主要负责人；multipart，附件必传）"),
+            "approve": gettext_lazy("批准调整（目标办；调整立即生效）"),
+            "reject": gettext_lazy("不予批准（目标办，须填写意见）"),
+            "attachment": gettext_lazy("下载申请附件"),
+        },
+    )
 )
-class AdjustmentViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AdjustmentViewSet(DecidedRequestViewSet):
     """调整申请 (Art. 12)."""
 
     serializer_class = AdjustmentSerializer
     queryset = AdjustmentRequest.objects.none()
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-    filter_backends = [DjangoFilterBackend]
     filterset_fields = ["state", "target", "kind"]
-
-    def get_queryset(self):
-        return selectors.adjustment_list(self.request.user).order_by("-requested_at", "-id")
+    selector = staticmethod(selectors.adjustment_list)
+    approve_service = staticmethod(adjustments.adjustment_request_approve)
+    reject_service = staticmethod(adjustments.adjustment_request_reject)
+    record_argument = "adjustment"
 
     def create(self, request, *args, **kwargs):
         data = validated(AdjustmentCreateSerializer(data=request.data))
@@ -179,46 +166,9 @@ class AdjustmentViewSet(
         )
         return self._answer(adjustment, status.HTTP_201_CREATED)
 
-    def _answer(self, adjustment, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=adjustment.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
-    def _decide(self, request, service):
-        adjustment = self.get_object()
-        data = validated(DecisionCommentSerializer(data=request.data))
-        return self._answer(
-            service(adjustment=adjustment, by=request.user, comment=data["comment"])
-        )
-
-    @extend_schema(
-        summary=gettext_lazy("批准调整（目标办；调整立即生效）"),
-        tags=["目标调整"],
-        request=DecisionCommentSerializer,
-        responses={200: AdjustmentSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def approve(self, request, pk=None):
-        return self._decide(request, adjustments.adjustment_request_approve)
-
-    @extend_schema(
-        summary=gettext_lazy("不予批准（目标办，须填写意见）"),
-        tags=["目标调整"],
-        request=DecisionCommentSerializer,
-        responses={200: AdjustmentSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def reject(self, request, pk=None):
-        return self._decide(request, adjustments.adjustment_request_reject)
-
-    @extend_schema(
-        summary=gettext_lazy("下载申请附件"),
-        tags=["目标调整"],
-        responses={(200, "*/*"): FILE_RESPONSE, 404: ERRORS[404]},
-    )
     @action(detail=True, methods=["get"], filter_backends=[])
     def attachment(self, request, pk=None):
-        adjustment = self.get_object()
-        return attachment_response(adjustment.attachment, display_name=adjustment.attachment_name)
+        return self._download()
 
 
 # --- coordination -------------------------------------------------------------------------

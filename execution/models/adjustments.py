@@ -1,18 +1,16 @@
 """调整申请 (Shanghai Art. 12; Zhongshan Art. 17): once confirmed, a target changes only through
 a written request by its lead department, approved by the general office."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.models import Department
 from targets.models import Target
 
 from ..files import evidence_upload_to
 from ..permissions import changes as perms
+from .decisions import OfficeDecidedRequest, decision_transitions
 
 # An adjustment's before/after (its ``changes`` and its audit events) is keyed by the target's
 # field names: the target's content is what a request proposes to change.
@@ -33,7 +31,7 @@ def _target_field_label(name: str) -> str:
     return field_label(Target, name)
 
 
-class AdjustmentRequest(ConcurrentTransitionMixin, models.Model):
+class AdjustmentRequest(OfficeDecidedRequest):
     class Kind(models.TextChoices):
         CHANGE = "change", _("调整内容")
         CANCEL = "cancel", _("撤销目标")
@@ -44,11 +42,6 @@ class AdjustmentRequest(ConcurrentTransitionMixin, models.Model):
         CITY_REQUIREMENT = "city_requirement", _("市委市政府提出新要求")
         FORCE_MAJEURE = "force_majeure", _("不可抗力")
         OTHER = "other", _("其他")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("待审批")
-        APPROVED = "approved", _("已批准")
-        REJECTED = "rejected", _("未批准")
 
     target = models.ForeignKey(
         Target,
@@ -63,39 +56,19 @@ class AdjustmentRequest(ConcurrentTransitionMixin, models.Model):
     proposed = models.JSONField(_("拟调整内容"), default=dict, blank=True)
     attachment = models.FileField(_("申请附件"), upload_to=evidence_upload_to, max_length=200)
     attachment_name = models.CharField(_("附件名称"), max_length=200)
-    state = FSMField(
-        _("状态"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
-    )
-    department = models.ForeignKey(
-        Department, verbose_name=_("申请部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # Stamped by the database row's creation (a correction's service stamps its own clock).
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     # The version of the target the request was written against, and the one it produced.
     base_version = models.PositiveIntegerField(_("申请时版本"))
     result_version = models.PositiveIntegerField(_("调整后版本"), null=True, blank=True)
     # {field: [before, after]} of the target's snapshots: proposed when filed, as applied when approved.
     changes = models.JSONField(_("调整前后对照"), default=dict, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_comment = models.TextField(_("审批意见"), blank=True)
 
-    class Meta:
+    EVIDENCE_FIELD = "attachment"
+
+    class Meta(OfficeDecidedRequest.Meta):
         verbose_name = _("调整申请")
         verbose_name_plural = pgettext_lazy("plural", "调整申请")
-        ordering = ["-requested_at", "-id"]
         constraints = [
             # At most one open request per target: a second would be judged against content
             # the first may change.
@@ -131,22 +104,6 @@ class AdjustmentRequest(ConcurrentTransitionMixin, models.Model):
 
     # Transitions: the methods only move the state; execution.services.adjustments does the rest
     # (the target's new content or its cancellation, the notification).
-    @transition(
-        field=state,
-        source=State.PENDING,
-        target=State.APPROVED,
-        permission=perms.may_decide,
-        custom={"label": _("批准调整")},
+    approve, reject = decision_transitions(
+        perms.may_decide, approve_label=_("批准调整"), reject_label=_("不予批准")
     )
-    def approve(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.PENDING,
-        target=State.REJECTED,
-        permission=perms.may_decide,
-        custom={"label": _("不予批准")},
-    )
-    def reject(self):
-        pass

@@ -21,12 +21,13 @@ from targets import services as target_services
 from targets.models import Target
 from targets.permissions import ADJUSTABLE_STATES
 from workflow.errors import Conflict, NotPermitted, ValidationFailed
-from workflow.transitions import lock, require_transition_permission, transition_apply
+from workflow.transitions import require_transition_permission
 
 from .. import notices
 from ..files import check_evidence_file
 from ..models import AdjustmentRequest
 from ..permissions import changes as perms
+from .decisions import decide, decision_comment
 
 EXPLANATION_MAX_LENGTH = 2000
 FIELDS = target_services.ADJUSTABLE_FIELDS
@@ -246,31 +247,28 @@ def _json_safe(value):
 
 
 def _comment(comment: str, *, required: bool) -> str:
-    comment = (comment or "").strip()
-    if required and not comment:
-        raise _error("comment", _("不予批准时须填写审批意见。"))
-    if len(comment) > EXPLANATION_MAX_LENGTH:
-        raise _error("comment", _("审批意见不能超过%(n)s字。") % {"n": EXPLANATION_MAX_LENGTH})
-    return comment
+    return decision_comment(
+        comment,
+        required=required,
+        missing=_("不予批准时须填写审批意见。"),
+        too_long=_("审批意见不能超过%(n)s字。"),
+        max_length=EXPLANATION_MAX_LENGTH,
+    )
 
 
 DECIDE_FORBIDDEN = _lazy("只有市政府办公厅（目标办）可以审批调整申请。")
 
 
 def _decide(adjustment, by, name, comment) -> AdjustmentRequest:
-    """批准 or 不予批准 through the one transition path, in this stage's words. The row lock
-    serialises two office users deciding at once: the second waits, then finds it decided."""
-    locked = lock(adjustment)
-    return transition_apply(
-        locked,
+    """批准 or 不予批准 through the one transition path, in this stage's words."""
+    return decide(
+        adjustment,
         name,
         by=by,
         comment=comment,
-        stamps={"decided_by": by, "decided_at": timezone.now(), "decision_comment": comment},
-        locked=True,
-        forbidden=str(DECIDE_FORBIDDEN),
-        refused=_("该调整申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。")
-        % {"state": locked.get_state_display()},
+        now=timezone.now,
+        forbidden=DECIDE_FORBIDDEN,
+        refused=_("该调整申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。"),
     )
 
 

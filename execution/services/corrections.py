@@ -22,12 +22,13 @@ from audit.services import audit_record
 from targets.models import Target
 from targets.services import column_value, decimal_error, plain_value
 from workflow.errors import Conflict, NotPermitted, ValidationFailed
-from workflow.transitions import lock, require_transition_permission, transition_apply
+from workflow.transitions import lock, require_transition_permission
 
 from .. import clock, notices
 from ..files import check_evidence_file
 from ..models import ProgressCorrection, ProgressReport
 from ..permissions import corrections as perms
+from .decisions import decide, decision_comment
 from .progress import TEXT_MAX_LENGTH, _queue_recompute
 
 DECIDE_FORBIDDEN = _lazy("只有目标办或督查室可以审批更正申请。")
@@ -180,28 +181,26 @@ def figure_changes(correction: ProgressCorrection) -> dict:
 
 
 def _comment(comment: str, *, required: bool) -> str:
-    comment = (comment or "").strip()
-    if required and not comment:
-        raise _error("comment", _("不予更正时须填写审批意见。"))
-    if len(comment) > TEXT_MAX_LENGTH:
-        raise _error("comment", _("审批意见不能超过%(n)s字。") % {"n": TEXT_MAX_LENGTH})
-    return comment
+    return decision_comment(
+        comment,
+        required=required,
+        missing=_("不予更正时须填写审批意见。"),
+        too_long=_("审批意见不能超过%(n)s字。"),
+        max_length=TEXT_MAX_LENGTH,
+    )
 
 
 def _decide(correction, by, name, comment) -> ProgressCorrection:
-    """批准 or 不予批准 through the one transition path; the row lock serialises two deciders."""
-    locked = lock(correction, queryset=ProgressCorrection.objects.select_related("report__target"))
-    now = clock.now()
-    return transition_apply(
-        locked,
+    """批准 or 不予批准 through the one transition path."""
+    return decide(
+        correction,
         name,
         by=by,
         comment=comment,
-        stamps={"decided_by": by, "decided_at": now, "decision_comment": comment},
-        locked=True,
-        forbidden=str(DECIDE_FORBIDDEN),
-        refused=_("该更正申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。")
-        % {"state": locked.get_state_display()},
+        now=clock.now,
+        forbidden=DECIDE_FORBIDDEN,
+        refused=_("该更正申请已%(state)s，不能再审批（可能已被他人处理，请刷新）。"),
+        queryset=ProgressCorrection.objects.select_related("report__target"),
     )
 
 

@@ -35,6 +35,7 @@ from ..models import AdjustmentRequest, CompletionReport, CoordinationItem
 from ..permissions import changes as perms
 from ..selectors import changes as selectors
 from ..services import adjustments, completion, coordination
+from .decisions import decide, evidence_response, request_form, state_list
 
 
 def diff_rows(changes: dict) -> list[dict]:
@@ -103,20 +104,11 @@ def completion_section(request, target):
 @login_required
 def adjustment_list(request):
     """Open requests first: the office's queue, a department's own, a vice-mayor's portfolio."""
-    state = request.GET.get("state", "pending")
-    qs = selectors.adjustment_list(request.user).order_by("-requested_at", "-id")
-    if state in AdjustmentRequest.State.values:
-        qs = qs.filter(state=state)
-    page, querystring = paginate(request, qs)
-    return render(
+    return state_list(
         request,
-        "execution/adjustment_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "state": state,
-            "states": AdjustmentRequest.State.choices,
-        },
+        selectors.adjustment_list(request.user).order_by("-requested_at", "-id"),
+        states=AdjustmentRequest.State,
+        template="execution/adjustment_list.html",
     )
 
 
@@ -126,33 +118,22 @@ def adjustment_create(request, target_pk):
     target = get_object_or_404(target_selectors.target_detail_queryset(user), pk=target_pk)
     adjustments.require_requester(target, user)
     form = AdjustmentForm(request.POST or None, request.FILES or None, target=target)
-    errors = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            with form_errors(form) as outcome:
-                adjustment = adjustments.adjustment_request_create(
-                    target=target,
-                    by=user,
-                    kind=data.get("kind") or "",
-                    reason=data.get("reason") or "",
-                    explanation=data.get("explanation") or "",
-                    attachment=data.get("attachment"),
-                    proposed=form.proposed() if data.get("kind") == "change" else {},
-                )
-            if not outcome.failed:
-                messages.success(request, _("调整申请已提交，等待目标办审批。"))
-                return redirect("execution:adjustment_detail", pk=adjustment.pk)
-            status = outcome.status
-            # The service's message on top, with what has no field of its own.
-            errors = list(dict.fromkeys([outcome.message, *form.non_field_errors()]))
-    return render(
+    return request_form(
         request,
-        "execution/adjustment_form.html",
-        {"target": target, "form": form, "errors": errors},
-        status=status,
+        form,
+        lambda data: adjustments.adjustment_request_create(
+            target=target,
+            by=user,
+            kind=data.get("kind") or "",
+            reason=data.get("reason") or "",
+            explanation=data.get("explanation") or "",
+            attachment=data.get("attachment"),
+            proposed=form.proposed() if data.get("kind") == "change" else {},
+        ),
+        done=_("调整申请已提交，等待目标办审批。"),
+        detail="execution:adjustment_detail",
+        template="execution/adjustment_form.html",
+        context={"target": target},
     )
 
 
@@ -186,29 +167,27 @@ def _adjustment_back(request, pk, **kwargs):
 @require_POST
 @redirect_on_error(_adjustment_back)
 def adjustment_decide(request, pk, decision):
-    user = request.user
-    adjustment = get_object_or_404(selectors.visible_adjustments(user), pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
-    service = {
-        "approve": adjustments.adjustment_request_approve,
-        "reject": adjustments.adjustment_request_reject,
-    }[decision]
-    service(adjustment=adjustment, by=user, comment=comment)
-    messages.success(
+    adjustment = get_object_or_404(selectors.visible_adjustments(request.user), pk=pk)
+    decide(
         request,
-        _("调整申请已批准，目标已按申请调整。")
-        if decision == "approve"
-        else _("调整申请未予批准。"),
+        adjustment,
+        decision,
+        services={
+            "approve": adjustments.adjustment_request_approve,
+            "reject": adjustments.adjustment_request_reject,
+        },
+        record_argument="adjustment",
+        done={
+            "approve": _("调整申请已批准，目标已按申请调整。"),
+            "reject": _("调整申请未予批准。"),
+        },
     )
     return redirect(_adjustment_back(request, pk))
 
 
 @login_required
 def adjustment_attachment(request, pk):
-    adjustment = get_object_or_404(selectors.visible_adjustments(request.user), pk=pk)
-    return attachment_response(adjustment.attachment, display_name=adjustment.attachment_name)
+    return evidence_response(get_object_or_404(selectors.visible_adjustments(request.user), pk=pk))
 
 
 # --- coordination -------------------------------------------------------------------------
@@ -351,20 +330,12 @@ def coordination_act(request, pk, action):
 @login_required
 def completion_list(request):
     """Completion reports: those awaiting the office's review first (Art. 14)."""
-    state = request.GET.get("state", "submitted")
-    qs = selectors.completion_list(request.user).order_by("-submitted_at", "-id")
-    if state in CompletionReport.State.values:
-        qs = qs.filter(state=state)
-    page, querystring = paginate(request, qs)
-    return render(
+    return state_list(
         request,
-        "execution/completion_list.html",
-        {
-            "page_obj": page,
-            "querystring": querystring,
-            "state": state,
-            "states": CompletionReport.State.choices,
-        },
+        selectors.completion_list(request.user).order_by("-submitted_at", "-id"),
+        states=CompletionReport.State,
+        template="execution/completion_list.html",
+        default="submitted",
     )
 
 
@@ -409,18 +380,17 @@ def _report_section(request, pk, **kwargs):
 @require_POST
 @redirect_on_error(_report_section)
 def completion_review(request, pk, decision):
-    user = request.user
-    report = get_object_or_404(selectors.visible_completion_reports(user), pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    service = {
-        "accept": completion.completion_report_accept,
-        "return": completion.completion_report_return,
-    }[decision]
-    service(report=report, by=user, comment=form.cleaned_data.get("comment", ""))
-    messages.success(
+    report = get_object_or_404(selectors.visible_completion_reports(request.user), pk=pk)
+    decide(
         request,
-        _("办结审核通过，目标已办结。") if decision == "accept" else _("办结报告已退回。"),
+        report,
+        decision,
+        services={
+            "accept": completion.completion_report_accept,
+            "return": completion.completion_report_return,
+        },
+        record_argument="report",
+        done={"accept": _("办结审核通过，目标已办结。"), "return": _("办结报告已退回。")},
     )
     return redirect(_completion_section(report.target_id))
 

@@ -3,8 +3,11 @@ every operation of /api/schema/ and sends them to the WSGI application, as the g
 read-write API token. Every response must be no server error, and its status code, content
 type and body must be what the schema says.
 
-Bounded (``MAX_EXAMPLES`` per operation, derandomised, no shrinking) so CI spends about two
-minutes here; set ``SCHEMATHESIS_MAX_EXAMPLES`` for a longer hunt."""
+Every operation gets schemathesis' coverage cases (its valid values, and each parameter and body
+field with each kind of invalid value) plus ``MAX_EXAMPLES`` generated ones, derandomised, no
+shrinking. Coverage cases that would only take the same code path again are left out
+(``_once_key``), so CI spends under two minutes here; set ``SCHEMATHESIS_EVERY_CASE=1`` to send
+them all and ``SCHEMATHESIS_MAX_EXAMPLES`` for a longer hunt."""
 
 import os
 
@@ -14,6 +17,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import CoverageScenario, TestPhase
+from schemathesis.generation.modes import GenerationMode
 
 from accounts import tokens
 from accounts.models import ApiToken
@@ -31,6 +37,46 @@ CHECKS = [
 
 # Read once, when the tests are collected (drf-spectacular needs no database to write it).
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+EVERY_CASE = os.environ.get("SCHEMATHESIS_EVERY_CASE") == "1"
+
+# Answered by code every operation shares, before the view's own: DRF's parsers (a Content-Type
+# they cannot read → 400/415) and the one paginator (config.api_contract.Pagination).
+SHARED_PROBES = {CoverageScenario.MALFORMED_CONTENT_TYPE, CoverageScenario.UNSUPPORTED_CONTENT_TYPE}
+PAGINATION = {"page", "page_size"}
+_sent = set()
+
+
+def _once_key(case):
+    """What makes a coverage case new, or None when every such case is sent. An invalid case is
+    new once per operation, parameter and kind of fault (schemathesis makes several of one kind,
+    e.g. each wrong JSON type for a field, which the field's one validation answers alike); a
+    method the path does not serve once per path (its view answers whichever operation of the
+    path the case was made for); a shared probe or a paginator fault once for the whole API."""
+    data = case.meta.phase.data
+    if data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+        return (data.scenario, case.operation.path)
+    if data.scenario in SHARED_PROBES or (
+        data.parameter in PAGINATION and data.parameter_location == ParameterLocation.QUERY
+    ):
+        return (data.scenario, data.description)
+    if case.meta.generation.mode == GenerationMode.NEGATIVE:
+        return (case.operation.label, data.scenario, data.parameter_location, data.parameter)
+    return None
+
+
+@schema.hook
+def filter_case(context, case):
+    """Send each coverage case that is new (``_once_key``); valid ones and generated ones all."""
+    if EVERY_CASE or case.meta is None or case.meta.phase.name != TestPhase.COVERAGE:
+        return True
+    key = _once_key(case)
+    if key is None:
+        return True
+    if key in _sent:
+        return False
+    _sent.add(key)
+    return True
 
 
 @pytest.fixture(autouse=True)

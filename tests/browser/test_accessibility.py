@@ -3,28 +3,14 @@ vendored under tests/browser/vendor/axe-core (no request to the internet), runs 
 each page a role opens every day and finds no serious or critical violation, and no table
 header without text (a minor one that the issue names)."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
 
+from . import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-
-# axe's WCAG 2.0/2.1 A and AA rules; best practices (e.g. one main landmark) as well.
-RUN = """async () => {
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    resultTypes: ["violations"],
-  });
-  return result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical" || v.id === "empty-table-header")
-    .map(v => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " " + n.failureSummary)}));
-}"""
 
 
 def role_pages(target):
@@ -62,11 +48,10 @@ def test_the_main_pages_of_every_role_have_no_serious_violation(
     found = {}
     for username, urls in role_pages(executing).items():
         page = sign_in(username, to_list=False)
-        # An init script, not a <script> tag: the pages' Content-Security-Policy would refuse it.
-        page.context.add_init_script(path=str(AXE))
+        axe.install(page.context)
         for url in urls:
             assert page.goto(url).status == 200, (username, url)
-            violations = page.evaluate(RUN)
+            violations = axe.violations(page)
             if violations:
                 found[f"{username} {url}"] = violations
     assert found == {}
@@ -75,7 +60,7 @@ def test_the_main_pages_of_every_role_have_no_serious_violation(
 def test_the_check_finds_a_violation_when_there_is_one(sign_in, staff_a):
     """The harness itself: an image without a text alternative is a critical violation."""
     page = sign_in("staff_a", to_list=False)
-    page.context.add_init_script(path=str(AXE))
+    axe.install(page.context)
     page.goto(reverse("targets:target_list"))
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
-    assert [v["id"] for v in page.evaluate(RUN)] == ["image-alt"]
+    assert [v["id"] for v in axe.violations(page)] == ["image-alt"]

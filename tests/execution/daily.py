@@ -12,7 +12,9 @@ from targets.models import Milestone, Target
 Q1 = datetime.date(2027, 1, 1)
 
 
-def executing_targets(n, *, plan_year, aspect, lead, created_by, prefix="T"):
+def executing_targets(n, *, plan_year, aspect, lead, created_by, prefix="T", missed_every=0):
+    """``n`` executing targets of ``lead``, each with a Q1 node target (every ``missed_every``-th
+    one missed, when given)."""
     targets = Target.objects.bulk_create(
         Target(
             plan_year=plan_year,
@@ -39,15 +41,29 @@ def executing_targets(n, *, plan_year, aspect, lead, created_by, prefix="T"):
             quarter=1,
             due_date=datetime.date(plan_year.year, 3, 31),
             description="节点",
+            status="missed" if missed_every and i % missed_every == 0 else "pending",
         )
-        for t in targets
+        for i, t in enumerate(targets)
     )
     return targets
 
 
-def reports_of(targets, *, department, state, created_by, late=False, submitted_by=None):
-    """One Q1 main report per target in ``state``, with a value (quantitative) or a percent."""
+def reports_of(
+    targets, *, department, state, created_by, late=False, submitted_by=None, verified=False
+):
+    """One Q1 main report per target in ``state``, with a value (quantitative) or a percent;
+    ``verified``: the office's verified figures are the reported ones (what the early warning
+    reads)."""
     now = clock.now()
+
+    def figures(i, t):
+        value = Decimal(20 + i % 10) if t.kind == Target.Kind.QUANTITATIVE else None
+        percent = Decimal(20 + i % 10)
+        reported = {"actual_value": value, "percent_complete": percent}
+        if verified:
+            return {**reported, "verified_value": value, "verified_percent": percent}
+        return reported
+
     return ProgressReport.objects.bulk_create(
         ProgressReport(
             target=t,
@@ -57,8 +73,7 @@ def reports_of(targets, *, department, state, created_by, late=False, submitted_
             period_end=datetime.date(Q1.year, 3, 31),
             due_date=datetime.date(Q1.year, 4, 10),
             state=state,
-            actual_value=Decimal(20 + i % 10) if t.kind == Target.Kind.QUANTITATIVE else None,
-            percent_complete=Decimal(25),
+            **figures(i, t),
             narrative="一季度进展顺利。",
             is_late=late,
             created_by=created_by,

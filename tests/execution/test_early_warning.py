@@ -15,6 +15,7 @@ from execution.services import progress as reports
 from targets.models import Milestone, PlanYear, Target
 
 from .conftest import Q1, report_input
+from .daily import executing_targets, reports_of
 
 pytestmark = pytest.mark.django_db
 Q4 = datetime.date(2027, 10, 1)
@@ -307,57 +308,17 @@ def test_verification_queues_the_recomputation(
 
 
 def make_executing_targets(n, *, plan_year, aspect, lead, created_by):
-    targets = Target.objects.bulk_create(
-        Target(
-            plan_year=plan_year,
-            code=f"{plan_year.year}-{i + 1:05d}",
-            aspect=aspect,
-            kind=Target.Kind.QUANTITATIVE if i % 2 else Target.Kind.QUALITATIVE,
-            indicator="指标",
-            unit="%",
-            baseline=Decimal(0),
-            target_value=Decimal(100),
-            direction="higher",
-            title=f"目标{i}",
-            content="内容",
-            weight=Decimal(1),
-            lead_department=lead,
-            state=Target.State.EXECUTING,
-            created_by=created_by,
-        )
-        for i in range(n)
+    """``n`` executing targets of ``lead`` whose levels differ: every seventh node target missed,
+    two in three with a verified Q1 report (figures 20–29), the rest with none."""
+    targets = executing_targets(
+        n, plan_year=plan_year, aspect=aspect, lead=lead, created_by=created_by, missed_every=7
     )
-    Milestone.objects.bulk_create(
-        Milestone(
-            target=t,
-            quarter=1,
-            due_date=datetime.date(plan_year.year, 3, 31),
-            description="节点",
-            status="missed" if i % 7 == 0 else "pending",
-        )
-        for i, t in enumerate(targets)
-    )
-    now = clock.now()
-    ProgressReport.objects.bulk_create(
-        ProgressReport(
-            target=t,
-            department=lead,
-            kind="main",
-            period_start=Q1,
-            period_end=datetime.date(plan_year.year, 3, 31),
-            due_date=datetime.date(plan_year.year, 4, 10),
-            state="verified",
-            actual_value=Decimal(20 + i % 10),
-            verified_value=Decimal(20 + i % 10),
-            percent_complete=Decimal(20 + i % 10),
-            verified_percent=Decimal(20 + i % 10),
-            narrative="进展",
-            created_by=created_by,
-            created_at=now,
-            updated_at=now,
-        )
-        for i, t in enumerate(targets)
-        if i % 3
+    reports_of(
+        [t for i, t in enumerate(targets) if i % 3],
+        department=lead,
+        state="verified",
+        created_by=created_by,
+        verified=True,
     )
     return targets
 
