@@ -8,9 +8,23 @@ class NotificationAdmin(admin.ModelAdmin):
     """For the administrator to watch the outbox (failed e-mails and why); notifications are
     written only by ``notifications.services``."""
 
-    list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_status"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "recipient_email",
+        "kind",
+        "title",
+        "read_at",
+        "email_status",
+    ]
     list_filter = ["kind", "email_status"]
-    search_fields = ["title", "recipient__username", "recipient__display_name", "key"]
+    search_fields = [
+        "title",
+        "recipient__username",
+        "recipient__display_name",
+        "recipient_email",
+        "key",
+    ]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
 

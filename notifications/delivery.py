@@ -3,13 +3,16 @@
 A row is claimed by one atomic UPDATE (pending → sending), so two workers never send the same
 e-mail; a failure puts it back to pending with a growing delay, and after ``MAX_ATTEMPTS`` it is
 marked failed. A claimed row whose worker died is released when its lease runs out.
+
+A row for an address alone (a citizen's subscription, issue 21 item 5) goes the same way, with
+the one-click unsubscribe headers (RFC 2369 ``List-Unsubscribe``, RFC 8058 ``-Post``).
 """
 
 import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -53,14 +56,25 @@ def deliver_email(notification_id: int, *, respect_backoff: bool = False) -> boo
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    address = notification.recipient.email
+    if notification.recipient_id is None:
+        address = notification.recipient_email
+    else:
+        address = notification.recipient.email
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}".strip()
+    headers = {}
+    if notification.unsubscribe_url:
+        headers = {
+            "List-Unsubscribe": f"<{notification.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     try:
         if not address:
             raise ValueError("recipient has no e-mail address")
-        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [address])
+        EmailMessage(
+            notification.title, body, settings.DEFAULT_FROM_EMAIL, [address], headers=headers
+        ).send()
     except Exception as exc:
         attempts = notification.email_attempts
         final = attempts >= MAX_ATTEMPTS

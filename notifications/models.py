@@ -3,6 +3,10 @@
 A ``Notification`` row is written in the same transaction as the event it tells about; it is
 both what the recipient sees in the notification centre and the outbox entry of its e-mail,
 which a Celery task delivers after commit (``email_status``), retrying with back-off.
+
+The one outbox also carries e-mails to people who are not users — citizens following public
+targets (issue 21 item 5): such a row has ``recipient_email`` instead of a ``recipient``, so it
+belongs to nobody's inbox or bell, and it always carries a one-click unsubscribe link.
 """
 
 from django.conf import settings
@@ -36,6 +40,18 @@ class Notification(models.Model):
         # the inbox index (recipient, -created_at) serves every lookup by recipient; one index
         # fewer to maintain when a sweep writes 100,000 rows
         db_index=False,
+        # empty for an e-mail to an address alone (``recipient_email``): no inbox shows it
+        null=True,
+        blank=True,
+    )
+    # An e-mail-only recipient (a citizen following public targets, issue 21 item 5): the
+    # address is all that is kept of them (个人信息保护法: the least data for the purpose).
+    # Database defaults, so the reminder sweep's raw INSERT needs no new columns.
+    recipient_email = models.EmailField(_("接收邮箱"), blank=True, default="", db_default="")
+    # Where an e-mail-only recipient stops these e-mails with one click (RFC 8058); sent as
+    # the ``List-Unsubscribe`` headers.
+    unsubscribe_url = models.CharField(
+        _("退订链接"), max_length=500, blank=True, default="", db_default=""
     )
     kind = models.CharField(_("类别"), max_length=50)
     title = models.CharField(_("标题"), max_length=300)
@@ -77,7 +93,25 @@ class Notification(models.Model):
                 fields=["key", "recipient"],
                 condition=~models.Q(key=""),
                 name="notification_once_per_key_and_recipient",
-            )
+            ),
+            # The same for an address (NULL recipients never collide in the constraint above):
+            # e.g. one digest per subscriber and day.
+            models.UniqueConstraint(
+                fields=["key", "recipient_email"],
+                condition=~models.Q(key="") & models.Q(recipient__isnull=True),
+                name="notification_once_per_key_and_address",
+            ),
+            # A user or an address, never both or neither.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, recipient_email="")
+                | models.Q(recipient__isnull=True) & ~models.Q(recipient_email=""),
+                name="notification_user_or_address",
+            ),
+            # Every e-mail to an address carries its one-click unsubscribe link.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(unsubscribe_url=""),
+                name="notification_address_can_unsubscribe",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),

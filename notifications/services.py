@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -165,6 +166,74 @@ def notify_each(*, kind: str, messages: Iterable[Message]) -> None:
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(r.email_status == Status.PENDING for r in rows):
         queue_email_delivery(None)
+
+
+@dataclass(frozen=True)
+class AddressMessage:
+    """One e-mail to someone who is not a user (``email_addresses``)."""
+
+    address: str
+    title: str
+    body: str
+    unsubscribe_url: str
+    key: str = ""
+
+
+def email_addresses(*, kind: str, messages: Iterable[AddressMessage]) -> list[Notification]:
+    """E-mail people who are not users (citizens following public targets, issue 21 item 5)
+    through the same outbox: rows with the address alone, written in the caller's transaction
+    and sent after commit with the one-click unsubscribe headers (RFC 8058). They belong to no
+    user, so no inbox or bell shows them, and no user preference applies (the subscription is
+    the choice). Each ``key`` is idempotent per address: a repeated key adds nothing (one
+    digest per subscriber and day). Returns the rows this call wrote."""
+    messages = list(messages)
+    if not messages:
+        return []
+    if any(not m.unsubscribe_url for m in messages):
+        raise ValueError("an e-mail to an address needs its one-click unsubscribe link")
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_email=m.address,
+            kind=kind,
+            title=m.title[:300],
+            body=m.body,
+            unsubscribe_url=m.unsubscribe_url,
+            key=m.key,
+            created_at=now,
+            email_status=Status.PENDING,
+        )
+        for m in messages
+    ]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The rows this call wrote (not those of an earlier call with the same key).
+        created = list(
+            Notification.objects.filter(
+                recipient__isnull=True,
+                kind=kind,
+                created_at=now,
+                recipient_email__in={m.address for m in messages},
+            )
+        )
+    queue_email_delivery([n.pk for n in created])
+    return created
+
+
+def addresses_already_sent(*, key: str) -> QuerySet:
+    """The addresses that already have the e-mail of ``key`` (for a caller choosing whom to
+    write to; the unique key refuses a second anyway)."""
+    return Notification.objects.filter(recipient__isnull=True, key=key).values("recipient_email")
+
+
+def address_forget(*, address: str, pending_only: bool = False) -> int:
+    """Delete the e-mails kept for an address (个人信息保护法 Art. 47: when its owner deletes
+    their data), or only those not sent yet (after unsubscribing nothing more goes out)."""
+    rows = Notification.objects.filter(recipient__isnull=True, recipient_email=address)
+    if pending_only:
+        rows = rows.filter(email_status=Status.PENDING)
+    deleted, _rows = rows.delete()
+    return deleted
 
 
 def notification_mark_read(*, notification: Notification, by) -> Notification:

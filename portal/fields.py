@@ -11,6 +11,7 @@ evaluation scores, people's names.
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from execution.models import ProgressReport, WarningSnapshot
@@ -141,4 +142,61 @@ def target_record(target: Target) -> dict:
         "status": target.state,
         "completion_percent": number(percent),
         "completed_on": completed.date().isoformat() if completed else None,
+    }
+
+
+# The annual self-evaluation report published for comment (002 七.3: 向社会公示年度自我综合效能
+# 评价报告，接受评议; issue 21 item 4). Copied from the department's submitted self-evaluation
+# sheet when the general office approves it; never refreshed (what was put up for comment stays
+# what the public commented on). Never copied: raters' comments on the entries, other bodies'
+# sheets and scores, results and ranks, who filled the sheet.
+REPORT_FIELDS = (
+    "year",
+    "department",
+    "scheme",
+    "summary",
+    "total_points",
+    "max_points",
+    "indicators",
+    "submitted_on",
+)
+REPORT_INDICATOR_FIELDS = ("name", "max_points", "points", "passed")
+# A report as the JSON API and the page show it: the record plus its comment period and its
+# published comments (each exactly ``COMMENT_FIELDS``; ``name`` only if the citizen gave one).
+REPORT_API_FIELDS = ("id", "comment_opens", "comment_closes", "open_for_comment", "comments")
+COMMENT_FIELDS = ("id", "name", "text", "submitted_on", "answer", "answered_on")
+
+
+def report_record(sheet) -> dict:
+    """The public record of a self-evaluation ``sheet``: exactly ``REPORT_FIELDS``. Reads the
+    sheet's summary report and its entries' points (not their comments)."""
+    from evaluation.services import sheet_leaves
+
+    entries = {e.indicator_id: e for e in sheet.entries.all()}
+    indicators, total, maximum = [], Decimal(0), Decimal(0)
+    for leaf in sheet_leaves(sheet):
+        entry = entries.get(leaf.pk)
+        points = entry.points if entry else None
+        maximum += leaf.max_points
+        total += points or 0
+        indicators.append(
+            {
+                "name": leaf.name,
+                "max_points": number(leaf.max_points),
+                "points": number(points),
+                "passed": entry.passed if entry else None,
+            }
+        )
+    department = sheet.department
+    return {
+        "year": sheet.scheme.plan_year.year,
+        "department": {"id": department.pk, "name": department.name},
+        "scheme": sheet.scheme.name,
+        "summary": sheet.summary,
+        "total_points": number(total),
+        "max_points": number(maximum),
+        "indicators": indicators,
+        "submitted_on": (
+            timezone.localdate(sheet.submitted_at).isoformat() if sheet.submitted_at else None
+        ),
     }

@@ -275,48 +275,5 @@ class Follow(models.Model):
         return f"{self.subscription} → {self.public_target or self.department}"
 
 
-class PublicNotice(models.Model):
-    """The subscribers' e-mail outbox: written in the transaction that decides to tell, sent
-    after commit by a task that claims the row (pending → sending), like the notification
-    outbox (``notifications.delivery``) whose back-off it reuses. A digest is unique per
-    subscriber and day: at most one a day."""
-
-    class Kind(models.TextChoices):
-        CONFIRM = "confirm", _("确认订阅")
-        DIGEST = "digest", _("动态摘要")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENDING = "sending", _("发送中")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
-
-    subscription = models.ForeignKey(
-        Subscription, verbose_name=_("订阅"), on_delete=models.CASCADE, related_name="notices"
-    )
-    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
-    day = models.DateField(_("日期"))
-    subject = models.CharField(_("主题"), max_length=300)
-    body = models.TextField(_("正文"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次发送时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    error = models.TextField(_("发送错误"), blank=True)
-
-    class Meta:
-        verbose_name = _("订阅邮件")
-        verbose_name_plural = pgettext_lazy("plural", "订阅邮件")
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscription", "day"],
-                condition=models.Q(kind="digest"),
-                name="public_notice_one_digest_a_day",
-            )
-        ]
-
-    def __str__(self):
-        return self.subject
+# The self-evaluation reports published for comment (issue 21 item 4) live in their own module.
+from .report_models import PublicComment, PublicReport  # noqa: E402, F401

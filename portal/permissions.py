@@ -20,3 +20,20 @@ def may_propose_summary(user, department_id: int) -> bool:
     the general office may write one for any department."""
     access = access_for(user)
     return access.is_general_office or department_id in access.member_departments
+
+
+def may_approve_report(user) -> bool:
+    """A department's annual self-evaluation report goes before the public for comment only
+    when the general office approves it (002 七.3: 向社会公示…接受评议)."""
+    return access_for(user).is_general_office
+
+
+def may_moderate_comment(comment, user) -> bool:
+    """The general office moderates the public's comments (publishes or withholds them)."""
+    return access_for(user).is_general_office
+
+
+def may_answer_comment(user, department_id: int) -> bool:
+    """The department whose report it is answers in public — its own staff and head only: the
+    answer is the department's word, not the office's."""
+    return department_id in access_for(user).member_departments

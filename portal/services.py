@@ -21,6 +21,7 @@ from workflow.errors import Conflict, NotPermitted, ValidationFailed
 from workflow.transitions import require_transition_permission, transition_apply
 
 from . import cache, permissions
+from . import published as public_set
 from .fields import PUBLIC_STATES, target_record
 from .models import PublicEvent, PublicSummary, PublicTarget, PublicYear
 
@@ -106,6 +107,7 @@ def target_publish(*, target: Target, by: User, comment: str = "") -> PublicTarg
         stamps={"published_by": by, "published_at": timezone.now()},
     )
     _copy(row, target)
+    public_set.invalidate_now_and_after_commit()
     cache.bump_after_commit()
     return row
 
@@ -125,6 +127,7 @@ def target_withdraw(*, target: Target, by: User, comment: str) -> PublicTarget:
     if row is None:
         raise Conflict(_("目标“%(t)s”没有公开。") % {"t": target})
     row = transition_apply(row, "withdraw", by=by, comment=comment)
+    public_set.invalidate_now_and_after_commit()
     cache.bump_after_commit()
     return row
 
@@ -186,6 +189,8 @@ def year_publish(*, plan_year: PlanYear, by: User, comment: str = "") -> YearPub
         or _("公开%(n)s个目标（已公开%(a)s个，未确认%(d)s个不公开）")
         % {"n": published, "a": already, "d": not_confirmed},
     )
+    if published:
+        public_set.invalidate_now_and_after_commit()
     cache.bump_after_commit()
     return YearPublished(plan_year.year, published, already, not_confirmed)
 

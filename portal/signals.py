@@ -3,8 +3,9 @@
 Every change of a target, its node targets and progress reports writes an audit event with the
 target as its scope (Art. 14 全程记录). When such an event is saved and the target is published,
 its public record is rebuilt after the transaction commits (a rolled-back change never reaches
-the public). Events inserted in bulk send no signal; the periodic ``portal_refresh`` catches
-those.
+the public). Whether it is published is read from the in-memory set of ``portal.published`` (no
+query per audit write), so the audited steps of drafts and of targets nobody published schedule
+nothing. Events inserted in bulk send no signal; the periodic ``portal_refresh`` catches those.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,8 @@ from django.dispatch import receiver
 
 from audit.models import AuditEvent
 from targets.models import Target
+
+from . import published
 
 
 def _target_id(event: AuditEvent) -> int | None:
@@ -30,7 +33,7 @@ def audit_event_saved(sender, instance: AuditEvent, created: bool, **kwargs):
     if not created or instance.action.startswith("portal."):
         return
     target_id = _target_id(instance)
-    if target_id is None:
+    if target_id is None or not published.is_published(target_id):
         return
 
     def refresh():

@@ -2,52 +2,46 @@
 one-click unsubscribe link in every message, at most one digest per subscriber per day, and the
 subscriber deletes their own data (个人信息保护法 Art. 47: deletion when the purpose ends).
 
-Messages are rows of ``PublicNotice`` written in the deciding transaction and sent after commit
-(the outbox). A subscriber is not a user of the system, so the user-bound notification outbox
-cannot carry them; its pattern and back-off are reused (``notifications.delivery``).
+Messages go through the one notification outbox (``notifications.services.email_addresses``):
+rows holding only the address, written in the deciding transaction and sent after commit with
+the one-click unsubscribe headers. Its unique key per address and day is what allows at most
+one digest (and one confirmation e-mail) a day.
 """
 
 import datetime
-import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
-from notifications.delivery import LEASE, MAX_ATTEMPTS, backoff_seconds
+from notifications.services import (
+    AddressMessage,
+    address_forget,
+    addresses_already_sent,
+    email_addresses,
+)
 from workflow.errors import ValidationFailed
 
-from .models import Follow, PublicEvent, PublicNotice, PublicTarget, Subscription
+from .models import Follow, PublicEvent, PublicTarget, Subscription
 
-logger = logging.getLogger(__name__)
-Status = PublicNotice.Status
+# Outbox kinds and keys of the subscribers' e-mails (one of each per address and day).
+CONFIRM = "portal.confirm"
+DIGEST = "portal.digest"
+
+
+def _key(kind: str, day: datetime.date) -> str:
+    return f"{kind}:{day.isoformat()}"
 
 
 def _link(name: str, token: str) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=[token])}"
-
-
-def _queue(notice_ids: list[int]) -> None:
-    from .tasks import deliver_public_notice
-
-    def enqueue():
-        for notice_id in notice_ids:
-            try:
-                deliver_public_notice.delay(notice_id)
-            except Exception:
-                logger.exception(
-                    "could not queue public notice %s; the flush will send it", notice_id
-                )
-
-    transaction.on_commit(enqueue)
 
 
 def _footer(subscription: Subscription) -> str:
@@ -80,27 +74,30 @@ def subscription_request(
         subscription=subscription, public_target=public_target, department=department
     )
     if subscription.confirmed_at is None:
-        today = timezone.localdate()
-        # One confirmation e-mail a day per address: a stranger cannot flood someone's inbox.
-        if not subscription.notices.filter(kind=PublicNotice.Kind.CONFIRM, day=today).exists():
-            followed = public_target.title if public_target else department.name
-            notice = PublicNotice.objects.create(
-                subscription=subscription,
-                kind=PublicNotice.Kind.CONFIRM,
-                day=today,
-                subject=_("请确认订阅：%(f)s") % {"f": followed},
-                body="\n\n".join(
-                    [
-                        _("您（或他人使用您的邮箱）在政府工作目标公开网站订阅了“%(f)s”的动态。")
-                        % {"f": followed},
-                        _("确认订阅请打开：%(url)s")
-                        % {"url": _link("portal:confirm", subscription.token)},
-                        _("如果不是您本人操作，请忽略本邮件，我们不会再给您发送任何邮件。"),
-                        _footer(subscription),
-                    ]
-                ),
-            )
-            _queue([notice.pk])
+        # One confirmation e-mail a day per address (the outbox's unique key): a stranger cannot
+        # flood someone's inbox.
+        followed = public_target.title if public_target else department.name
+        email_addresses(
+            kind=CONFIRM,
+            messages=[
+                AddressMessage(
+                    address=subscription.email,
+                    key=_key(CONFIRM, timezone.localdate()),
+                    title=_("请确认订阅：%(f)s") % {"f": followed},
+                    body="\n\n".join(
+                        [
+                            _("您（或他人使用您的邮箱）在政府工作目标公开网站订阅了“%(f)s”的动态。")
+                            % {"f": followed},
+                            _("确认订阅请打开：%(url)s")
+                            % {"url": _link("portal:confirm", subscription.token)},
+                            _("如果不是您本人操作，请忽略本邮件，我们不会再给您发送任何邮件。"),
+                            _footer(subscription),
+                        ]
+                    ),
+                    unsubscribe_url=_link("portal:unsubscribe", subscription.token),
+                )
+            ],
+        )
     return subscription
 
 
@@ -125,15 +122,20 @@ def subscription_unsubscribe(*, token: str) -> Subscription | None:
     if subscription is None:
         return None
     subscription.follows.all().delete()
-    subscription.notices.filter(status=Status.PENDING).delete()
+    address_forget(address=subscription.email, pending_only=True)
     return subscription
 
 
 @transaction.atomic
 def subscription_delete(*, token: str) -> bool:
-    """删除我的数据: the address, what it followed and every message kept for it."""
-    deleted, _rows = Subscription.objects.filter(token=token).delete()
-    return bool(deleted)
+    """删除我的数据: the address, what it followed and every message kept for it (sent or
+    waiting, in the notification outbox)."""
+    subscription = Subscription.objects.select_for_update().filter(token=token).first()
+    if subscription is None:
+        return False
+    address_forget(address=subscription.email)
+    subscription.delete()
+    return True
 
 
 def _followed_events(subscription: Subscription):
@@ -154,22 +156,20 @@ def _followed_events(subscription: Subscription):
 @transaction.atomic
 def digests_send(*, today: datetime.date | None = None) -> int:
     """The digest of each confirmed subscriber with news: one e-mail per subscriber per day at
-    most (the unique row of the day), listing every event since their last digest. Runs after
-    each public change and daily (what a second change of the same day brings waits for
-    tomorrow's). Returns the number of digests written."""
+    most (the outbox's unique key of the day), listing every event since their last digest.
+    Runs after each public change and hourly (what a second change of the same day brings
+    waits for tomorrow's). Returns the number of digests written."""
     today = today or timezone.localdate()
-    already = PublicNotice.objects.filter(kind=PublicNotice.Kind.DIGEST, day=today).values(
-        "subscription"
-    )
+    key = _key(DIGEST, today)
     ids = (
         Subscription.objects.filter(confirmed_at__isnull=False, follows__isnull=False)
-        .exclude(pk__in=already)
+        .exclude(email__in=addresses_already_sent(key=key))
         .values_list("pk", flat=True)
         .distinct()
     )
     # A subscriber another run is writing to is skipped (that run sends their digest).
     waiting = Subscription.objects.select_for_update(skip_locked=True).filter(pk__in=list(ids))
-    written = []
+    messages, last_event = [], {}
     for subscription in waiting:
         events = list(_followed_events(subscription))
         if not events:
@@ -179,69 +179,19 @@ def digests_send(*, today: datetime.date | None = None) -> int:
             f"{settings.SITE_URL}{reverse('portal:target', args=[e.public_target.target_id])}"
             for e in events
         ]
-        notice = PublicNotice.objects.create(
-            subscription=subscription,
-            kind=PublicNotice.Kind.DIGEST,
-            day=today,
-            subject=_("您关注的政府工作目标有%(n)s条新动态") % {"n": len(events)},
-            body="\n\n".join(["\n".join(lines), _footer(subscription)]),
+        messages.append(
+            AddressMessage(
+                address=subscription.email,
+                key=key,
+                title=_("您关注的政府工作目标有%(n)s条新动态") % {"n": len(events)},
+                body="\n\n".join(["\n".join(lines), _footer(subscription)]),
+                unsubscribe_url=_link("portal:unsubscribe", subscription.token),
+            )
         )
-        Subscription.objects.filter(pk=subscription.pk).update(last_event_id=events[-1].pk)
-        written.append(notice.pk)
-    _queue(written)
+        last_event[subscription.email] = (subscription.pk, events[-1].pk)
+    written = email_addresses(kind=DIGEST, messages=messages)
+    # Only a digest actually written moves its subscriber's mark on.
+    for notice in written:
+        pk, event_id = last_event[notice.recipient_email]
+        Subscription.objects.filter(pk=pk).update(last_event_id=event_id)
     return len(written)
-
-
-def notice_deliver(notice_id: int) -> bool:
-    """Send one waiting message (claimed by one atomic UPDATE, so two workers never send it
-    twice), with the one-click unsubscribe headers (RFC 2369, RFC 8058). A failure puts it back
-    with the notification outbox's back-off; after ``MAX_ATTEMPTS`` it is marked failed."""
-    now = timezone.now()
-    claimed = PublicNotice.objects.filter(pk=notice_id, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE
-    )
-    if not claimed:
-        return False
-    notice = PublicNotice.objects.select_related("subscription").get(pk=notice_id)
-    unsubscribe = _link("portal:unsubscribe", notice.subscription.token)
-    message = EmailMessage(
-        notice.subject,
-        notice.body,
-        settings.DEFAULT_FROM_EMAIL,
-        [notice.subscription.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    try:
-        message.send()
-    except Exception as exc:
-        final = notice.attempts >= MAX_ATTEMPTS
-        PublicNotice.objects.filter(pk=notice_id).update(
-            status=Status.FAILED if final else Status.PENDING,
-            next_attempt_at=None
-            if final
-            else timezone.now() + datetime.timedelta(seconds=backoff_seconds(notice.attempts)),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        logger.warning("public notice %s failed: %s", notice_id, exc)
-        return False
-    PublicNotice.objects.filter(pk=notice_id).update(
-        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, error=""
-    )
-    return True
-
-
-def notices_flush() -> int:
-    """Send what is waiting (after a broker outage or a failure whose delay has passed)."""
-    now = timezone.now()
-    PublicNotice.objects.filter(status=Status.SENDING, next_attempt_at__lt=now).update(
-        status=Status.PENDING, next_attempt_at=now
-    )
-    ids = (
-        PublicNotice.objects.filter(status=Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .values_list("id", flat=True)[:500]
-    )
-    return sum(notice_deliver(i) for i in list(ids))

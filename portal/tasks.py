@@ -6,19 +6,9 @@ from . import services, subscriptions
 
 
 @shared_task
-def deliver_public_notice(notice_id: int) -> bool:
-    return subscriptions.notice_deliver(notice_id)
-
-
-@shared_task
 def send_public_digests() -> int:
     """After each public change, and daily (beat): one digest per subscriber per day at most."""
     return subscriptions.digests_send()
-
-
-@shared_task
-def flush_public_notices() -> int:
-    return subscriptions.notices_flush()
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, feeds, manage, subscribe_views, views
+from . import api, feeds, manage, report_manage, report_views, subscribe_views, views
 from .views import public_page
 
 app_name = "portal"
@@ -18,6 +18,24 @@ urlpatterns = [
         "manage/summaries/<int:pk>/<str:decision>/",
         manage.summary_decide,
         name="summary_decide",
+    ),
+    # Self-evaluation reports published for comment (002 七.3; issue 21 item 4).
+    path("manage/reports/", report_manage.report_list, name="manage_reports"),
+    path("manage/reports/approve/", report_manage.report_approve, name="report_approve"),
+    path("manage/comments/", report_manage.moderation, name="moderation"),
+    path("manage/comments/<int:pk>/answer/", report_manage.comment_answer, name="comment_answer"),
+    path(
+        "manage/comments/<int:pk>/<str:decision>/",
+        report_manage.comment_decide,
+        name="comment_decide",
+    ),
+    path("<int:year>/reports/", report_views.year_reports, name="reports"),
+    path("reports/<int:report_id>/", report_views.report_detail, name="report"),
+    path("reports/<int:report_id>/comment/", report_views.comment, name="comment"),
+    path(
+        "api/reports/<int:report_id>/",
+        public_page("api", daily=True)(report_views.ReportView.as_view()),
+        name="api_report",
     ),
     path("<int:year>/", views.year_targets, name="year"),
     path("<int:year>/overview/", views.year_overview, name="overview"),

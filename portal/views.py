@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from execution import clock
 from targets.models import milestone_today
 
 from . import cache, selectors, throttle
@@ -30,8 +31,9 @@ def chosen_language(request) -> str:
     return ENGLISH if wanted == ENGLISH else settings.LANGUAGE_CODE
 
 
-def public_page(kind: str):
-    """A GET-only public view, cached per (public version, language, full path)."""
+def public_page(kind: str, *, daily: bool = False):
+    """A GET-only public view, cached per (public version, language, full path); ``daily``: and
+    per day, for a page that changes with the date (a comment period opening or closing)."""
 
     def decorate(view):
         @wraps(view)
@@ -47,7 +49,8 @@ def public_page(kind: str):
                         status=429,
                         content_type="text/plain; charset=utf-8",
                     )
-            key = cache.page_key(kind, language, request.get_full_path())
+            day = f":{clock.today().isoformat()}" if daily else ""
+            key = cache.page_key(kind + day, language, request.get_full_path())
             stored = cache.get(key)
             if stored is not None:
                 headers, body = stored
@@ -96,8 +99,14 @@ def status_label(code: str) -> str:
 
 @public_page("index")
 def index(request):
+    from .report_views import report_years
+
     years = list(selectors.public_years())
-    return render(request, "portal/index.html", _base_context(request, public_years=years))
+    return render(
+        request,
+        "portal/index.html",
+        _base_context(request, public_years=years, report_years=report_years()),
+    )
 
 
 def _year_or_404(year: int) -> int:

@@ -83,6 +83,18 @@ def _fresh_working_calendar():
     invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_published_targets():
+    """Likewise the portal's per-process set of published targets (``portal.published``):
+    each test reads it from its own database, so its first audited target change counts the
+    one query that loads it whatever ran before."""
+    from portal.published import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
 @pytest.fixture
 def dept_a(db):
     return Department.objects.create(

@@ -1,5 +1,6 @@
 """外部监督: items from outside the government system (Shanghai Art. 22; efficiency opinions 七.5
-— the 12345 hotline as a source of problems; NPC and CPPCC supervision; the media; audit)."""
+— the 12345 hotline as a source of problems; NPC and CPPCC supervision; the media; audit; 七.3
+— the public's comments on a department's self-evaluation report)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ class ExternalInput(models.Model):
         CPPCC = "cppcc", _("政协委员提案")
         MEDIA = "media", _("新闻媒体")
         AUDIT = "audit", _("审计")
+        # Comments on a department's self-evaluation report published by the general office
+        # (002 七.3: 接受评议); recorded by ``portal`` when the office publishes one.
+        PUBLIC_COMMENT = "public_comment", _("公众评议")
 
     plan_year = models.ForeignKey(
         PlanYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="+"

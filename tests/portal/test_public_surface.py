@@ -12,18 +12,22 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from evaluation.models import ScoreSheet
+from evaluation.models import ScoreEntry, ScoreSheet
 from execution.models import CompletionReport, ProgressReport, ReportEvidence, WarningExplanation
 from portal.fields import (
     ASPECT_FIELDS,
+    COMMENT_FIELDS,
     DEPARTMENT_FIELDS,
     LEAD_FIELDS,
     MILESTONE_FIELDS,
     PERIOD_FIELDS,
     PUBLIC_STATES,
+    REPORT_API_FIELDS,
+    REPORT_FIELDS,
+    REPORT_INDICATOR_FIELDS,
     TARGET_FIELDS,
 )
-from portal.models import PublicSummary, PublicTarget
+from portal.models import PublicComment, PublicReport, PublicSummary, PublicTarget
 from supervision.models import ExternalInput, Finding, SupervisionOrder
 from targets.models import Target, TargetComment
 
@@ -59,6 +63,13 @@ def forbidden_texts() -> set[str]:
         list(PublicTarget.objects.values_list("data", flat=True)), ensure_ascii=False
     )
     public += "".join(PublicSummary.objects.filter(state="approved").values_list("text", flat=True))
+    public += json.dumps(
+        list(PublicReport.objects.values_list("data", flat=True)), ensure_ascii=False
+    )
+    for text, answer in PublicComment.objects.filter(state="published").values_list(
+        "text", "answer"
+    ):
+        public += text + answer
     hidden_targets = Target.objects.exclude(
         pk__in=PublicTarget.objects.filter(state="published").values("target_id")
     )
@@ -86,6 +97,9 @@ def forbidden_texts() -> set[str]:
             (ExternalInput.objects.all(), ["summary"]),
             (ScoreSheet.objects.all(), ["summary"]),
             (PublicSummary.objects.exclude(state="approved"), ["text"]),
+            (ScoreEntry.objects.all(), ["comment"]),
+            # A comment waiting for moderation or withheld, and why it was withheld.
+            (PublicComment.objects.exclude(state="published"), ["text", "reason"]),
         )
     )
     return {t for t in texts if len(t) >= 8 and t not in public}
@@ -139,6 +153,18 @@ def test_every_public_url_shows_only_the_documented_fields(demo, client):
     )
     assert published.filter(year=2026).count() > 0
 
+    # The demo's self-evaluation reports for comment: each with its page and JSON; its
+    # published comments and answers show, a withheld or pending one never does.
+    report_ids = list(PublicReport.objects.values_list("pk", flat=True))
+    assert len(report_ids) == 2
+    for pk in report_ids:
+        assert f"/gongkai/reports/{pk}/" in pages
+        assert f"/gongkai/api/reports/{pk}/" in pages
+    assert PublicComment.objects.filter(state="withheld").exists()
+    assert PublicComment.objects.filter(state="pending").exists()
+    shown = PublicComment.objects.filter(state="published").exclude(answer="").first()
+    assert shown.answer in body_text(pages[f"/gongkai/reports/{shown.report_id}/"])
+
     forbidden = forbidden_texts()
     assert len(forbidden) > 100  # the demo has internals to leak
     for url, response in pages.items():
@@ -161,6 +187,13 @@ def test_every_public_url_shows_only_the_documented_fields(demo, client):
             assert set(data) == {"id", "name", "targets", "summaries"}
             for s in data["summaries"]:
                 assert set(s) == {"year", "quarter", "text"}
+        elif url.startswith("/gongkai/api/reports/"):
+            assert set(data) == set(REPORT_API_FIELDS) | set(REPORT_FIELDS)
+            assert set(data["department"]) == {"id", "name"}
+            for indicator in data["indicators"]:
+                assert set(indicator) == set(REPORT_INDICATOR_FIELDS)
+            for comment in data["comments"]:
+                assert set(comment) == set(COMMENT_FIELDS)
         elif url.endswith("/overview/"):
             assert set(data) == {
                 "year",

@@ -151,3 +151,50 @@ def test_completion_shows_as_completed_with_its_date(
     assert data["status"] == "completed"
     assert data["completion_percent"] == "100"
     assert data["completed_on"] is not None
+
+
+def _portal_refreshes(callbacks) -> int:
+    """The on-commit refreshes the portal's audit receiver scheduled (portal/signals.py)."""
+    return sum(c.__module__ == "portal.signals" for c in callbacks)
+
+
+def test_only_a_published_targets_change_schedules_a_refresh(
+    target, submitted_report, office, django_capture_on_commit_callbacks
+):
+    """The receiver hears every audited step; a target nobody published costs no refresh."""
+    from targets.services import target_complete
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reports.progress_report_return(report=submitted_report, by=office, comment="请补充说明")
+    assert _portal_refreshes(callbacks) == 0
+    # Published afterwards (the set the receiver reads was loaded above): it is heard again.
+    with django_capture_on_commit_callbacks(execute=True):
+        published = portal.target_publish(target=target, by=office)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        target_complete(target=Target.objects.get(pk=target.pk), by=office)
+    assert _portal_refreshes(callbacks) == 1
+    assert PublicTarget.objects.get(pk=published.pk).data["status"] == "completed"
+
+
+def test_a_withdrawn_targets_change_schedules_no_refresh(
+    published, target, office, django_capture_on_commit_callbacks
+):
+    from targets.services import target_complete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal.target_withdraw(target=target, by=office, comment="数据有误，暂不公开")
+    before = PublicTarget.objects.get(pk=published.pk).data
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        target_complete(target=Target.objects.get(pk=target.pk), by=office)
+    assert _portal_refreshes(callbacks) == 0
+    assert PublicTarget.objects.get(pk=published.pk).data == before
+
+
+def test_asking_whether_a_target_is_published_costs_no_query_once_loaded(
+    published, target, django_assert_num_queries
+):
+    from portal.published import is_published
+
+    assert is_published(target.pk)
+    with django_assert_num_queries(0):
+        assert is_published(target.pk) and not is_published(target.pk + 1)

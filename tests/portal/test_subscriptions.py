@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from execution.services import progress as reports
+from notifications.models import Notification
 from portal import subscriptions
-from portal.models import Follow, PublicEvent, PublicNotice, Subscription
+from portal.models import Follow, PublicEvent, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_the_whole_round_confirm_notice_unsubscribe_delete(
     token = Subscription.objects.get().token
     client.post(reverse("portal:subscription_delete", args=[token]))
     assert not Subscription.objects.exists()
-    assert not PublicNotice.objects.exists()
+    assert not Notification.objects.filter(recipient_email="citizen@example.com").exists()
 
 
 def test_one_click_post_unsubscribes_without_a_token_form(
@@ -186,3 +187,64 @@ def test_subscribing_is_rate_limited_per_address(client, settings, published, ta
 def test_an_unknown_token_answers_404(client):
     assert client.get(reverse("portal:confirm", args=["nope"])).status_code == 404
     assert client.get(reverse("portal:unsubscribe", args=["nope"])).status_code == 404
+
+
+def test_the_messages_go_through_the_notification_outbox_and_reach_no_users_inbox(
+    client,
+    published,
+    target,
+    submitted_report,
+    office,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    client.get(links(mail_to(mailoutbox)[0])["confirm"])
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    rows = Notification.objects.filter(recipient_email="citizen@example.com").order_by("id")
+    today = datetime.date.today().isoformat()
+    assert [(n.kind, n.key, n.email_status) for n in rows] == [
+        ("portal.confirm", f"portal.confirm:{today}", "sent"),
+        ("portal.digest", f"portal.digest:{today}", "sent"),
+    ]
+    assert all(n.recipient_id is None for n in rows)
+    # A second run of the day writes nothing: the outbox's key of the day is taken.
+    assert subscriptions.digests_send() == 0
+    client.force_login(office)
+    page = client.get(reverse("notifications:list"))
+    assert not any(n.recipient_id is None for n in page.context["page_obj"])
+
+
+def test_unsubscribing_drops_the_messages_not_sent_yet(client, published, target):
+    # No commit callbacks run here: the confirmation e-mail is still waiting in the outbox.
+    client.post(reverse("portal:subscribe"), {"email": "citizen@example.com", "target": target.pk})
+    waiting = Notification.objects.filter(recipient_email="citizen@example.com")
+    assert list(waiting.values_list("email_status", flat=True)) == ["pending"]
+    token = Subscription.objects.get().token
+    assert "您已退订" in client.get(reverse("portal:unsubscribe", args=[token])).content.decode()
+    assert not waiting.exists()
+    assert Subscription.objects.filter(token=token).exists()  # kept until the owner deletes it
+
+
+def test_a_second_subscription_the_same_day_sends_no_second_confirmation(
+    client, published, target, dept_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("portal:subscribe"), {"email": "citizen@example.com", "department": dept_a.pk}
+        )
+    assert len(mail_to(mailoutbox)) == 1
+    assert Follow.objects.count() == 2
+
+
+def test_deleting_ones_data_leaves_other_subscribers_messages(client, published, target):
+    for email in ("citizen@example.com", "other@example.com"):
+        client.post(reverse("portal:subscribe"), {"email": email, "target": target.pk})
+    token = Subscription.objects.get(email="citizen@example.com").token
+    response = client.post(reverse("portal:subscription_delete", args=[token]))
+    assert "数据已删除" in response.content.decode()
+    assert list(Notification.objects.values_list("recipient_email", flat=True)) == [
+        "other@example.com"
+    ]
+    assert list(Subscription.objects.values_list("email", flat=True)) == ["other@example.com"]

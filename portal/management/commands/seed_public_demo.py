@@ -6,7 +6,8 @@ from portal.demo import seed_public_demo
 
 class Command(BaseCommand):
     help = _(
-        "演示城市的政务公开：目标办公开执行年度和上一年度的目标清单。在 seed_demo 之后运行，可重复执行。"
+        "演示城市的政务公开：目标办公开执行年度和上一年度的目标清单，公示部门自评报告接受评议。"
+        "在 seed_demo 之后运行，可重复执行。"
     )
 
     def handle(self, *args, **options):
@@ -20,4 +21,10 @@ class Command(BaseCommand):
                     "d": result.not_confirmed,
                 }
             )
+        from portal.models import PublicReport
+
+        self.stdout.write(
+            _("部门自评报告公示：%(n)s份（/gongkai/manage/reports/）。")
+            % {"n": PublicReport.objects.count()}
+        )
         self.stdout.write(_("公开网站：/gongkai/"))

@@ -21,9 +21,8 @@ def test_return_notifies_the_lead_departments_staff_and_head(
         assert mail.outbox == []  # nothing before the commit
         # the in-app rows are written with the return, before the commit
         assert Notification.objects.filter(kind="target_returned").count() == 2
-    # One e-mail delivery; the other callback is the public portal's refresh of the target's
-    # public record (portal/signals: it listens to audit events, issue 21).
-    assert len(callbacks) == 2
+    # One e-mail delivery (the target is not public: the portal schedules no refresh).
+    assert len(callbacks) == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff_a.email, head_a.email])
     message = mail.outbox[0]
     assert submitted.code in message.subject
