@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from workflow.generations import remembered
+
 from .access import access_for
 from .models import Membership
 
@@ -7,10 +9,16 @@ from .models import Membership
 def _memberships(user):
     if user is None or not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.filter(user=user, department__is_active=True)
-        .select_related("department")
-        .order_by("department__sort_order", "id")
+    # Kept until any write moves the data's generation (a membership or department changed;
+    # workflow/generations.py, issue 20): no query for the header on most pages.
+    return remembered(
+        "header_memberships",
+        user.pk,
+        lambda: list(
+            Membership.objects.filter(user=user, department__is_active=True)
+            .select_related("department")
+            .order_by("department__sort_order", "id")
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from targets.models import Target
+from workflow.pagecache import cached_page
 
 from . import selectors
 
@@ -14,6 +15,7 @@ ORDER = list(Target.State.values)
 
 
 @login_required
+@cached_page
 def leader_dashboard(request):
     """领导驾驶舱: a leader's portfolio (the mayor and executive vice-mayor: the whole city, with a
     portfolio filter); auditors and the offices may read it too. Others: 404."""
@@ -43,6 +45,7 @@ def leader_dashboard(request):
 
 
 @login_required
+@cached_page
 def office_overview(request):
     """目标办总览: the whole year at a glance."""
     overview = selectors.office_overview(
@@ -73,6 +76,7 @@ def completion_rate(request):
 
 
 @login_required
+@cached_page
 def department_home(request):
     """部门工作台: what the department owes now, and its targets' warning levels."""
     return render(

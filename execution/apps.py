@@ -18,6 +18,10 @@ class ExecutionConfig(AppConfig):
         from . import clock
 
         set_milestone_clock(clock.today)
+        # Cached pages are kept per day of that clock (workflow/pagecache.py).
+        from workflow.pagecache import set_today
+
+        set_today(clock.today)
         from targets.extensions import (
             register_target_column,
             register_target_filter,

@@ -1,10 +1,19 @@
 from django.utils.functional import SimpleLazyObject
 
+from workflow.generations import remembered
+
 from .selectors import unread_count
 
 
 def unread(request):
-    """``unread_notifications``: the bell's count in the header — one query, and only when a
-    template shows it."""
+    """``unread_notifications``: the bell's count in the header — only when a template shows it,
+    and kept in the cache until any write (a new notification, one marked read) moves the data's
+    generation (workflow/generations.py, issue 20): no query on most pages."""
     user = getattr(request, "user", None)
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+
+    def count():
+        if user is None or not user.is_authenticated:
+            return 0
+        return remembered("unread", user.pk, lambda: unread_count(user))
+
+    return {"unread_notifications": SimpleLazyObject(count)}

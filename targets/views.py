@@ -23,6 +23,7 @@ from accounts.ids import parse_ids
 from accounts.models import Department
 from workflow.errors import NotPermitted
 from workflow.events import display_value, field_label, timeline
+from workflow.pagecache import cached_page
 from workflow.pages import form_errors, paginate, redirect_on_error
 from workflow.transitions import transition_label
 
@@ -154,6 +155,7 @@ def _plan_year_from(request, years):
 
 
 @login_required
+@cached_page
 def target_list(request):
     user = request.user
     years = list(PlanYear.objects.all())
@@ -415,6 +417,7 @@ def _thread_context(target, user, *, form=None, error=None):
 
 
 @login_required
+@cached_page
 def target_detail(request, pk):
     user = request.user
     target = get_object_or_404(selectors.target_detail_queryset(user), pk=pk)

@@ -3,10 +3,13 @@
 responses for the schema, request validation that answers in the services' error shape, plain
 decimals, and the audit event as the API shows it."""
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -149,9 +152,11 @@ class NarrowFirst:
     …``, so the database sorts ids, not thousands of joined wide rows spilling to disk, before
     LIMIT. Still one query for the page and one for the count."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, rows=None):
         self.queryset = queryset
         self.ordered = queryset.ordered
+        # What the page reads of its rows (e.g. ``lambda qs: qs.values(...)``); the models.
+        self.rows = rows or (lambda qs: qs)
 
     def count(self):
         return self.queryset.count()
@@ -163,4 +168,70 @@ class NarrowFirst:
         if not isinstance(index, slice):
             raise TypeError("NarrowFirst is read a page (a slice) at a time")
         ids = self.queryset.values("pk")[index]
-        return list(self.queryset.filter(pk__in=ids))
+        return list(self.rows(self.queryset.filter(pk__in=ids)))
+
+
+class CountedApart:
+    """A page of ``rows`` (e.g. ``values()`` of a joined queryset) whose total the paginator
+    counts on ``counted``, the same filters without the joins the rows need (issue 20): the
+    count of a ``values()`` queryset keeps every join its columns named."""
+
+    def __init__(self, rows, counted):
+        self.rows = rows
+        self.counted = counted
+        self.ordered = rows.ordered
+
+    def count(self):
+        return self.counted.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+# --- years in query strings ---------------------------------------------------------------
+
+# A plan year is a calendar year; anything else in ``?year=`` is a mistake to name, not a
+# filter that quietly matches nothing (or, past the column's range, fails in the database).
+MIN_YEAR, MAX_YEAR = 1000, 9999
+ALL_YEARS = "all"
+YEAR_OR_ALL_PATTERN = r"^(all|[1-9][0-9]{3})$"
+INVALID_YEAR = gettext_lazy("年度应为四位数的年份，如 2026。")
+INVALID_YEAR_OR_ALL = gettext_lazy("年度应为四位数的年份（如 2026）或 all（全部年度）。")
+
+
+class YearFormField(forms.IntegerField):
+    default_error_messages = {"invalid": INVALID_YEAR}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("error_messages", {"min_value": INVALID_YEAR, "max_value": INVALID_YEAR})
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(filters.NumberFilter):
+    """``?plan_year__year=2026``: a four-digit year, else 400 with a message that says so."""
+
+    field_class = YearFormField
+
+
+class YearOrAllFormField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value in self.empty_values or value == ALL_YEARS:
+            return value
+        if value.isascii() and value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR:
+            return int(value)
+        raise forms.ValidationError(INVALID_YEAR_OR_ALL, code="invalid")
+
+
+@extend_schema_field({"type": "string", "pattern": YEAR_OR_ALL_PATTERN})
+class YearOrAllFilter(filters.CharFilter):
+    """``?year=2026`` or ``?year=all``: which years a list covers, for lists that default to one
+    year when none is asked for (the filter set applies the default)."""
+
+    field_class = YearOrAllFormField

@@ -13,6 +13,9 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from . import generations
         from .speed import install_fast_displays
 
         install_fast_displays(apps.get_models())
+        # Every committed write moves the cached pages' generation (workflow/pagecache.py).
+        generations.install()

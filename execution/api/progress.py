@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,10 +23,13 @@ from accounts.ids import IdFilter, parse_id
 from targets.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Milestone, Target
 from targets.selectors import visible_targets
 from workflow.api import (
+    ALL_YEARS,
     ERRORS,
+    YEAR_OR_ALL_PATTERN,
     NarrowFirst,
     PlainDecimalField,
     PlainDecimalModelSerializer,
+    YearOrAllFilter,
     validated,
 )
 from workflow.errors import NotFoundForUser, ValidationFailed
@@ -32,6 +40,7 @@ from ..permissions import progress as perms
 from ..selectors import progress as selectors
 from ..selectors.queue import report_level_subquery
 from ..services import progress as services
+from . import report_rows
 
 TAG = "进展与预警"
 
@@ -169,10 +178,21 @@ class ReportReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, help_text=gettext_lazy("退回意见（必填）"))
 
 
+# Filters that name one year already: with any of them the list does not default to a year.
+YEAR_NAMED_BY = ("target", "plan_year", "period_start")
+YEAR_HELP = gettext_lazy(
+    "计划年度（如 2026）或 all（全部年度）。不给出且未按 target、plan_year、period_start "
+    "筛选时，为最新的执行中年度（没有则为最近结束的年度）"
+)
+
+
 class ReportFilter(filters.FilterSet):
     target = IdFilter(field_name="target_id")
     department = IdFilter(field_name="department_id")
     plan_year = IdFilter(field_name="target__plan_year_id")
+    # Issue 20: unfiltered, the list counted and sorted every year's reports, its cost growing
+    # with each year kept. A client asks for the year it wants, or all of them.
+    year = YearOrAllFilter(method="filter_year", label=YEAR_HELP)
     # The review queue's filter (issue 19 item 1): the target's latest warning level.
     warning = filters.ChoiceFilter(
         choices=WarningSnapshot.Level.choices,
@@ -182,6 +202,22 @@ class ReportFilter(filters.FilterSet):
 
     def filter_warning(self, queryset, name, value):
         return queryset.annotate(_level=report_level_subquery()).filter(_level=value)
+
+    def filter_year(self, queryset, name, value):
+        if value == ALL_YEARS:
+            return queryset
+        return selectors.reports_of_year(queryset, value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("year") in (None, "") and all(
+            data.get(name) in (None, "") for name in YEAR_NAMED_BY
+        ):
+            year = selectors.reporting_year()
+            if year is not None:
+                queryset = selectors.reports_of_year(queryset, year)
+        return queryset
 
     class Meta:
         model = ProgressReport
@@ -193,7 +229,17 @@ def _multipart_files(request):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("进展报告列表（仅含可见的报告）"), tags=[TAG]),
+    list=extend_schema(
+        summary=gettext_lazy("进展报告列表（仅含可见的报告）"),
+        tags=[TAG],
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "string", "pattern": YEAR_OR_ALL_PATTERN},
+                description=YEAR_HELP,
+            )
+        ],
+    ),
     retrieve=extend_schema(summary=gettext_lazy("进展报告详情"), tags=[TAG]),
 )
 class ProgressReportViewSet(
@@ -209,13 +255,20 @@ class ProgressReportViewSet(
     ordering_fields = ["period_start", "due_date", "submitted_at"]
 
     def get_queryset(self):
-        return selectors.report_list(self.request.user)
+        if self.action == "list":
+            return selectors.report_list(self.request.user)
+        return selectors.report_detail_queryset(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        # Sorted on the reports alone before the joined wide rows are read (issue 20): the
-        # ORDER BY over every report with its target and department was most of the list.
-        page = self.paginate_queryset(NarrowFirst(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Issue 20: sorted on the reports alone before the page's rows are read (the ORDER BY
+        # over every report with its target and department was most of the list), of one year
+        # unless asked otherwise (ReportFilter), and written from plain values in the
+        # serializer's format (report_rows: same JSON).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(
+            NarrowFirst(queryset, rows=lambda qs: qs.values(*report_rows.COLUMNS))
+        )
+        return self.get_paginated_response(report_rows.report_rows(page, request.user))
 
     def _detail(self, report, code=status.HTTP_200_OK):
         fresh = selectors.report_detail_queryset(self.request.user).get(pk=report.pk)

@@ -72,7 +72,28 @@ def report_history(report: ProgressReport) -> QuerySet[AuditEvent]:
 
 
 def report_list(user) -> QuerySet[ProgressReport]:
-    return report_detail_queryset(user).order_by("-period_start", "target__code", "kind", "id")
+    """The reports of the API's list, newest period first: the bare reports, for the list to
+    read narrow and then only its page's columns (``execution.api.report_rows``)."""
+    return visible_reports(user).order_by("-period_start", "target__code", "kind", "id")
+
+
+def reporting_year() -> int | None:
+    """The year a list of progress reports covers when none is asked for: the newest year in
+    execution, else the newest closed one (reports are filed only from execution on, Art. 14)."""
+    years = dict(
+        PlanYear.objects.filter(
+            status__in=(PlanYear.Status.EXECUTING, PlanYear.Status.CLOSED)
+        ).values_list("year", "status")
+    )
+    executing = [y for y, status in years.items() if status == PlanYear.Status.EXECUTING]
+    return max(executing or years, default=None)
+
+
+def reports_of_year(qs: QuerySet[ProgressReport], year: int) -> QuerySet[ProgressReport]:
+    """The reports of ``year``'s plan. A report's period lies inside its plan year
+    (``execution.periods.periods_of``), so this is a range of ``period_start`` — read through
+    the period index, whatever the number of other years, with no join to the targets."""
+    return qs.filter(period_start__year=year)
 
 
 def visible_evidence(user) -> QuerySet[ReportEvidence]:

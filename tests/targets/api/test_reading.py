@@ -82,6 +82,20 @@ def test_list_is_paginated(api, year_set, office):
     assert set(body) >= {"count", "next", "previous", "results"}
 
 
+def test_list_rows_are_the_summary_serializers_json(api, year_set, office, staff_a):
+    """The list writes plain values (targets.api.reading.summary_rows, issue 20) in exactly
+    the format of TargetSummarySerializer, the schema's row, for every reader."""
+    from targets import selectors
+    from targets.api.reading import TargetSummarySerializer
+
+    for user in (office, staff_a):
+        rows = act_as(api, user).get("/api/v1/targets/", {"ordering": "code"}).json()["results"]
+        assert rows
+        targets = selectors.target_list(user).filter(pk__in=[r["id"] for r in rows])
+        expected = {t["id"]: dict(t) for t in TargetSummarySerializer(targets, many=True).data}
+        assert rows == [expected[r["id"]] for r in rows]
+
+
 def test_detail_has_nested_parts(api, plan_year, aspect, dept_a, dept_b, staff_a, vice_mayor):
     data = quantitative_input(
         aspect,
