@@ -7,10 +7,9 @@ Reads only the portal's tables (``PublicReport.data`` and published ``PublicComm
 comment waiting for moderation or withheld is never read here.
 """
 
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -23,63 +22,14 @@ from workflow.errors import ApplicationError
 
 from . import reports, throttle
 from .api import TAG, _Open
-from .models import PublicComment, PublicReport
+from .selectors import (
+    comment_record,
+    public_report,
+    public_reports,
+    published_comments,
+    report_public,
+)
 from .views import _base_context, chosen_language, public_page
-
-# --- reads (selectors) ----------------------------------------------------------------------
-
-
-def public_reports(year: int | None = None) -> QuerySet[PublicReport]:
-    qs = PublicReport.objects.select_related("department").annotate(
-        published_comments=Count("comments", filter=Q(comments__state="published"))
-    )
-    if year is not None:
-        qs = qs.filter(year=year)
-    return qs.order_by("-year", "department__sort_order", "id")
-
-
-def report_years() -> list[int]:
-    return list(PublicReport.objects.order_by("-year").values_list("year", flat=True).distinct())
-
-
-def public_report(report_id: int) -> PublicReport:
-    report = PublicReport.objects.select_related("department").filter(pk=report_id).first()
-    if report is None:
-        raise Http404
-    return report
-
-
-def published_comments(report: PublicReport) -> QuerySet[PublicComment]:
-    return report.comments.filter(state=PublicComment.State.PUBLISHED).order_by(
-        "submitted_at", "id"
-    )
-
-
-def comment_record(comment: PublicComment) -> dict:
-    """A published comment as the public sees it: exactly ``fields.COMMENT_FIELDS``."""
-    return {
-        "id": comment.pk,
-        "name": comment.name,
-        "text": comment.text,
-        "submitted_on": timezone.localdate(comment.submitted_at).isoformat(),
-        "answer": comment.answer,
-        "answered_on": (
-            timezone.localdate(comment.answered_at).isoformat() if comment.answered_at else None
-        ),
-    }
-
-
-def report_public(report: PublicReport) -> dict:
-    """The report as JSON: ``fields.REPORT_API_FIELDS`` plus its record's ``REPORT_FIELDS``."""
-    return {
-        "id": report.pk,
-        "comment_opens": report.comment_opens.isoformat(),
-        "comment_closes": report.comment_closes.isoformat(),
-        "open_for_comment": report.open_on(clock.today()),
-        "comments": [comment_record(c) for c in published_comments(report)],
-        **report.data,
-    }
-
 
 # --- pages ----------------------------------------------------------------------------------
 

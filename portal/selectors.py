@@ -4,10 +4,12 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Department
+from execution import clock
 
-from .models import PublicSummary, PublicTarget, PublicYear
+from .models import PublicComment, PublicReport, PublicSummary, PublicTarget, PublicYear
 
 
 def public_years() -> QuerySet[PublicYear]:
@@ -122,4 +124,59 @@ def year_overview(year: int) -> dict:
         "average_percent": _round(qs.aggregate(avg=Avg("completion_percent"))["avg"]),
         "aspects": aspects,
         "departments": departments,
+    }
+
+
+# The self-evaluation reports published for comment (002 七.3): only published comments.
+
+
+def public_reports(year: int | None = None) -> QuerySet[PublicReport]:
+    qs = PublicReport.objects.select_related("department").annotate(
+        published_comments=Count("comments", filter=Q(comments__state="published"))
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "department__sort_order", "id")
+
+
+def report_years() -> list[int]:
+    return list(PublicReport.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def public_report(report_id: int) -> PublicReport:
+    report = PublicReport.objects.select_related("department").filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def published_comments(report: PublicReport) -> QuerySet[PublicComment]:
+    return report.comments.filter(state=PublicComment.State.PUBLISHED).order_by(
+        "submitted_at", "id"
+    )
+
+
+def comment_record(comment: PublicComment) -> dict:
+    """A published comment as the public sees it: exactly ``fields.COMMENT_FIELDS``."""
+    return {
+        "id": comment.pk,
+        "name": comment.name,
+        "text": comment.text,
+        "submitted_on": timezone.localdate(comment.submitted_at).isoformat(),
+        "answer": comment.answer,
+        "answered_on": (
+            timezone.localdate(comment.answered_at).isoformat() if comment.answered_at else None
+        ),
+    }
+
+
+def report_public(report: PublicReport) -> dict:
+    """The report as JSON: ``fields.REPORT_API_FIELDS`` plus its record's ``REPORT_FIELDS``."""
+    return {
+        "id": report.pk,
+        "comment_opens": report.comment_opens.isoformat(),
+        "comment_closes": report.comment_closes.isoformat(),
+        "open_for_comment": report.open_on(clock.today()),
+        "comments": [comment_record(c) for c in published_comments(report)],
+        **report.data,
     }

@@ -99,7 +99,7 @@ def status_label(code: str) -> str:
 
 @public_page("index")
 def index(request):
-    from .report_views import report_years
+    from .selectors import report_years
 
     years = list(selectors.public_years())
     return render(
