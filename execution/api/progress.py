@@ -33,6 +33,7 @@ from workflow.api import (
     validated,
 )
 from workflow.errors import NotFoundForUser, ValidationFailed
+from workflow.pagecache import cached_list
 
 from ..files import attachment_response
 from ..models import ProgressReport, WarningExplanation, WarningSnapshot
@@ -259,6 +260,7 @@ class ProgressReportViewSet(
             return selectors.report_list(self.request.user)
         return selectors.report_detail_queryset(self.request.user)
 
+    @cached_list
     def list(self, request, *args, **kwargs):
         # Issue 20: sorted on the reports alone before the page's rows are read (the ORDER BY
         # over every report with its target and department was most of the list), of one year

@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 
 from workflow.api import ERRORS, AuditEventSerializer, CountedApart, validated
 from workflow.errors import NotFoundForUser
+from workflow.pagecache import cached_list
 
 from .. import selectors, services
 from ..models import Target
@@ -105,6 +106,7 @@ class TargetViewSet(
             return TargetSummarySerializer
         return TargetDetailSerializer
 
+    @cached_list
     def list(self, request, *args, **kwargs):
         # The rows are read as plain values and written in TargetSummarySerializer's format:
         # model instances (with their state machine) and DRF's field-by-field machinery were

@@ -8,11 +8,14 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from execution.models import ProgressReport, WarningSnapshot
 from execution.services import progress as reports
+from targets.models import Target
 from workflow import generations
 
 from .conftest import Q2
@@ -227,3 +230,52 @@ def test_signing_in_keeps_the_cached_pages(city, office, staff_a):
     staff_a.display_name = "张新名"
     staff_a.save(update_fields=["display_name"])
     assert generations.state() != state
+
+
+def api_lists():
+    return [
+        ("office", "/api/v1/targets/?plan_year__year=2027"),
+        ("staff_b", "/api/v1/targets/?plan_year__year=2027"),
+        ("office", "/api/v1/progress-reports/?year=2027"),
+        ("staff_a", "/api/v1/progress-reports/?year=2027"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("index", range(4))
+def test_an_api_list_comes_from_the_cache_until_a_write(request, city, index):
+    """The two API lists people poll most keep their rows under the same key as the pages: the
+    same JSON from the cache with only the session's and the user's queries, the new rows right
+    after a committed write."""
+    who, url = api_lists()[index]
+    client = client_for(request.getfixturevalue(who))
+    before = client.get(url)
+    assert before.status_code == 200 and before.json()["results"]
+    with CaptureQueriesContext(connection) as hit:
+        again = client.get(url)
+    assert again.content == before.content
+    assert len(hit) == HIT_QUERIES, [q["sql"][:120] for q in hit]
+
+    with transaction.atomic():
+        # Plain UPDATEs through no service, on rows every reader of these lists sees.
+        ProgressReport.objects.update(narrative="已改写的进展")
+        Target.objects.update(title=Concat(F("title"), Value("（修订）")))
+    after = client.get(url)
+    assert after.content != before.content
+    cache.clear()
+    assert after.content == client.get(url).content
+
+
+@pytest.mark.django_db
+def test_api_readers_never_see_each_others_lists(city, office, staff_a, staff_b):
+    url = "/api/v1/targets/?plan_year__year=2027"
+    clients = {user.username: client_for(user) for user in (office, staff_a, staff_b)}
+    cache.clear()
+    expected = {name: c.get(url).json() for name, c in clients.items()}
+    codes = {name: {row["code"] for row in data["results"]} for name, data in expected.items()}
+    assert "B2" in codes["staff_b"] and "A1" not in codes["staff_b"]
+    assert "A1" in codes["staff_a"] and "B2" not in codes["staff_a"]
+    for name in reversed(list(clients)):
+        assert clients[name].get(url).json() == expected[name]
+    # A bad filter is refused, never served from a kept answer.
+    assert clients["office"].get("/api/v1/targets/?plan_year__year=abc").status_code == 400
