@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from evaluation.models import EvaluationScheme, ScoreSheet
+from evaluation.models import ScoreSheet
 from workflow.errors import NotPermitted
 from workflow.pages import paginate, redirect_on_error
 
-from . import permissions, reports
-from .models import PublicComment, PublicReport
+from . import permissions, reports, selectors
+from .models import PublicComment
 
 MODERATION_PAGE_SIZE = 20
 
@@ -39,32 +39,9 @@ def report_list(request):
     is_office = permissions.may_approve_report(request.user)
     if not (is_office or access.member_departments):
         raise NotPermitted(_("只有目标办和部门可以管理自评报告公示。"))
-    published = PublicReport.objects.select_related("department").order_by(
-        "-year", "department__sort_order"
-    )
-    ready = []
-    if is_office:
-        ready = list(
-            ScoreSheet.objects.filter(
-                is_self=True,
-                state__in=[ScoreSheet.State.SUBMITTED, ScoreSheet.State.LOCKED],
-            )
-            .exclude(scheme__state=EvaluationScheme.State.SUPERSEDED)
-            .exclude(summary="")
-            .exclude(pk__in=PublicReport.objects.values("sheet_id"))
-            .select_related("scheme__plan_year", "department")
-            .order_by("-scheme__plan_year__year", "department__sort_order")[:200]
-        )
-    else:
-        published = published.filter(department_id__in=access.member_departments)
-    to_answer = (
-        PublicComment.objects.filter(
-            state=PublicComment.State.PUBLISHED,
-            report__department_id__in=access.member_departments,
-        )
-        .select_related("report__department")
-        .order_by("answered_at", "submitted_at")
-    )
+    ready = selectors.sheets_ready_to_publish()[:200] if is_office else []
+    published = selectors.reports_managed_by(request.user, is_office=is_office)
+    to_answer = selectors.comments_to_answer(access.member_departments)
     return render(
         request,
         "portal/manage_reports.html",
@@ -101,12 +78,9 @@ def moderation(request):
     state = request.GET.get("state", PublicComment.State.PENDING)
     if state not in PublicComment.State.values:
         state = PublicComment.State.PENDING
-    rows = (
-        PublicComment.objects.filter(state=state)
-        .select_related("report__department", "moderated_by")
-        .order_by("submitted_at", "id")
+    page, querystring = paginate(
+        request, selectors.comments_in_moderation(state), per_page=MODERATION_PAGE_SIZE
     )
-    page, querystring = paginate(request, rows, per_page=MODERATION_PAGE_SIZE)
     return render(
         request,
         "portal/moderation.html",

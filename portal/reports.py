@@ -29,7 +29,7 @@ from supervision.services import external_input_record
 from workflow.errors import Conflict, NotPermitted, ValidationFailed
 from workflow.transitions import require_transition_permission, transition_apply
 
-from . import cache, permissions
+from . import cache, permissions, selectors
 from .fields import report_record
 from .models import PublicComment, PublicReport
 
@@ -64,7 +64,7 @@ def report_approve(
     sheet = ScoreSheet.objects.select_related("scheme__plan_year", "department").get(pk=sheet.pk)
     if not sheet.is_self:
         raise Conflict(_("只有部门自评表可以作为自评报告公示。"))
-    if sheet.state not in (ScoreSheet.State.SUBMITTED, ScoreSheet.State.LOCKED):
+    if sheet.state not in selectors.PUBLISHABLE_SHEET_STATES:
         raise Conflict(
             _("该部门的自评尚未提交（当前为“%(s)s”），不能公示。")
             % {"s": sheet.get_state_display()}

@@ -6,7 +6,9 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import access_for
 from accounts.models import Department
+from evaluation.models import EvaluationScheme, ScoreSheet
 from execution import clock
 
 from .models import PublicComment, PublicReport, PublicSummary, PublicTarget, PublicYear
@@ -180,3 +182,52 @@ def report_public(report: PublicReport) -> dict:
         "comments": [comment_record(c) for c in published_comments(report)],
         **report.data,
     }
+
+
+# The signed-in side: what the office may approve and moderate, what a department answers.
+
+# A self-evaluation may be published once the department has submitted it (or it is locked):
+# the one definition for the list of candidates and for ``reports.report_approve``'s check.
+PUBLISHABLE_SHEET_STATES = (ScoreSheet.State.SUBMITTED, ScoreSheet.State.LOCKED)
+
+
+def sheets_ready_to_publish() -> QuerySet[ScoreSheet]:
+    """Departments' self-evaluations with a summary report, submitted or locked, of a scheme in
+    force, not yet published."""
+    return (
+        ScoreSheet.objects.filter(is_self=True, state__in=PUBLISHABLE_SHEET_STATES)
+        .exclude(scheme__state=EvaluationScheme.State.SUPERSEDED)
+        .exclude(summary="")
+        .exclude(pk__in=PublicReport.objects.values("sheet_id"))
+        .select_related("scheme__plan_year", "department")
+        .order_by("-scheme__plan_year__year", "department__sort_order")
+    )
+
+
+def reports_managed_by(user, *, is_office: bool) -> QuerySet[PublicReport]:
+    """Every published report for the office; a department's own otherwise."""
+    qs = PublicReport.objects.select_related("department").order_by(
+        "-year", "department__sort_order"
+    )
+    if not is_office:
+        qs = qs.filter(department_id__in=access_for(user).member_departments)
+    return qs[:200]
+
+
+def comments_to_answer(department_ids) -> QuerySet[PublicComment]:
+    """Published comments on the reports of ``department_ids``, unanswered first."""
+    return (
+        PublicComment.objects.filter(
+            state=PublicComment.State.PUBLISHED, report__department_id__in=department_ids
+        )
+        .select_related("report__department")
+        .order_by("answered_at", "submitted_at")[:100]
+    )
+
+
+def comments_in_moderation(state: str) -> QuerySet[PublicComment]:
+    return (
+        PublicComment.objects.filter(state=state)
+        .select_related("report__department", "moderated_by")
+        .order_by("submitted_at", "id")
+    )
