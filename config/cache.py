@@ -14,7 +14,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,7 +34,30 @@ def _warn(operation: str, error: Exception) -> None:
         logger.warning("cache unreachable (%s: %s); serving without it", operation, error)
 
 
+class ReusedClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` around its connection pool for every cache
+    call, and redis-py's constructor fills a table of ~170 reply callbacks each time: 0.2 ms, a
+    tenth of a page served from the cache (issue 20). A ``Redis`` object holds no connection
+    of its own (it borrows one from the pool per command) and is safe to share between
+    threads, so one per pool is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClient
+
     def is_available(self) -> bool:
         try:
             return bool(self._cache.get_client(write=True).ping())
