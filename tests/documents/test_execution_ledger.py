@@ -170,3 +170,13 @@ def test_a_department_dossier_still_heads_each_target(
     # The summary table and each target's own heading.
     for target in (history, other):
         assert text.count(squeezed(target.title)) >= 2
+
+
+def test_the_ledger_prints_a_generated_code_on_one_line(ledger_year, office, generate):
+    """A code the system gives (year-number, "2027-0001") fits its column: at the old 6% it
+    broke before its last digit, and a code read as "2027-000" is another target's."""
+    with clock.frozen(ON):
+        text = pdf_text(job_file(generate(office, "year_ledger", year=2027)))
+    for target in (ledger_year["first"], ledger_year["second"]):
+        assert len(target.code) == len("2027-0001")
+        assert target.code in text.split()
