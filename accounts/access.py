@@ -6,6 +6,8 @@ on hundreds of rows still runs a fixed number of queries.
 
 from dataclasses import dataclass
 
+from workflow.generations import depends_on
+
 from .models import LeaderPortfolio, Membership
 
 Role = Membership.Role
@@ -55,9 +57,20 @@ class Access:
 ANONYMOUS = Access(user_id=None, is_superuser=False, dept_roles={}, portfolio=frozenset())
 
 
+ACCESS_TABLES = (
+    "accounts_user",
+    "accounts_membership",
+    "accounts_department",
+    "accounts_leaderportfolio",
+)
+
+
 def access_for(user) -> Access:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
+    # A page kept in the cache depends on the reader's access even when the middleware loaded
+    # it before the page was built (workflow.generations, issue 20).
+    depends_on(*ACCESS_TABLES)
     cached = getattr(user, "_mubiao_access", None)
     if cached is not None:
         return cached

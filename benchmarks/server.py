@@ -60,20 +60,27 @@ def fetch(port: int, path: str, cookie: str) -> tuple[int, int]:
         conn.close()
 
 
-def load(port: int, path: str, cookie: str, seconds: float) -> tuple[int, list[float], int, float]:
+def load(
+    port: int, path: str, cookie: str | list[str], seconds: float
+) -> tuple[int, list[float], int, float]:
     """A closed loop of CLIENTS clients on one URL for ``seconds``: each sends a request, waits
-    for the answer, sends the next. Returns (done, latencies, errors, elapsed)."""
+    for the answer, sends the next. ``cookie`` may be a list of readers' sessions: the clients
+    then take them in turn, request by request (many readers, each with their own page).
+    Returns (done, latencies, errors, elapsed)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    cookies = cookie if isinstance(cookie, list) else [cookie]
+    turn = iter(range(10**9))
 
     def client():
         mine, bad = [], 0
         while time.perf_counter() < deadline:
+            reader = cookies[next(turn) % len(cookies)]
             start = time.perf_counter()
             try:
-                status, _ = fetch(port, path, cookie)
+                status, _ = fetch(port, path, reader)
             except OSError:
                 status = 0
             mine.append((time.perf_counter() - start) * 1000)
@@ -102,7 +109,7 @@ def measure(port: int, urls: list[tuple[str, str, str]]):
     SECONDS over ROUNDS rounds, interleaved so that a burst of other work on the shared machine
     slows every URL alike. Returns {label: (latencies, errors, seconds)} and {label: req/s}."""
     for label, path, cookie in urls:
-        status, _ = fetch(port, path, cookie)
+        status, _ = fetch(port, path, cookie if isinstance(cookie, str) else cookie[0])
         if status != 200:
             print(f"warning: {label} {path} answered {status}", file=sys.stderr)
         load(port, path, cookie, 0.5)

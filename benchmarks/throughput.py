@@ -17,11 +17,21 @@ The database, server and client loop are ``benchmarks.server``'s (shared with
 ``benchmarks.public``).
 
 BENCH_ONLY=substring limits the URLs (``/healthz`` is always measured).
+
+A deadline morning (BENCH_WRITE_EVERY=<seconds>, e.g. 1): while the URLs are loaded, this process
+commits a write every so many seconds (a department saving its report's draft: a plain ORM
+``UPDATE`` in a transaction, which moves the pages' generation as any write does), and the pages
+of departments and leaders are read by BENCH_READERS (default 20) different users in turn —
+department staff of as many departments, the eight vice-mayors — each with their own cached
+page, so after every write each reader's next visit builds again. Without it: one reader per
+URL and no writes (the pages' steady state between writes).
 """
 
 import os
 import statistics
+import threading
 import time
+from contextlib import contextmanager
 
 from benchmarks.server import (
     CLIENTS,
@@ -40,6 +50,45 @@ TARGETS = int(os.environ.get("BENCH_TARGETS", "2000"))
 ONLY = os.environ.get("BENCH_ONLY", "")
 # Keep the seeded database for the next run (which then skips seeding): for profiling rounds.
 KEEP = os.environ.get("BENCH_KEEP", "") not in ("", "0")
+WRITE_EVERY = float(os.environ.get("BENCH_WRITE_EVERY", "0"))
+READERS = int(os.environ.get("BENCH_READERS", "20" if WRITE_EVERY else "1"))
+
+
+@contextmanager
+def writing(every: float):
+    """Commit a write every ``every`` seconds in a thread while the block runs: a draft's text
+    saved, through the ORM and a transaction like the services' (the generation moves on
+    commit). Yields a list whose length is the number of writes made."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from execution.models import ProgressReport
+
+    done: list[int] = []
+    stop = threading.Event()
+    ids = list(ProgressReport.objects.order_by("pk").values_list("pk", flat=True)[:500])
+
+    def writer():
+        try:
+            while not stop.wait(every):
+                pk = ids[len(done) % len(ids)]
+                with transaction.atomic():
+                    ProgressReport.objects.filter(pk=pk).update(
+                        problems=f"草稿第{len(done) + 1}次保存", updated_at=timezone.now()
+                    )
+                done.append(pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    if every:
+        thread.start()
+    try:
+        yield done
+    finally:
+        stop.set()
+        if every:
+            thread.join()
 
 
 def main():
@@ -62,7 +111,9 @@ def main():
         # The sessions are written here through the same session engine and stores the server
         # reads (the database and Redis), as a sign-in would.
         cookies = {}
-        for username in ("cs-office", "cs-d0_staff", "cs-vm0"):
+        staff = [f"cs-d{i}_staff" for i in range(READERS)]
+        leaders = [f"cs-vm{i}" for i in range(min(READERS, 8))]
+        for username in ("cs-office", *staff, *leaders):
             client = Client()
             client.force_login(User.objects.get(username=username))
             cookies[username] = f"sessionid={client.cookies['sessionid'].value}"
@@ -75,7 +126,9 @@ def main():
             "OTP_REQUIRED": "false",
         }
         with gunicorn(server_env) as port:
-            office, dept, leader = cookies["cs-office"], cookies["cs-d0_staff"], cookies["cs-vm0"]
+            office = cookies["cs-office"]
+            dept = [cookies[u] for u in staff] if READERS > 1 else cookies["cs-d0_staff"]
+            leader = [cookies[u] for u in leaders] if READERS > 1 else cookies["cs-vm0"]
             urls = [
                 ("/healthz", "/healthz", ""),
                 ("target list (office)", f"/targets/?year={year}", office),
@@ -88,13 +141,20 @@ def main():
                 ("API progress reports", "/api/v1/progress-reports/", office),
             ]
             urls = [u for u in urls if u[0] == "/healthz" or ONLY in u[0]]
-            results, rates = measure(port, urls)
+            with writing(WRITE_EVERY) as writes:
+                results, rates = measure(port, urls)
 
         base = rates["/healthz"]
         print(
             f"\n{WORKERS} gunicorn workers, {CLIENTS} clients, {ROUNDS} rounds × {SECONDS:g} s "
-            f"per URL, {YEARS} year(s) × {TARGETS:,} targets\n"
+            f"per URL, {YEARS} year(s) × {TARGETS:,} targets"
         )
+        if WRITE_EVERY:
+            print(
+                f"a committed write every {WRITE_EVERY:g} s ({len(writes)} in all);"
+                f" department and leader pages read by {READERS} and {len(leaders)} users in turn"
+            )
+        print()
         print("| URL | req/s | p50 ms | p95 ms | errors | cost ÷ /healthz |")
         print("|---|---|---|---|---|---|")
         for label, path, _ in urls:

@@ -20,6 +20,8 @@ import uuid
 
 from django.core.cache import cache
 
+from workflow.generations import depends_on
+
 VERSION_KEY = "workdays:calendar-version"
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -81,6 +83,9 @@ def _load() -> WorkingCalendar:
 
 def current_calendar() -> WorkingCalendar:
     """The calendar as stored now (cached per process and thread until someone changes it)."""
+    # A page kept in the cache that counts working days depends on the calendar even when this
+    # process had it loaded already (workflow.generations, issue 20).
+    depends_on("workdays_officialday")
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex

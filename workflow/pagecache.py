@@ -2,11 +2,14 @@
 
 The pages people open most (target list, target page, the three dashboards) cost 30–80 ms of
 CPU each to build, most of it queries and template for figures that change a few times an hour.
-``cached_page`` keeps each page's HTML in the shared cache under a key made of:
+``cached_page`` keeps each page's HTML in the shared cache, with the generations of the tables
+its build read (``workflow.generations.kept_build``: it is served again only while none of them
+has moved), under a key made of:
 
 - the reader (user id): what a page shows depends on who reads it (departments, roles, the
   actions offered), so no page is ever shared between two users;
-- the data's generation (``workflow.generations``), which moves on every committed write;
+- the reader's account and access (``accounts_user``, memberships, portfolio), through
+  ``depends_on``, as the middleware reads them before the view runs;
 - the code: a stamp of the deployed source, templates and translations (a new release never
   serves a page its old templates built);
 - the language, the scheme, host and full path with its query string, the htmx header, and
@@ -26,7 +29,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -77,10 +79,7 @@ def code_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
-def _key(request, name: str) -> str | None:
-    state = generations.state()
-    if state is None:
-        return None
+def _key(request, name: str) -> str:
     parts = "\n".join(
         [
             name,
@@ -96,7 +95,12 @@ def _key(request, name: str) -> str | None:
             _today().isoformat(),
         ]
     )
-    return f"page:{name}:{state}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    return f"page:{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
+
+
+# Read by the middleware before the view (the reader, the session's user), so no query of the
+# build names it: every page shows its reader's name and what the reader's roles allow.
+READER_TABLES = ("accounts_user",)
 
 
 def _without_tokens(html: str) -> str | None:
@@ -125,46 +129,55 @@ def cached_page(view):
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        key = _key(request, name)
-        if key is None:
-            return view(request, *args, **kwargs)
-        kept = cache.get(key)
-        if kept is not None:
-            headers, html = kept
-            return HttpResponse(html.replace(SENTINEL, get_token(request)), headers=headers)
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-            and not response.cookies
-        ):
-            html = _without_tokens(response.content.decode(response.charset))
-            if html is not None:
-                # The headers the view set (the middleware adds its own on every answer).
-                cache.set(key, (dict(response.headers), html), TTL)
-        return response
+
+        built = []
+
+        def build():
+            generations.depends_on(*READER_TABLES)
+            response = view(request, *args, **kwargs)
+            built.append(response)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")
+                and not response.cookies
+            ):
+                html = _without_tokens(response.content.decode(response.charset))
+                if html is not None:
+                    # The headers the view set (the middleware adds its own on every answer).
+                    return (dict(response.headers), html), True
+            return None, False
+
+        kept, _ = generations.kept_build(_key(request, name), build, TTL)
+        if built:
+            return built[0]
+        headers, html = kept
+        return HttpResponse(html.replace(SENTINEL, get_token(request)), headers=headers)
 
     return wrapper
 
 
 def cached_list(method):
     """The same for an API list (a DRF viewset's ``list``): its data kept under the same key as
-    a page (reader, generation, language, full path with its filters, today, code). Only 200
+    a page (reader, language, full path with its filters, today, code), with the generations
+    of the tables it read. Only 200
     answers are kept; the renderer writes the kept rows afresh on every hit (orjson: well under
     a millisecond for a page), so the format asked for and the headers stay per request."""
 
     @functools.wraps(method)
     def wrapper(self, request, *args, **kwargs):
-        key = _key(request, f"{type(self).__module__}.{type(self).__qualname__}.list")
-        if key is None:
-            return method(self, request, *args, **kwargs)
-        kept = cache.get(key)
-        if kept is not None:
-            return Response(kept)
-        response = method(self, request, *args, **kwargs)
-        if response.status_code == 200:
-            cache.set(key, response.data, TTL)
-        return response
+        name = f"{type(self).__module__}.{type(self).__qualname__}.list"
+        built = []
+
+        def build():
+            generations.depends_on(*READER_TABLES)
+            response = method(self, request, *args, **kwargs)
+            built.append(response)
+            return response.data, response.status_code == 200
+
+        data, _ = generations.kept_build(_key(request, name), build, TTL)
+        if built:
+            return built[0]
+        return Response(data)
 
     return wrapper

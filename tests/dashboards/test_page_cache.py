@@ -1,7 +1,9 @@
 """Cached pages (issue 20, ``workflow/pagecache.py``): the target list, the target page and the
-three dashboards come from the cache while nothing has changed, are rebuilt right after any
-write — through the workflow's transition path or a plain ``UPDATE`` — and are never served to
-another reader, another language or another session's token."""
+three dashboards come from the cache while nothing they read has changed, are rebuilt right
+after a write to a table they read — through the workflow's transition path or a plain
+``UPDATE``, or through a value kept elsewhere (the header's counts, the reader's access) — stay
+cached through writes to tables they do not read, and are never served to another reader,
+another language or another session's token."""
 
 import re
 
@@ -279,3 +281,104 @@ def test_api_readers_never_see_each_others_lists(city, office, staff_a, staff_b)
         assert clients[name].get(url).json() == expected[name]
     # A bad filter is refused, never served from a kept answer.
     assert clients["office"].get("/api/v1/targets/?plan_year__year=abc").status_code == 400
+
+
+def hit_on(client, url) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries) == HIT_QUERIES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_to_a_table_a_page_does_not_read_keeps_it(city, office):
+    """A department saving its report's draft (a plain UPDATE of a progress report) rebuilds the
+    pages that show reports and keeps the target list, which reads none: on a deadline morning
+    each write costs the pages it concerns, not every page of the city."""
+    client = client_for(office)
+    target_list, target_page = "/targets/?year=2027", f"/targets/{city['A2'].pk}/"
+    for url in (target_list, target_page, target_list, target_page):
+        client.get(url)
+    assert hit_on(client, target_list) and hit_on(client, target_page)
+
+    with transaction.atomic():
+        ProgressReport.objects.filter(target=city["A2"]).update(narrative="草稿：已完成招标")
+
+    assert hit_on(client, target_list)
+    # The target page reads the reports: built again (and then kept again).
+    assert not hit_on(client, target_page)
+    assert body(client.get(target_page)) == fresh(client, target_page)
+    assert hit_on(client, target_page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_the_header_took_from_the_cache_still_moves_the_page(city, office):
+    """The second page's build takes the unread count from the cache (no query reads the
+    notifications then): it still depends on them, and a notification rebuilds it."""
+    from notifications.services import notify
+
+    client = client_for(office)
+    client.get("/dashboard/office/")  # computes and keeps the count
+    for _ in range(2):
+        assert "bell__count" not in body(client.get("/targets/?year=2027"))
+    assert hit_on(client, "/targets/?year=2027")
+    notify(recipients=[office], kind="deadline", title="【到期提醒】", body="请报送。", url="/")
+    assert '<span class="bell__count">1</span>' in body(client.get("/targets/?year=2027"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_of_the_readers_access_rebuilds_the_page(city, staff_b, dept_a):
+    """The middleware loads the reader's memberships before the page is built: a new
+    membership (staff B joins department A) still shows A's targets at once."""
+    from accounts.models import Membership
+
+    client = client_for(staff_b)
+    url = "/targets/?year=2027"
+    for _ in range(2):
+        assert "目标A1" not in body(client.get(url))
+    assert hit_on(client, url)
+    Membership.objects.create(user=staff_b, department=dept_a, role=Membership.Role.STAFF)
+    page = body(client.get(url))
+    assert "目标A1" in page and page == fresh(client, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_whose_table_is_unknown_rebuilds_every_page(city, office):
+    client = client_for(office)
+    url = "/targets/?year=2027"
+    for _ in range(2):
+        client.get(url)
+    assert hit_on(client, url)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A write whose table is not read off the statement (as DDL or a data-modifying WITH).
+        cursor.execute(
+            "WITH moved AS (UPDATE execution_warningsnapshot SET reason = reason) SELECT 1"
+        )
+    assert not hit_on(client, url)
+    assert hit_on(client, url)
+
+
+def test_the_tables_a_statement_reads_and_writes():
+    read = generations.read_tables(
+        'SELECT t.id FROM targets_target t, "accounts_department" d'
+        " WHERE t.id IN (SELECT target_id FROM execution_progressreport) AND d.id = t.lead_department_id"
+    )
+    assert read == {"targets_target", "accounts_department", "execution_progressreport"}
+    assert generations.written_table('UPDATE "targets_target" SET "title" = %s') == "targets_target"
+    assert generations.written_table("INSERT INTO notifications_notification (x) SELECT 1") == (
+        "notifications_notification"
+    )
+    assert (
+        generations.written_table("WITH moved AS (UPDATE x SET y = 1) SELECT 1") == generations.ANY
+    )
+    assert generations.written_table('TRUNCATE "targets_target"') == generations.ANY
+
+
+@pytest.mark.django_db
+def test_a_calendar_held_by_the_process_is_still_a_dependency():
+    from workdays.calendar import current_calendar
+
+    current_calendar()  # loaded: the next call runs no query
+    with generations.recording() as read, CaptureQueriesContext(connection) as queries:
+        current_calendar()
+    assert not queries.captured_queries
+    assert "workdays_officialday" in read
