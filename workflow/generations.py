@@ -287,8 +287,10 @@ def kept_build(key: str, build, timeout: int, using: str = "default"):
         return build()[0], False
     with recording() as read:
         value, keep = build()
-    if keep:
-        tables = frozenset(read)
+    tables = frozenset(read)
+    # A name ``depends_on`` gave that is no model's table has no generation read before: not
+    # kept, rather than kept without it.
+    if keep and tables <= before.keys():
         cache.set(key, (_signature(before, tables, own_writes), tables, value), timeout)
     return value, False
 
