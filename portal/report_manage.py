@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for
 from evaluation.models import ScoreSheet
 from workflow.errors import NotPermitted
-from workflow.pages import paginate, redirect_on_error
+from workflow.pages import paginate, redirect_on_error, requested_state
 
 from . import permissions, reports, selectors
 from .models import PublicComment
@@ -75,9 +75,9 @@ def moderation(request):
     """The office's moderation list: by state (待审核 first), paginated."""
     if not permissions.may_approve_report(request.user):
         raise NotPermitted(_("只有目标办可以审核公众评议。"))
-    state = request.GET.get("state", PublicComment.State.PENDING)
-    if state not in PublicComment.State.values:
-        state = PublicComment.State.PENDING
+    # No "all" tab here: an unknown state shows the queue.
+    pending = PublicComment.State.PENDING
+    state = requested_state(request, PublicComment.State, default=pending, unknown=pending)
     page, querystring = paginate(
         request, selectors.comments_in_moderation(state), per_page=MODERATION_PAGE_SIZE
     )

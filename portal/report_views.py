@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -18,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from execution import clock
-from workflow.errors import ApplicationError
+from workflow.pages import public_errors
 
 from . import reports, throttle
 from .api import TAG, _Open
@@ -29,7 +30,7 @@ from .selectors import (
     published_comments,
     report_public,
 )
-from .views import _base_context, chosen_language, public_page
+from .views import _base_context, chosen_language, message_page, public_page
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -65,51 +66,32 @@ def report_detail(request, report_id: int):
     )
 
 
-def _message(request, title: str, message: str, *, status: int = 200, **extra):
-    return render(
-        request,
-        "portal/message.html",
-        _base_context(request, title=title, message=message, **extra),
-        status=status,
-    )
-
-
 # The report page is cached for everyone, so it carries no CSRF token; the form needs none: a
 # comment signs no one in and changes nothing public until the office publishes it. Abuse is
-# met by the per-address limit and moderation.
+# met by the per-address limit and moderation. A refused comment (outside its period, an empty
+# or too long text) is answered by the public error path with the service's reason.
 @csrf_exempt
 @require_POST
+@public_errors(message_page, title=gettext_lazy("未能提交评议"))
 def comment(request, report_id: int):
     with translation.override(chosen_language(request)):
         report = public_report(report_id)
         if not throttle.allow(request, "comment"):
-            return _message(
+            return message_page(
                 request,
                 _("请稍后再试"),
                 _("来自您的地址的评议过多，请一小时后再试。"),
                 status=429,
-                report=report,
             )
-        try:
-            reports.comment_submit(
-                report=report,
-                text=request.POST.get("text", ""),
-                name=request.POST.get("name", ""),
-            )
-        except ApplicationError as exc:
-            detail = [m for messages in (exc.field_errors or {}).values() for m in messages]
-            return _message(
-                request,
-                _("未能提交评议"),
-                " ".join([exc.message, *detail]) if detail else exc.message,
-                status=exc.status_code,
-                report=report,
-            )
-        return _message(
+        reports.comment_submit(
+            report=report,
+            text=request.POST.get("text", ""),
+            name=request.POST.get("name", ""),
+        )
+        return message_page(
             request,
             _("评议已提交"),
             _("感谢您的评议。评议经目标办审核后公开，部门将公开答复。"),
-            report=report,
         )
 
 

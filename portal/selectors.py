@@ -141,6 +141,12 @@ def public_reports(year: int | None = None) -> QuerySet[PublicReport]:
     return qs.order_by("-year", "department__sort_order", "id")
 
 
+def department_reports(department: Department) -> QuerySet[PublicReport]:
+    """The department's reports published for comment, latest year first (its public page). A
+    report exists only once the office approved it for publication: each row is public."""
+    return PublicReport.objects.filter(department=department).order_by("-year", "id")
+
+
 def report_years() -> list[int]:
     return list(PublicReport.objects.order_by("-year").values_list("year", flat=True).distinct())
 

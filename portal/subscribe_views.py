@@ -3,33 +3,28 @@ the e-mail, unsubscribe with one click, delete one's data. Never cached: each an
 person's token."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflow.errors import ValidationFailed
+from workflow.pages import public_errors
 
 from . import selectors, subscriptions, throttle
 from .models import Subscription
-from .views import _base_context, chosen_language
-
-
-def _page(request, title: str, message: str, *, status: int = 200, **extra):
-    with translation.override(chosen_language(request)):
-        return render(
-            request,
-            "portal/message.html",
-            _base_context(request, title=title, message=message, **extra),
-            status=status,
-        )
+from .views import chosen_language
+from .views import message_page as _page
 
 
 # The public pages are cached without a CSRF token; the form needs none: subscribing signs no
-# one in and changes nothing until the address's owner confirms (double opt-in).
+# one in and changes nothing until the address's owner confirms (double opt-in). A refused
+# address is answered by the public error path with the service's message alone (the field's
+# problem would only repeat it).
 @csrf_exempt
 @require_POST
+@public_errors(_page, title=gettext_lazy("未能订阅"), details=False)
 def subscribe(request):
     with translation.override(chosen_language(request)):
         if not throttle.allow(request, "subscribe"):
@@ -48,14 +43,11 @@ def subscribe(request):
             public_target = selectors.public_target(int(target_id))
         elif department_id.isdigit():
             department = selectors.public_department(int(department_id))
-        try:
-            subscriptions.subscription_request(
-                email=request.POST.get("email", ""),
-                public_target=public_target,
-                department=department,
-            )
-        except ValidationFailed as exc:
-            return _page(request, _("未能订阅"), exc.message, status=400)
+        subscriptions.subscription_request(
+            email=request.POST.get("email", ""),
+            public_target=public_target,
+            department=department,
+        )
         return _page(
             request,
             _("请查收确认邮件"),
@@ -63,11 +55,10 @@ def subscribe(request):
         )
 
 
+# An unknown or deleted token is refused by the service; the link answers 404.
+@public_errors(_page, title=gettext_lazy("链接无效"), status=404)
 def confirm(request, token: str):
-    try:
-        subscriptions.subscription_confirm(token=token)
-    except ValidationFailed as exc:
-        return _page(request, _("链接无效"), exc.message, status=404)
+    subscriptions.subscription_confirm(token=token)
     return _page(
         request,
         _("订阅已确认"),
@@ -86,6 +77,12 @@ def unsubscribe(request, token: str):
         return _page(request, _("链接无效"), _("链接无效或订阅已删除。"), status=404)
     if request.method == "POST" and "List-Unsubscribe" in request.POST:
         return HttpResponse(status=204)
+    if subscription.pk is None:  # never confirmed: deleted with the unsubscribing
+        return _page(
+            request,
+            _("已退订"),
+            _("您已退订，不会再收到任何邮件。您的订阅从未确认，我们已删除您的邮箱地址。"),
+        )
     return _page(
         request,
         _("已退订"),

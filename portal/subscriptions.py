@@ -116,11 +116,18 @@ def subscription_confirm(*, token: str) -> Subscription:
 
 @transaction.atomic
 def subscription_unsubscribe(*, token: str) -> Subscription | None:
-    """一键退订: every follow ends; no further message is sent. The address is kept only until
-    the subscriber deletes it (``subscription_delete``), or deleted at once if unconfirmed."""
+    """一键退订: every follow ends; no further message is sent. A confirmed address is kept until
+    the subscriber deletes it (``subscription_delete``, offered on the unsubscribe page). An
+    address never confirmed is deleted at once, with every message kept for it: its owner never
+    agreed to be stored (it may have been typed by someone else), and its only use was the
+    confirmation it now refuses (个人信息保护法 Art. 47). Such a subscription comes back deleted
+    (``pk`` None)."""
     subscription = Subscription.objects.select_for_update().filter(token=token).first()
     if subscription is None:
         return None
+    if subscription.confirmed_at is None:
+        _forget(subscription)
+        return subscription
     subscription.follows.all().delete()
     address_forget(address=subscription.email, pending_only=True)
     return subscription
@@ -133,9 +140,13 @@ def subscription_delete(*, token: str) -> bool:
     subscription = Subscription.objects.select_for_update().filter(token=token).first()
     if subscription is None:
         return False
+    _forget(subscription)
+    return True
+
+
+def _forget(subscription: Subscription) -> None:
     address_forget(address=subscription.email)
     subscription.delete()
-    return True
 
 
 def _followed_events(subscription: Subscription):

@@ -83,6 +83,18 @@ def _base_context(request, **extra) -> dict:
     }
 
 
+def message_page(request, title, message: str, *, status: int = 200, **extra):
+    """The portal's one message page (a subscription's step, a comment's outcome, a refusal:
+    ``workflow.pages.public_errors`` renders refusals with it), in the reader's language."""
+    with translation.override(chosen_language(request)):
+        return render(
+            request,
+            "portal/message.html",
+            _base_context(request, title=title, message=message, **extra),
+            status=status,
+        )
+
+
 # The states a public target shows (labels from ``Target.State``); cancelled only on a record
 # published before its cancellation.
 STATUS_CODES = ("confirmed", "executing", "completed", "evaluated", "cancelled")
@@ -244,6 +256,7 @@ def department_detail(request, department_id: int):
             led=[r for r in rows if r.lead_department_id == department.pk],
             taking_part=[r for r in rows if r.lead_department_id != department.pk],
             summaries=list(selectors.approved_summaries(department)),
+            reports=list(selectors.department_reports(department)),
             status_labels={code: status_label(code) for code in STATUS_CODES},
         ),
     )

@@ -12,7 +12,11 @@ refuses is rendered here:
   message and a redirect to the page the view names with ``@redirect_on_error``, else back to
   a safe ``next`` or the referring page; with nowhere to go, an error page with the status.
 
-Also the one paginator of the list pages.
+The public site (``portal``: no one signed in, its own layout) has its variant, ``public_errors``:
+a refused public action is answered on that site's message page with the service's message and
+status.
+
+Also the one paginator of the list pages, and the one reading of a list's ``?state=``.
 """
 
 from collections.abc import Callable, Iterator
@@ -107,6 +111,30 @@ def redirect_on_error(to: str | Callable) -> Callable:
     return decorator
 
 
+def public_errors(
+    page: Callable, *, title, status: int | None = None, details: bool = True
+) -> Callable:
+    """The public site's variant of this path: an ``ApplicationError`` the decorated view lets
+    through is answered by ``page(request, title, message, status=…)``, that site's own message
+    page (its layout, the reader's language; no one is signed in, so there is no page to carry a
+    message back to). The message is the service's, with each field's problem unless
+    ``details`` is false; the status the error's, unless the site answers ``status`` (404 for a
+    link that is no longer valid). ``title`` is a lazy string, translated by ``page``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ApplicationError as exc:
+                message = error_text(exc) if details else exc.message
+                return page(request, title, message, status=status or exc.status_code)
+
+        return wrapped
+
+    return decorator
+
+
 def _back(request) -> str | None:
     named = getattr(request, "error_redirect", None)
     if named:
@@ -160,3 +188,13 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def requested_state(request, states, *, default: str, unknown: str | None = None) -> str:
+    """The state a list filtered by state asks for (``?state=``), ``default`` when it asks none.
+    A value not among ``states`` (a ``TextChoices``) comes back as asked, for a list that then
+    shows every state (its "all" tab), or as ``unknown`` for a list that has no such tab."""
+    state = request.GET.get("state", default)
+    if unknown is not None and state not in states.values:
+        return unknown
+    return state

@@ -6,7 +6,7 @@ these helpers hold what is the same."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from workflow.pages import form_errors, paginate
+from workflow.pages import form_errors, paginate, requested_state
 
 from ..files import attachment_response
 from ..forms.changes import DecisionForm
@@ -15,7 +15,7 @@ from ..forms.changes import DecisionForm
 def state_list(request, queryset, *, states, template, default="pending"):
     """The records of ``queryset`` in the state the page asks for (``default`` first: the
     office's queue); any other value of ``state`` shows them all."""
-    state = request.GET.get("state", default)
+    state = requested_state(request, states, default=default)
     if state in states.values:
         queryset = queryset.filter(state=state)
     page, querystring = paginate(request, queryset)

@@ -25,7 +25,8 @@ def _sources(*, views_only=False):
             relative = path.relative_to(ROOT)
             if "migrations" in relative.parts:
                 continue
-            if views_only and not (path.name == "views.py" or "views" in relative.parts):
+            # ``views.py``, a ``views`` package, and ``*_views.py`` (the portal's pages).
+            if views_only and not (path.name.endswith("views.py") or "views" in relative.parts):
                 continue
             yield app, relative, path.read_text(encoding="utf-8")
 

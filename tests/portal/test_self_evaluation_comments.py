@@ -440,3 +440,66 @@ def test_the_report_page_in_english(client, report):
     page = client.get(reverse("portal:report", args=[report.pk]) + "?lang=en")
     assert page.status_code == 200
     assert 'lang="en"' in page.content.decode()
+
+
+def test_the_department_page_lists_its_reports_with_an_empty_state(
+    client, published, self_sheet, dept_a, office, today, django_capture_on_commit_callbacks
+):
+    url = reverse("portal:department", args=[dept_a.pk])
+    page = client.get(url).content.decode()
+    assert "暂无公示的自评报告。" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.report_approve(
+            sheet=self_sheet,
+            by=office,
+            opens=today,
+            closes=today + datetime.timedelta(days=20),
+        )
+    # Approving moved the public cache on: the cached page shows the report at once.
+    page = client.get(url).content.decode()
+    assert "暂无公示的自评报告。" not in page
+    assert f'href="{reverse("portal:report", args=[report.pk])}"' in page
+    assert f"{report.year}年度自评报告" in page
+    english = client.get(url + "?lang=en").content.decode()
+    assert f'href="{reverse("portal:report", args=[report.pk])}?lang=en"' in english
+
+
+# --- the public error path ---------------------------------------------------------------------
+
+
+def test_a_refused_comment_answers_through_the_public_error_path(
+    client, report, today, monkeypatch
+):
+    """The view catches nothing (``tests/deploy/test_house_rules.py``): the service's refusal
+    reaches ``workflow.pages.public_errors``, which renders it on the portal's message page with
+    the service's message and status (409: outside the period)."""
+    import workflow.pages
+
+    explained = []
+    error_text = workflow.pages.error_text
+    monkeypatch.setattr(
+        workflow.pages, "error_text", lambda exc: explained.append(exc) or error_text(exc)
+    )
+    PublicReport.objects.filter(pk=report.pk).update(
+        comment_opens=today - datetime.timedelta(days=30),
+        comment_closes=today - datetime.timedelta(days=1),
+    )
+    response = client.post(reverse("portal:comment", args=[report.pk]), {"text": "迟到的评议"})
+    assert response.status_code == 409
+    assert [type(e) for e in explained] == [Conflict]
+    assert response.templates[0].name == "portal/message.html"
+    closed = (today - datetime.timedelta(days=1)).isoformat()
+    assert response.context["title"] == "未能提交评议"
+    assert response.context["message"] == f"评议期已于{closed}结束，不再接受评议。"
+    english = client.post(
+        reverse("portal:comment", args=[report.pk]) + "?lang=en", {"text": "late"}
+    )
+    assert english.status_code == 409 and "Comment not submitted" in english.content.decode()
+
+
+def test_a_bad_state_on_the_moderation_page_shows_the_queue(client, pending, office):
+    client.force_login(office)
+    response = client.get(reverse("portal:moderation"), {"state": "bogus"})
+    assert response.status_code == 200
+    assert response.context["state"] == "pending"
+    assert "建议公开重大项目清单" in response.content.decode()

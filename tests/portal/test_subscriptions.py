@@ -221,9 +221,61 @@ def test_unsubscribing_drops_the_messages_not_sent_yet(client, published, target
     waiting = Notification.objects.filter(recipient_email="citizen@example.com")
     assert list(waiting.values_list("email_status", flat=True)) == ["pending"]
     token = Subscription.objects.get().token
-    assert "您已退订" in client.get(reverse("portal:unsubscribe", args=[token])).content.decode()
+    subscriptions.subscription_confirm(token=token)
+    page = client.get(reverse("portal:unsubscribe", args=[token])).content.decode()
+    assert "您已退订" in page and "删除我的全部数据" in page
     assert not waiting.exists()
-    assert Subscription.objects.filter(token=token).exists()  # kept until the owner deletes it
+    # A confirmed address is kept until its owner deletes it (the button on the page).
+    assert Subscription.objects.filter(token=token).exists()
+
+
+def test_unsubscribing_an_unconfirmed_address_deletes_it_at_once(
+    client, published, target, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    sent = Notification.objects.filter(recipient_email="citizen@example.com")
+    assert list(sent.values_list("email_status", flat=True)) == ["sent"]
+    unsubscribe = links(mail_to(mailoutbox)[0])["unsubscribe"]
+    response = client.get(unsubscribe)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "我们已删除您的邮箱地址" in page and "删除我的全部数据" not in page
+    assert not Subscription.objects.exists() and not Follow.objects.exists()
+    assert not sent.exists()  # the confirmation sent to it too
+    # Its links are dead from now on.
+    assert client.get(unsubscribe).status_code == 404
+    assert client.get(links(mail_to(mailoutbox)[0])["confirm"]).status_code == 404
+
+
+def test_one_click_on_an_unconfirmed_address_deletes_it(
+    client, published, target, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    unsubscribe = links(mail_to(mailoutbox)[0])["unsubscribe"]
+    assert client.post(unsubscribe, {"List-Unsubscribe": "One-Click"}).status_code == 204
+    assert not Subscription.objects.exists()
+
+
+def test_a_refused_subscription_answers_through_the_public_error_path(client, published, target):
+    """The portal's views catch nothing (``tests/deploy/test_house_rules.py``):
+    ``workflow.pages.public_errors`` renders the refusal on the portal's message page, in the
+    reader's language, with the service's message (alone: the field's problem would repeat it)
+    and its status."""
+    response = client.post(reverse("portal:subscribe"), {"email": "nobody", "target": target.pk})
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][:2] == ["portal/message.html", "portal/base.html"]
+    assert response.context["title"] == "未能订阅"
+    assert response.context["message"] == "请填写有效的电子邮箱。"
+    english = client.post(
+        reverse("portal:subscribe") + "?lang=en", {"email": "nobody", "target": target.pk}
+    )
+    assert english.status_code == 400 and "Could not subscribe" in english.content.decode()
+    response = client.get(reverse("portal:confirm", args=["nope"]))
+    assert response.status_code == 404
+    assert (response.context["title"], response.context["message"]) == (
+        "链接无效",
+        "链接无效或订阅已删除。",
+    )
 
 
 def test_a_second_subscription_the_same_day_sends_no_second_confirmation(

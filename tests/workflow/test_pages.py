@@ -56,3 +56,50 @@ def test_form_errors_are_bound_to_their_fields(signed_in):
     response = signed_in.post("/t/validates/", {"name": "x"})
     assert response.status_code == 400
     assert response.json() == {"name": ["请填写名称。"]}
+
+
+# --- the public site's variant (portal) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "html"),
+    [
+        (
+            "/t/public/refused/",
+            400,
+            "<h1>未能提交</h1><p>未提交，请更正标出的问题。 请填写内容。</p>",
+        ),
+        ("/t/public/refused-briefly/", 400, "<h1>未能订阅</h1><p>请填写有效的电子邮箱。</p>"),
+        ("/t/public/link-gone/", 404, "<h1>链接无效</h1><p>链接无效或订阅已删除。</p>"),
+        ("/t/public/raced/", 409, "<h1>未能提交</h1><p>评议期已结束。</p>"),
+    ],
+)
+def test_a_refused_public_action_is_the_sites_own_page_with_the_message(client, url, status, html):
+    """No one is signed in and nothing is carried back: the site's page says why, with the
+    error's status (or the one the site names)."""
+    response = client.post(url)
+    assert (response.status_code, response.content.decode()) == (status, html)
+
+
+def test_the_state_a_list_asks_for():
+    from django.db import models
+    from django.test import RequestFactory
+
+    from workflow.pages import requested_state
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审核"
+        PUBLISHED = "published", "已公开"
+        WITHHELD = "withheld", "不予公开"
+
+    def asked(query, **options):
+        request = RequestFactory().get("/", query)
+        return requested_state(request, State, default="pending", **options)
+
+    assert asked({}) == "pending"
+    assert asked({"state": "withheld"}) == "withheld"
+    # A list with an "all" tab gets the value back (and shows every state for it)...
+    assert asked({"state": "all"}) == "all"
+    # ...a list without one falls back to what it names.
+    assert asked({"state": "bogus"}, unknown="pending") == "pending"
+    assert asked({"state": "published"}, unknown="pending") == "published"

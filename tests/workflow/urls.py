@@ -1,11 +1,11 @@
 """Pages that raise what services raise, for the error path's tests (test_pages.py)."""
 
 from django import forms
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
 from workflow.errors import Conflict, NotFoundForUser, NotPermitted, ValidationFailed
-from workflow.pages import form_errors, redirect_on_error
+from workflow.pages import form_errors, public_errors, redirect_on_error
 
 
 class NameForm(forms.Form):
@@ -38,6 +38,31 @@ def validates(request):
     return JsonResponse({})
 
 
+def public_page(request, title, message, *, status):
+    """A public site's message page, as ``portal.views.message_page`` (its own layout)."""
+    return HttpResponse(f"<h1>{title}</h1><p>{message}</p>", status=status)
+
+
+@public_errors(public_page, title="未能提交")
+def public_refused(request):
+    raise ValidationFailed("未提交，请更正标出的问题。", field_errors={"text": ["请填写内容。"]})
+
+
+@public_errors(public_page, title="未能订阅", details=False)
+def public_refused_briefly(request):
+    raise ValidationFailed("请填写有效的电子邮箱。", field_errors={"email": ["格式不正确。"]})
+
+
+@public_errors(public_page, title="链接无效", status=404)
+def public_link_gone(request):
+    raise ValidationFailed("链接无效或订阅已删除。")
+
+
+@public_errors(public_page, title="未能提交")
+def public_raced(request):
+    raise Conflict("评议期已结束。")
+
+
 urlpatterns = [
     path("", include("config.urls")),
     path("t/refuses/", refuses),
@@ -45,4 +70,8 @@ urlpatterns = [
     path("t/raced/", raced),
     path("t/raced-nowhere/", raced_nowhere),
     path("t/validates/", validates),
+    path("t/public/refused/", public_refused),
+    path("t/public/refused-briefly/", public_refused_briefly),
+    path("t/public/link-gone/", public_link_gone),
+    path("t/public/raced/", public_raced),
 ]
