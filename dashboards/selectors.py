@@ -13,7 +13,7 @@ Who may see which board is asked of ``dashboards.permissions`` here, so pages an
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,30 +21,22 @@ from accounts.access import access_for
 from accounts.models import LeaderPortfolio
 from execution import clock, periods
 from execution.models import (
-    AdjustmentRequest,
     CompletionReport,
-    CoordinationDuty,
     CoordinationItem,
-    ProgressReport,
-    QuarterlyInstruction,
     QuarterlyReport,
-    WarningExplanation,
     WarningSnapshot,
 )
 from execution.permissions.quarterly import is_city_wide_leader
 from execution.selectors.completion_rate import (
-    FILED_STATES,
     Completion,
     report_completion,
     reporting_period,
 )
-from execution.selectors.progress import overdue_milestones, todo_rows
 from execution.selectors.quarterly import visible_quarterly_reports
-from supervision.selectors import orders_to_answer, problems_to_rectify
 from targets.models import Milestone, PlanYear, Target
 from workflow.errors import NotFoundForUser
 
-from . import permissions
+from . import boards, department, permissions
 
 LEVELS = ("red", "yellow", "green")
 LIST_LIMIT = 100
@@ -118,11 +110,19 @@ def _latest_periods(plan_year, ranges: dict[str, tuple]) -> dict:
     """``as_of_period`` for several ranges in one query (a subquery each)."""
     if not ranges:
         return {}
+    # ``_latest_period``'s query, its join resolved once for all the ranges.
+    periods_of_year = (
+        WarningSnapshot.objects.filter(target__plan_year=plan_year)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+    )
     return (
         PlanYear.objects.filter(pk=plan_year.pk)
         .values(
             **{
-                key: Subquery(_latest_period(plan_year, start, end))
+                key: Subquery(
+                    periods_of_year.filter(period_start__gte=start, period_start__lte=end)[:1]
+                )
                 for key, (start, end) in ranges.items()
             }
         )
@@ -210,17 +210,15 @@ def leader_dashboard(
     board = LeaderDashboard(
         plan_year, quarter, city_wide, choices, leader_id if city_wide else None
     )
-    targets = Target.objects.filter(plan_year=plan_year, state=Target.State.EXECUTING)
-    snaps = WarningSnapshot.objects.filter(
-        target__plan_year=plan_year, target__state=Target.State.EXECUTING
-    )
-    milestones = Milestone.objects.filter(
-        target__plan_year=plan_year, target__state=Target.State.EXECUTING, quarter=quarter
-    )
+    # The executing targets of the portfolio: each query filtered once (a chained filter is
+    # resolved again and the query copied each time).
+    scope = {"plan_year": plan_year, "state": Target.State.EXECUTING}
     if depts is not None:
-        targets = targets.filter(lead_department_id__in=depts)
-        snaps = snaps.filter(target__lead_department_id__in=depts)
-        milestones = milestones.filter(target__lead_department_id__in=depts)
+        scope["lead_department_id__in"] = depts
+    of_targets = {f"target__{lookup}": value for lookup, value in scope.items()}
+    targets = Target.objects.filter(**scope)
+    snaps = WarningSnapshot.objects.filter(**of_targets)
+    milestones = Milestone.objects.filter(**of_targets, quarter=quarter)
 
     rows: dict[int, DepartmentRow] = {}
 
@@ -280,42 +278,23 @@ def leader_dashboard(
         trend_counts.setdefault(quarter, dict.fromkeys(LEVELS, 0))
     board.trend = [{"quarter": q, **trend_counts[q]} for q in sorted(trend_counts)]
 
-    quarter_snaps = snaps.filter(period_start=as_of)
-    board.red_list = list(
-        quarter_snaps.filter(level=WarningSnapshot.Level.RED)
-        .select_related("target__lead_department")
-        .order_by("target__code")[:LIST_LIMIT]
-    )
+    # The lists read only what the page, the briefing and the API show (``dashboards.boards``).
+    board.red_list = boards.red_list(snaps.filter(period_start=as_of), LIST_LIMIT)
     period = reporting_period(plan_year, today)
-    due = periods.report_due_date(plan_year, period)
-    if due < today:
-        filed = ProgressReport.objects.filter(
-            target=OuterRef("pk"),
-            department=OuterRef("lead_department"),
-            period_start=period.start,
-            state__in=FILED_STATES,
-        )
-        board.overdue_list = list(
-            targets.filter(~Exists(filed))
-            .select_related("lead_department")
-            .order_by("code")[:LIST_LIMIT]
-        )
+    if periods.report_due_date(plan_year, period) < today:
+        board.overdue_list = boards.not_reported(targets, period.start, LIST_LIMIT)
     reports = visible_quarterly_reports(user).filter(state=QuarterlyReport.State.FORWARDED)
     if depts is not None:
         reports = reports.filter(department_id__in=depts)
-    board.reports_to_read = list(
-        reports.select_related("plan_year", "department").order_by(
-            "forwarded_at", "department__sort_order"
-        )[:LIST_LIMIT]
+    board.reports_to_read = boards.quarterly_rows(
+        reports, ("forwarded_at", "department__sort_order"), LIST_LIMIT
     )
     items = CoordinationItem.objects.filter(state=CoordinationItem.State.ESCALATED)
     if not city_wide:
         items = items.filter(leader_id=user.pk)
     elif depts is not None:
         items = items.filter(target__lead_department_id__in=depts)
-    board.coordination = list(
-        items.select_related("target", "raising_department").order_by("due_date", "pk")[:LIST_LIMIT]
-    )
+    board.coordination = boards.coordination_rows(items, LIST_LIMIT)
     return board
 
 
@@ -342,7 +321,8 @@ def office_overview(user, *, plan_year: PlanYear) -> OfficeOverview:
     today = clock.today()
     targets = Target.objects.filter(plan_year=plan_year)
     by_state = dict(targets.values_list("state").annotate(n=Count("pk")).order_by())
-    as_of = as_of_period(plan_year, datetime.date(plan_year.year, 1, 1), today)
+    # The as-of period as a subquery of the levels' query: one query, not two (issue 20).
+    as_of = Subquery(_latest_period(plan_year, datetime.date(plan_year.year, 1, 1), today))
     per_aspect: dict[int, dict] = {}
     for number, name, level, n in (
         WarningSnapshot.objects.filter(
@@ -358,41 +338,30 @@ def office_overview(user, *, plan_year: PlanYear) -> OfficeOverview:
         entry[level] = n
     aspects = [per_aspect[k] for k in sorted(per_aspect)]
     levels = {level: sum(a[level] for a in aspects) for level in LEVELS}
-    queue = ProgressReport.objects.filter(
-        target__plan_year=plan_year, state=ProgressReport.State.SUBMITTED
-    )
-    adjustments = AdjustmentRequest.objects.filter(
-        target__plan_year=plan_year, state=AdjustmentRequest.State.PENDING
-    )
-    counts = {
-        "review": queue.count(),
-        "adjust": adjustments.count(),
-        "completion": CompletionReport.objects.filter(
-            target__plan_year=plan_year, state=CompletionReport.State.SUBMITTED
-        ).count(),
-    }
+    # The lists read only what the page and the API show, each with its count where it has one
+    # (``dashboards.boards``).
+    review_queue, review_count = boards.review_queue(plan_year, 20)
+    adjustments, adjustments_count = boards.pending_adjustments(plan_year, 20)
     return OfficeOverview(
         plan_year=plan_year,
         by_state=by_state,
         levels=levels,
         per_aspect=aspects,
         completion=report_completion(plan_year=plan_year),
-        review_queue=list(
-            queue.select_related("target", "department").order_by("submitted_at", "pk")[:20]
-        ),
-        review_count=counts["review"],
-        quarterly_to_forward=list(
+        review_queue=review_queue,
+        review_count=review_count,
+        quarterly_to_forward=boards.quarterly_rows(
             QuarterlyReport.objects.filter(
                 plan_year=plan_year, state=QuarterlyReport.State.SUBMITTED
-            )
-            .select_related("department", "plan_year")
-            .order_by("submitted_at", "pk")[:LIST_LIMIT]
+            ),
+            ("submitted_at", "pk"),
+            LIST_LIMIT,
         ),
-        completion_reviews=counts["completion"],
-        adjustments=list(
-            adjustments.select_related("target", "department").order_by("requested_at", "pk")[:20]
-        ),
-        adjustments_count=counts["adjust"],
+        completion_reviews=CompletionReport.objects.filter(
+            target__plan_year=plan_year, state=CompletionReport.State.SUBMITTED
+        ).count(),
+        adjustments=adjustments,
+        adjustments_count=adjustments_count,
     )
 
 
@@ -433,69 +402,29 @@ class DepartmentHome:
 
 
 def department_home(user) -> DepartmentHome:
-    """What the user's departments owe now, with deadlines, and their targets' levels."""
+    """What the user's departments owe now, with deadlines, and their targets' levels (the
+    reads, narrow and the targets read once: ``dashboards.department``, issue 20)."""
     permissions.require(permissions.may_see_department_home, user)
     depts = access_for(user).member_departments
-    led = Target.objects.filter(lead_department_id__in=depts)
-    latest = WarningSnapshot.objects.filter(target=OuterRef("pk")).order_by("-period_start")
-    our_targets = list(
-        led.filter(state=Target.State.EXECUTING)
-        .annotate(
-            warning_level=latest.values("level")[:1],
-            warning_red_since=latest.values("red_since")[:1],
-        )
-        .select_related("plan_year")
-        .order_by("code")
-    )
-    explained = {
-        (t, r)
-        for t, r in WarningExplanation.objects.filter(
-            target__in=[t.pk for t in our_targets if t.warning_level == "red"]
-        ).values_list("target_id", "red_since")
-    }
-    explanations = [
-        t
-        for t in our_targets
-        if t.warning_level == "red"
-        and t.warning_red_since
-        and (t.pk, t.warning_red_since) not in explained
-    ]
+    targets = department.targets_of(depts)
+    led = [t for t in targets if t.lead_department_id in depts]
+    our_targets = [t for t in led if t.state == Target.State.EXECUTING]
     levels = dict.fromkeys(LEVELS, 0)
     for t in our_targets:
         if t.warning_level in levels:
             levels[t.warning_level] += 1
+    orders, findings = department.supervision(depts, LIST_LIMIT)
     return DepartmentHome(
-        overdue_milestones=overdue_milestones(user),
-        todo=todo_rows(user),
-        returned_reports=list(
-            ProgressReport.objects.filter(
-                department_id__in=depts, state=ProgressReport.State.RETURNED
-            )
-            .select_related("target")
-            .order_by("due_date", "pk")
-        ),
-        returned_targets=list(led.filter(state=Target.State.RETURNED).order_by("code")),
-        explanations=explanations,
-        coordination=list(
-            CoordinationDuty.objects.filter(department_id__in=depts)
-            .exclude(item__state=CoordinationItem.State.RESOLVED)
-            .select_related("item__target")
-            .order_by("due_date", "pk")
-        ),
-        instructions=list(
-            QuarterlyInstruction.objects.filter(report__department_id__in=depts, answer="")
-            .select_related("report__plan_year", "author")
-            .order_by("created_at", "pk")
-        ),
-        quarterly_drafts=list(
-            QuarterlyReport.objects.filter(
-                department_id__in=depts, state=QuarterlyReport.State.DRAFT
-            )
-            .select_related("plan_year")
-            .order_by("plan_year__year", "quarter")
-        ),
-        orders=list(orders_to_answer(user)[:LIST_LIMIT]),
-        findings=list(problems_to_rectify(user)[:LIST_LIMIT]),
+        overdue_milestones=department.overdue_milestones(our_targets),
+        todo=department.todo(targets, depts),
+        returned_reports=department.returned_reports(depts),
+        returned_targets=[t for t in led if t.state == Target.State.RETURNED],
+        explanations=department.unexplained_red(our_targets),
+        coordination=department.coordination(depts),
+        instructions=department.instructions(depts),
+        quarterly_drafts=department.quarterly_drafts(depts),
+        orders=orders,
+        findings=findings,
         targets=our_targets,
         levels=levels,
     )

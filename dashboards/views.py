@@ -9,7 +9,7 @@ from django.shortcuts import render
 from targets.models import Target
 from workflow.pagecache import cached_page
 
-from . import selectors
+from . import board_rows, rows, selectors
 
 ORDER = list(Target.State.values)
 
@@ -37,10 +37,15 @@ def leader_dashboard(request):
         "trend_yellow": [t["yellow"] for t in board.trend],
         "trend_green": [t["green"] for t in board.trend],
     }
+    lists = {
+        "departments": board_rows.department_rows(board.departments),
+        "red": board_rows.red_rows(board.red_list),
+        "overdue": board_rows.not_reported_items(board.overdue_list),
+    }
     return render(
         request,
         "dashboards/leader.html",
-        {"board": board, "chart": chart, "quarters": (1, 2, 3, 4)},
+        {"board": board, "chart": chart, "quarters": (1, 2, 3, 4), "lists": lists},
     )
 
 
@@ -61,8 +66,15 @@ def office_overview(request):
         (Target.State(state).label, n)
         for state, n in sorted(overview.by_state.items(), key=lambda kv: ORDER.index(kv[0]))
     ]
+    lists = {
+        "review": board_rows.review_items(overview.review_queue),
+        "quarterly": board_rows.quarterly_items(overview.quarterly_to_forward),
+        "adjustments": board_rows.adjustment_items(overview.adjustments),
+    }
     return render(
-        request, "dashboards/office.html", {"o": overview, "chart": chart, "states": states}
+        request,
+        "dashboards/office.html",
+        {"o": overview, "chart": chart, "states": states, "lists": lists},
     )
 
 
@@ -78,7 +90,16 @@ def completion_rate(request):
 @login_required
 @cached_page
 def department_home(request):
-    """部门工作台: what the department owes now, and its targets' warning levels."""
+    """部门工作台: what the department owes now, and its targets' warning levels. Its three
+    long lists are written in Python (``dashboards.rows``, issue 20)."""
+    home = selectors.department_home(request.user)
     return render(
-        request, "dashboards/department.html", {"home": selectors.department_home(request.user)}
+        request,
+        "dashboards/department.html",
+        {
+            "home": home,
+            "todo_rows": rows.todo_rows(home.todo),
+            "milestone_items": rows.overdue_milestone_items(home.overdue_milestones),
+            "target_rows": rows.target_rows(home.targets),
+        },
     )

@@ -33,6 +33,7 @@ class EvaluationConfig(AppConfig):
 
         register_source(reminding.SOURCE, reminding.remind_sheets)
 
+        from .models import Feedback, TargetDeduction
         from .sections import evaluation_section
 
         register_target_section(
@@ -40,4 +41,8 @@ class EvaluationConfig(AppConfig):
             template="evaluation/partials/target_section.html",
             build=evaluation_section,
             order=400,
+            probes={
+                "evaluation_feedback": (Feedback.linked_targets.through, "target"),
+                "target_deductions": (TargetDeduction, "target"),
+            },
         )

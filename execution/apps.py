@@ -29,7 +29,14 @@ class ExecutionConfig(AppConfig):
         )
 
         from .cells import warning_cell
-        from .models import WarningSnapshot
+        from .models import (
+            AdjustmentRequest,
+            CompletionReport,
+            CoordinationItem,
+            ProgressReport,
+            WarningExplanation,
+            WarningSnapshot,
+        )
         from .selectors import progress as progress_selectors
         from .views import changes
         from .views import progress as progress_views
@@ -40,6 +47,11 @@ class ExecutionConfig(AppConfig):
             template="execution/progress_section.html",
             build=progress_views.progress_section,
             order=10,
+            # Read only when the target has them (targets.extensions.may_have).
+            probes={
+                "progress_reports": (ProgressReport, "target"),
+                "warning_explanations": (WarningExplanation, "target"),
+            },
         )
         register_target_column(
             key="warning",
@@ -69,18 +81,21 @@ class ExecutionConfig(AppConfig):
             key="adjustments",
             template="execution/sections/adjustments.html",
             build=changes.adjustments_section,
+            probes={"adjustments": (AdjustmentRequest, "target")},
             order=200,
         )
         register_target_section(
             key="coordination",
             template="execution/sections/coordination.html",
             build=changes.coordination_section,
+            probes={"coordination_items": (CoordinationItem, "target")},
             order=210,
         )
         register_target_section(
             key="completion",
             template="execution/sections/completion.html",
             build=changes.completion_section,
+            probes={"completion_reports": (CompletionReport, "target")},
             order=220,
         )
         # Quarterly reports (Art. 17): notification kinds and who may be told about them.

@@ -19,13 +19,20 @@ class SupervisionConfig(AppConfig):
         )
 
         from .list_actions import red_list_orders
-        from .sections import coordination_section, target_section
+        from .models import ExternalInput, Finding, SupervisionOrder
+        from .sections import PROBES, coordination_section, target_section
 
+        links = {
+            PROBES["orders"]: SupervisionOrder.targets.through,
+            PROBES["findings"]: Finding.targets.through,
+            PROBES["inputs"]: ExternalInput.targets.through,
+        }
         register_target_section(
             key="supervision",
             template="supervision/target_section.html",
             build=target_section,
             order=300,
+            probes={name: (link, "target") for name, link in links.items()},
         )
         # Orders about a coordination item, on the item's page (issue 9 item 1).
         register_coordination_section(

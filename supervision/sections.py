@@ -1,13 +1,20 @@
 """The supervision section of the target page (orders, findings and external inputs about the
 target), registered in ``SupervisionConfig.ready``."""
 
+from targets.extensions import may_have
+
 from . import permissions as perms
 from . import selectors
+
+# The target page's probes (registered in apps.py): whether the target has any order, finding or
+# external input at all, read with the target itself.
+PROBES = {"orders": "supervision_orders", "findings": "findings", "inputs": "external_inputs"}
 
 
 def target_section(request, target) -> dict | None:
     user = request.user
-    found = selectors.target_supervision(user, target)
+    absent = {kind for kind, probe in PROBES.items() if not may_have(target, probe)}
+    found = selectors.target_supervision(user, target, absent=absent)
     may_issue = perms.may_issue(user)
     if not may_issue and not any(found.values()):
         return None

@@ -109,21 +109,27 @@ def order_detail_queryset(user) -> QuerySet[SupervisionOrder]:
     )
 
 
-def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
-    """督办单待答复: orders addressed to one of the user's departments that have not yet answered
-    this round (the department home and dashboards call this)."""
-    depts = access_for(user).member_departments
-    if not depts:
-        return SupervisionOrder.objects.none()
+def _awaiting_answer(depts) -> Q:
     waiting = OrderAddressee.objects.filter(
         order=OuterRef("pk"), department_id__in=depts, answered=False
     )
-    return (
-        order_list(user)
-        .filter(state__in=SupervisionOrder.AWAITING_REPLY)
-        .filter(Exists(waiting))
-        .order_by("deadline", "id")
-    )
+    return Q(state__in=SupervisionOrder.AWAITING_REPLY) & Q(Exists(waiting))
+
+
+def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
+    """督办单待答复: orders addressed to one of the user's departments that have not yet answered
+    this round (the supervision home calls this)."""
+    depts = access_for(user).member_departments
+    if not depts:
+        return SupervisionOrder.objects.none()
+    return order_list(user).filter(_awaiting_answer(depts)).order_by("deadline", "id")
+
+
+def orders_owed(depts) -> QuerySet[SupervisionOrder]:
+    """``orders_to_answer`` of the departments ``depts``, bare: the department home shows their
+    ``str`` only, without the list's joins, prefetches and reader filter (an order waiting for
+    one of one's departments is always one the reader sees)."""
+    return SupervisionOrder.objects.filter(_awaiting_answer(depts)).order_by("deadline", "id")
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -175,11 +181,16 @@ def problems_to_rectify(user) -> QuerySet[Finding]:
     depts = access_for(user).member_departments
     if not depts:
         return Finding.objects.none()
-    return (
-        finding_list(user)
-        .filter(responsible_department_id__in=depts, state__in=Finding.AWAITING_DEPARTMENT)
-        .order_by("deadline", "id")
-    )
+    return finding_list(user).filter(_to_rectify(depts)).order_by("deadline", "id")
+
+
+def _to_rectify(depts) -> Q:
+    return Q(responsible_department_id__in=depts, state__in=Finding.AWAITING_DEPARTMENT)
+
+
+def findings_owed(depts) -> QuerySet[Finding]:
+    """``problems_to_rectify`` of the departments ``depts``, bare (the department home's)."""
+    return Finding.objects.filter(_to_rectify(depts)).order_by("deadline", "id")
 
 
 # --- inspections, external inputs, accountability -----------------------------------------
@@ -279,10 +290,12 @@ def accountability_list(user, *, plan_year=None) -> QuerySet[AccountabilityRecor
 # --- on a target's page -------------------------------------------------------------------
 
 
-def target_supervision(user, target) -> dict:
-    """Orders, findings and external inputs about ``target`` that the user may read."""
+def target_supervision(user, target, *, absent=frozenset()) -> dict:
+    """Orders, findings and external inputs about ``target`` that the user may read.
+    ``absent``: the kinds (``"orders"``, ``"findings"``, ``"inputs"``) the caller knows the target
+    has none of, left unread (the target page's probes, issue 20)."""
+    lists = {"orders": order_list, "findings": finding_list, "inputs": input_list}
     return {
-        "orders": list(order_list(user).filter(targets=target)),
-        "findings": list(finding_list(user).filter(targets=target)),
-        "inputs": list(input_list(user).filter(targets=target)),
+        kind: [] if kind in absent else list(read(user).filter(targets=target))
+        for kind, read in lists.items()
     }

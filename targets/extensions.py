@@ -7,11 +7,24 @@ for the reader. Imports stay one way (targets ← execution ← supervision ← 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 # A section builder gets (request, target) — the target already filtered to what the reader
 # may see — and returns the template context for its section, or None to show nothing.
 SectionBuilder = Callable[..., dict | None]
+
+# A probe: ``(model, field)``, a later stage's rows about the target (``field`` a foreign key to
+# it). The target page reads every section's probes as ``EXISTS`` columns of its own query, so
+# a section whose records the target has none of (most targets have no adjustment, order or
+# deduction) runs no query of its own (issue 20: the sections were 19–26 queries a page).
+SectionProbe = tuple[type, str]
+
+_PROBE_PREFIX = "_section_has_"
 
 
 @dataclass(frozen=True)
@@ -20,15 +33,62 @@ class TargetSection:
     template: str
     build: SectionBuilder
     order: int = 100
+    probes: dict[str, SectionProbe] = field(default_factory=dict)
 
 
 _sections: dict[str, TargetSection] = {}
 
 
-def register_target_section(*, key: str, template: str, build: SectionBuilder, order: int = 100):
+def register_target_section(
+    *,
+    key: str,
+    template: str,
+    build: SectionBuilder,
+    order: int = 100,
+    probes: dict[str, SectionProbe] | None = None,
+):
     """Add a section to the target page. Registering the same key again replaces it (Django may
-    call ``ready()`` more than once in tests)."""
-    _sections[key] = TargetSection(key=key, template=template, build=build, order=order)
+    call ``ready()`` more than once in tests). ``probes``: ``{name: (model, field)}``, names
+    unique across sections; the builder asks ``may_have(target, name)`` before reading them."""
+    _sections[key] = TargetSection(
+        key=key, template=template, build=build, order=order, probes=dict(probes or {})
+    )
+
+
+@cache
+def _exists_sql(model, field_name: str) -> str:
+    from .models import Target
+
+    qn = connection.ops.quote_name
+    column = model._meta.get_field(field_name).column
+    outer = f"{qn(Target._meta.db_table)}.{qn(Target._meta.pk.column)}"
+    # Names from the models' own metadata, quoted; nothing from a request.
+    table = qn(model._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {table} probe WHERE probe.{qn(column)} = {outer})"  # noqa: S608
+
+
+def rows_exist(model, field_name: str) -> RawSQL:
+    """An annotation for a query of targets: whether ``model`` has a row whose ``field_name`` is
+    the target (the query's own table, which Django aliases by its name). Plain SQL, not
+    ``Exists(queryset)``: compiling a dozen subqueries through the ORM cost as much CPU as the
+    queries they save."""
+    return RawSQL(_exists_sql(model, field_name), (), output_field=BooleanField())  # noqa: S611
+
+
+def section_probes() -> dict:
+    """The annotations the target page's query takes: one ``EXISTS`` for each registered probe."""
+    return {
+        _PROBE_PREFIX + name: rows_exist(model, field_name)
+        for section in _sections.values()
+        for name, (model, field_name) in section.probes.items()
+    }
+
+
+def may_have(target, name: str) -> bool:
+    """False when the target page's query found no row for probe ``name``: the section can skip
+    reading them. True when it found some, or when ``target`` was read without the probes (any
+    other caller), so a builder stays right wherever its target comes from."""
+    return getattr(target, _PROBE_PREFIX + name, True)
 
 
 def target_sections(request, target) -> list[dict]:

@@ -11,6 +11,7 @@ the action came from (``redirect_on_error``).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,14 +32,16 @@ from . import permissions as perms
 from . import selectors, services
 from .extensions import (
     annotate_target_columns,
+    rows_exist,
+    section_probes,
     target_columns,
     target_filters,
     target_list_actions,
     target_sections,
 )
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
-from .models import Aspect, PlanYear, Target
-from .rows import target_rows_html
+from .models import Aspect, PlanYear, Target, TargetComment, TargetDepartment
+from .rows import narrow, target_rows_html
 
 PAGE_SIZE = 50
 
@@ -107,8 +110,9 @@ def _back_to_list(request) -> str:
 
 
 def _table_context(request, qs, *, user):
-    # Columns of later stages (the early-warning level…), see extensions.py.
-    qs = annotate_target_columns(qs)
+    # Columns of later stages (the early-warning level…), see extensions.py; the rows read only
+    # their own fields (targets/rows.py).
+    qs = annotate_target_columns(narrow(qs))
     page, querystring = paginate(request, qs, per_page=PAGE_SIZE)
     offered = [ACTIONS[name] for name in BULK_ACTION_NAMES]
     rows = []
@@ -161,7 +165,10 @@ def target_list(request):
     years = list(PlanYear.objects.all())
     plan_year = _plan_year_from(request, years)
     aspects = list(plan_year.aspects.all()) if plan_year else []
-    departments = list(Department.objects.filter(is_active=True).order_by("sort_order", "id"))
+    # The filter's choices need each department's id and name only (80 rows at city scale).
+    departments = list(
+        Department.objects.filter(is_active=True).order_by("sort_order", "id").only("id", "name")
+    )
     initial = request.GET.copy()
     if plan_year is not None:
         initial.setdefault("year", str(plan_year.year))
@@ -403,8 +410,10 @@ def _transition_word(name: str) -> str:
     return transition_label(Target, name) or name
 
 
-def _thread_context(target, user, *, form=None, error=None):
-    comments = list(target.comments.select_related("author", "author_department"))
+def _thread_context(target, user, *, form=None, error=None, has_comments=True):
+    comments = []
+    if has_comments:
+        comments = list(target.comments.select_related("author", "author_department"))
     for comment in comments:
         comment.transition_label = _transition_word(comment.transition)
     return {
@@ -416,26 +425,72 @@ def _thread_context(target, user, *, form=None, error=None):
     }
 
 
+# The target page's lists most targets have none of (department targets seldom have cooperating
+# departments or leaders): ``{lookup: (model, field)}``, prefetched only when a row exists.
+_SOMETIMES_EMPTY = {
+    "departments__department": (TargetDepartment, "target"),
+    "cooperating_leaders": (Target.cooperating_leaders.through, "target"),
+}
+
+
+def _prefetch_present(target, lookups) -> None:
+    """Prefetch each of ``lookups`` the target has rows for (its ``has_<name>`` column); give the
+    others their empty result as a prefetch would, without a query."""
+    present = []
+    for lookup in lookups:
+        name = lookup.split("__")[0]
+        if getattr(target, f"has_{name}"):
+            present.append(lookup)
+            continue
+        empty = getattr(target, name).all()
+        empty._result_cache, empty._prefetch_done = [], True
+        target.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
+    prefetch_related_objects([target], *present)
+
+
 @login_required
 @cached_page
 def target_detail(request, pk):
     user = request.user
-    target = get_object_or_404(selectors.target_detail_queryset(user), pk=pk)
+    # Whether the target has children, comments, cooperating departments and leaders and each
+    # later stage's records at all, read as EXISTS columns of the target's own query: what it has
+    # none of costs no query (issue 20).
+    target = get_object_or_404(
+        # The selector's prefetches but the two above, which _prefetch_present does.
+        selectors.target_detail_queryset(user)
+        .prefetch_related(None)
+        .prefetch_related("milestones")
+        .annotate(
+            has_children=rows_exist(Target, "parent"),
+            has_comments=rows_exist(TargetComment, "target"),
+            **{
+                f"has_{lookup.split('__')[0]}": rows_exist(*probe)
+                for lookup, probe in _SOMETIMES_EMPTY.items()
+            },
+            **section_probes(),
+        ),
+        pk=pk,
+    )
+    _prefetch_present(target, _SOMETIMES_EMPTY)
     actions = [ACTIONS[name] for name in perms.allowed_transitions(target, user)]
     context = {
         "target": target,
         "actions": actions,
         "can_edit": perms.may_edit_content(target, user) and target.plan_year.is_open_for_drafting,
-        "children": list(selectors.target_children(user, target)),
+        "children": list(selectors.target_children(user, target)) if target.has_children else [],
         "parent_visible": target.parent_id is not None
         and selectors.visible_targets(user).filter(pk=target.parent_id).exists(),
-        "revisions": list(target.revisions.select_related("created_by").defer("snapshot")),
+        # By number alone: the model's ordering starts with the target, which joined the target,
+        # its year and aspect to sort one target's revisions.
+        "revisions": list(
+            target.revisions.select_related("created_by").defer("snapshot").order_by("number")
+        ),
         "timeline": _timeline(target),
         "transition_form": TransitionForm(),
         # Sections of later stages (progress, adjustments, supervision…), see extensions.py.
         "sections": target_sections(request, target),
     }
-    context.update(_thread_context(target, user))
+    context.update(_thread_context(target, user, has_comments=target.has_comments))
     context["return_comment"] = selectors.latest_return_comment(target, context["comments"])
     return render(request, "targets/target_detail.html", context)
 

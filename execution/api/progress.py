@@ -32,6 +32,7 @@ from workflow.api import (
     YearOrAllFilter,
     validated,
 )
+from workflow.api_speed import FormClassOnce
 from workflow.errors import NotFoundForUser, ValidationFailed
 from workflow.pagecache import cached_list
 
@@ -187,7 +188,7 @@ YEAR_HELP = gettext_lazy(
 )
 
 
-class ReportFilter(filters.FilterSet):
+class ReportFilter(FormClassOnce, filters.FilterSet):
     target = IdFilter(field_name="target_id")
     department = IdFilter(field_name="department_id")
     plan_year = IdFilter(field_name="target__plan_year_id")

@@ -6,6 +6,10 @@ schema, the detail's writer and the reference the tests compare these rows with
 
 import functools
 
+from django.db.models import DEFERRED
+
+from workflow.api_speed import representer
+
 from ..models import ProgressReport, ReportEvidence
 from ..permissions import progress as perms
 
@@ -64,6 +68,12 @@ def _fields():
     return {name: fields[name] for name in CONVERTED}, EvidenceSerializer().fields["uploaded_at"]
 
 
+@functools.cache
+def _layout():
+    names = [f.attname for f in ProgressReport._meta.concrete_fields]
+    return names, {name: i for i, name in enumerate(names)}
+
+
 def _actions(user):
     """``allowed_actions`` per (state, department): the rules in ``permissions.progress`` read
     only the cached access and these two columns of the report, so a page asks them once per
@@ -71,7 +81,15 @@ def _actions(user):
 
     @functools.cache
     def actions(state, department_id):
-        return perms.report_actions(ProgressReport(state=state, department_id=department_id), user)
+        # The report as a row read with these columns only (``from_db``): a page's reports are
+        # mostly of different departments, and a new instance set every field's default
+        # first; a rule that read any other column would fail, not answer from a default.
+        names, where = _layout()
+        values = [DEFERRED] * len(names)
+        values[where["id"]] = None
+        values[where["state"]] = state
+        values[where["department_id"]] = department_id
+        return perms.report_actions(ProgressReport.from_db(None, names, values), user)
 
     return actions
 
@@ -79,7 +97,10 @@ def _actions(user):
 def report_rows(rows, user) -> list[dict]:
     """The list's JSON for ``rows`` (dicts of ``COLUMNS``, in the page's order)."""
     rows = list(rows)
-    converters, uploaded_at = _fields()
+    fields, uploaded_field = _fields()
+    # Per request: a time is written in the request's time zone.
+    converters = [(name, representer(field)) for name, field in fields.items()]
+    uploaded_at = representer(uploaded_field)
     evidence: dict[int, list[dict]] = {}
     if rows:
         for e in (
@@ -92,7 +113,7 @@ def report_rows(rows, user) -> list[dict]:
                     "id": e["id"],
                     "display_name": e["display_name"],
                     "size": e["size"],
-                    "uploaded_at": uploaded_at.to_representation(e["uploaded_at"]),
+                    "uploaded_at": uploaded_at(e["uploaded_at"]),
                 }
             )
     kinds = {k: str(v) for k, v in ProgressReport.Kind.choices}
@@ -100,9 +121,9 @@ def report_rows(rows, user) -> list[dict]:
     actions = _actions(user)
     out = []
     for r in rows:
-        for name, field in converters.items():
+        for name, convert in converters:
             if r[name] is not None:
-                r[name] = field.to_representation(r[name])
+                r[name] = convert(r[name])
         out.append(
             {
                 "id": r["id"],

@@ -103,9 +103,20 @@ def visible_evidence(user) -> QuerySet[ReportEvidence]:
 
 
 def reports_of_target(user, target: Target) -> list[ProgressReport]:
-    return list(
-        report_detail_queryset(user).filter(target=target).order_by("-period_start", "kind", "id")
+    """The reports on ``target``'s page, newest period first, with their department and
+    evidence. The page has the target already: each report is given it rather than joining the
+    target, its year and lead department again, nor the people the section does not show
+    (issue 20)."""
+    reports = list(
+        visible_reports(user)
+        .filter(target=target)
+        .select_related("department")
+        .prefetch_related(Prefetch("evidence", queryset=ReportEvidence.objects.order_by("id")))
+        .order_by("-period_start", "kind", "id")
     )
+    for report in reports:
+        report.target = target
+    return reports
 
 
 def snapshots_of_target(target: Target) -> list[WarningSnapshot]:
@@ -128,15 +139,34 @@ def cooperating_department_ids(target: Target) -> set[int]:
     )
 
 
-def explanation_required(target: Target, snapshot: WarningSnapshot | None = None) -> bool:
-    """Whether the target is red and its lead department has not yet explained this red streak."""
+def explanation_required(
+    target: Target,
+    snapshot: WarningSnapshot | None = None,
+    *,
+    explanations: list[WarningExplanation] | None = None,
+) -> bool:
+    """Whether the target is red and its lead department has not yet explained this red streak.
+    ``explanations``: all the target's explanations when the caller has read them already."""
     if snapshot is None:
         snapshot = WarningSnapshot.objects.filter(target=target).order_by("-period_start").first()
     if snapshot is None or snapshot.level != WarningSnapshot.Level.RED or not snapshot.red_since:
         return False
+    if explanations is not None:
+        return not any(e.red_since == snapshot.red_since for e in explanations)
     return not WarningExplanation.objects.filter(
         target=target, red_since=snapshot.red_since
     ).exists()
+
+
+def explanations_of_target(target: Target) -> list[WarningExplanation]:
+    """The target's red-warning explanations, oldest first. By ``filed_at`` alone: ordering by the
+    target as well (the model's default) joined the target, its year and aspect to sort rows that
+    all share one target."""
+    return list(
+        WarningExplanation.objects.filter(target=target)
+        .select_related("filed_by")
+        .order_by("filed_at", "id")
+    )
 
 
 # --- the targets list's filters (registered in apps.py through targets.extensions) -------------
@@ -234,6 +264,14 @@ def todo_rows(user) -> list[TodoRow]:
         ).values_list("pk", "target_id", "department_id", "period_start", "state")
     }
     names = dict(Department.objects.filter(pk__in=members).values_list("pk", "name"))
+    return owed_rows(targets, coop_by_target, reports, members=members, today=today, names=names)
+
+
+def owed_rows(targets, coop_by_target, reports, *, members, today, names=None) -> list[TodoRow]:
+    """``todo_rows``' rule on rows already read (the department home reads them its own way):
+    ``targets`` executing, ordered by code; ``coop_by_target`` the members cooperating on each;
+    ``reports`` ``(target, department, period start) → (pk, state)``."""
+    names = names or {}
     # The periods and due dates of a plan year, worked out once for all its targets (a due
     # date reads the working-day calendar).
     schedules: dict[int, list] = {}
@@ -242,7 +280,7 @@ def todo_rows(user) -> list[TodoRow]:
         owing = []
         if target.lead_department_id in members:
             owing.append((target.lead_department_id, ProgressReport.Kind.MAIN))
-        owing += [(d, ProgressReport.Kind.COOPERATING) for d in coop_by_target.get(target.pk, [])]
+        owing += [(d, ProgressReport.Kind.COOPERATING) for d in coop_by_target.get(target.pk, ())]
         if target.plan_year_id not in schedules:
             schedules[target.plan_year_id] = [
                 (period, periods.report_due_date(target.plan_year, period))

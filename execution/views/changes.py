@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from targets import selectors as target_selectors
+from targets.extensions import may_have
 from targets.models import Target
 from workflow.events import present_changes
 from workflow.pages import form_errors, paginate, redirect_on_error
@@ -50,9 +51,11 @@ def adjustments_section(request, target):
     """调整记录 on the target page: every request with its diff; the head's link to ask, the
     office's decision forms."""
     user = request.user
-    requests = list(
-        selectors.adjustment_list(user).filter(target=target).order_by("-requested_at", "-id")
-    )
+    requests = []
+    if may_have(target, "adjustments"):
+        requests = list(
+            selectors.adjustment_list(user).filter(target=target).order_by("-requested_at", "-id")
+        )
     can_request = perms.may_request_adjustment(target, user) and not any(
         r.state == "pending" for r in requests
     )
@@ -70,9 +73,11 @@ def adjustments_section(request, target):
 
 def coordination_section(request, target):
     user = request.user
-    items = list(
-        selectors.coordination_list(user).filter(target=target).order_by("-created_at", "-id")
-    )
+    items = []
+    if may_have(target, "coordination_items"):
+        items = list(
+            selectors.coordination_list(user).filter(target=target).order_by("-created_at", "-id")
+        )
     can_raise = perms.may_raise_coordination(target, user)
     if not items and not can_raise:
         return None
@@ -81,9 +86,11 @@ def coordination_section(request, target):
 
 def completion_section(request, target):
     user = request.user
-    reports = list(
-        selectors.completion_list(user).filter(target=target).order_by("-submitted_at", "-id")
-    )
+    reports = []
+    if may_have(target, "completion_reports"):
+        reports = list(
+            selectors.completion_list(user).filter(target=target).order_by("-submitted_at", "-id")
+        )
     can_file = perms.may_file_completion(target, user) and not any(
         r.state == "submitted" for r in reports
     )

@@ -5,12 +5,13 @@ from rest_framework.filters import BaseFilterBackend
 
 from accounts.ids import IdFilter
 from workflow.api import YearFilter
+from workflow.api_speed import FormClassOnce
 
 from ..extensions import apply_target_filters, target_filters
 from ..models import Target
 
 
-class TargetFilter(filters.FilterSet):
+class TargetFilter(FormClassOnce, filters.FilterSet):
     # Plain numbers rather than model choices: validating a choice would query the table (and
     # tell a user that an id they may not read exists).
     # Ids are read through accounts.ids: out of range or not whole is 400, never a 500.

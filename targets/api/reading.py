@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow.api import PlainDecimalModelSerializer
+from workflow.api_speed import representer
 
 from .. import permissions as perms
 from .. import selectors
@@ -91,7 +92,7 @@ def _summary_fields():
 
 def summary_rows(rows) -> list[dict]:
     """``TargetSummarySerializer(many=True).data`` for rows of ``SUMMARY_VALUES``."""
-    weight, updated_at = _summary_fields()
+    weight, updated_at = (representer(field) for field in _summary_fields())
     levels = {k: str(v) for k, v in Target.Level.choices}
     kinds = {k: str(v) for k, v in Target.Kind.choices}
     states = {k: str(v) for k, v in Target.State.choices}
@@ -115,11 +116,9 @@ def summary_rows(rows) -> list[dict]:
             "parent": r["parent_id"],
             "parent_code": r["parent__code"],
             "is_key_work": r["is_key_work"],
-            "weight": None if r["weight"] is None else weight.to_representation(r["weight"]),
+            "weight": None if r["weight"] is None else weight(r["weight"]),
             "version": r["version"],
-            "updated_at": None
-            if r["updated_at"] is None
-            else updated_at.to_representation(r["updated_at"]),
+            "updated_at": None if r["updated_at"] is None else updated_at(r["updated_at"]),
         }
         for r in rows
     ]
