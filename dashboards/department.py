@@ -8,6 +8,7 @@ page and the API show (``dashboards.api.DepartmentHomeView``): the same objects,
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import OuterRef, Q
 
 from execution import clock
@@ -36,7 +37,7 @@ def targets_of(depts) -> list[Target]:
     coop = TargetDepartment.objects.filter(
         department_id__in=depts, role=TargetDepartment.Role.COOPERATING
     )
-    return list(
+    targets = (
         Target.objects.filter(
             Q(lead_department_id__in=depts, state__in=(EXECUTING, RETURNED))
             # ``IN (…)`` uncorrelated: read once (hashed), not a subquery per target of the city.
@@ -45,14 +46,31 @@ def targets_of(depts) -> list[Target]:
         .annotate(
             warning_level=latest.values("level")[:1],
             warning_red_since=latest.values("red_since")[:1],
-            coop_departments=ArraySubquery(
-                coop.filter(target=OuterRef("pk")).order_by("id").values("department_id")
-            ),
         )
         .select_related("plan_year")
         .only(*TARGET_FIELDS)
         .order_by("code")
     )
+    if connection.vendor == "postgresql":
+        return list(
+            targets.annotate(
+                coop_departments=ArraySubquery(
+                    coop.filter(target=OuterRef("pk")).order_by("id").values("department_id")
+                )
+            )
+        )
+    # SQLite (``make run``) has no arrays: the cooperating departments in a second query.
+    targets = list(targets)
+    by_target: dict[int, list[int]] = {}
+    for target_id, department_id in (
+        coop.filter(target__in=[t.pk for t in targets])
+        .order_by("id")
+        .values_list("target_id", "department_id")
+    ):
+        by_target.setdefault(target_id, []).append(department_id)
+    for t in targets:
+        t.coop_departments = by_target.get(t.pk, [])
+    return targets
 
 
 def todo(targets: list[Target], depts) -> list:

@@ -16,6 +16,10 @@ from .conftest import Q1, Q2, make_target, milestone, progress, snapshot
 
 pytestmark = pytest.mark.django_db
 
+# SQLite (``make run``) has no arrays: the department's cooperating departments take one more
+# query there (``dashboards.department.targets_of``).
+NO_ARRAYS = 0 if connection.vendor == "postgresql" else 1
+
 EXPECTED = {
     ("vice_mayor", "/dashboard/"): 15,
     ("vice_mayor", "/api/v1/dashboards/leader/"): 13,
@@ -24,8 +28,8 @@ EXPECTED = {
     ("office", "/api/v1/dashboards/office/"): 15,
     ("office", "/dashboard/office/completion/"): 11,
     # The department's targets read once for its list, to-do and returned ones (issue 20).
-    ("staff_a", "/dashboard/department/"): 16,
-    ("staff_a", "/api/v1/dashboards/department/"): 14,
+    ("staff_a", "/dashboard/department/"): 16 + NO_ARRAYS,
+    ("staff_a", "/api/v1/dashboards/department/"): 14 + NO_ARRAYS,
     ("staff_a", "/execution/quarterly/"): 8,
     ("staff_a", "/execution/quarterly/{pk}/"): 9,
     ("vice_mayor", "/api/v1/quarterly-reports/"): 8,
