@@ -9,7 +9,7 @@ from .models import Membership
 def _memberships(user):
     if user is None or not user.is_authenticated:
         return []
-    # Kept until any write moves the data's generation (a membership or department changed;
+    # Kept until a write to a table it read (a membership or department changed;
     # workflow/generations.py, issue 20): no query for the header on most pages.
     return remembered(
         "header_memberships",

@@ -7,8 +7,8 @@ from .selectors import unread_count
 
 def unread(request):
     """``unread_notifications``: the bell's count in the header — only when a template shows it,
-    and kept in the cache until any write (a new notification, one marked read) moves the data's
-    generation (workflow/generations.py, issue 20): no query on most pages."""
+    and kept in the cache until a write to the notifications (a new one, one marked read) moves
+    their table's generation (workflow/generations.py, issue 20): no query on most pages."""
     user = getattr(request, "user", None)
 
     def count():

@@ -8,12 +8,14 @@ has moved), under a key made of:
 
 - the reader (user id): what a page shows depends on who reads it (departments, roles, the
   actions offered), so no page is ever shared between two users;
-- the reader's account and access (``accounts_user``, memberships, portfolio), through
-  ``depends_on``, as the middleware reads them before the view runs;
 - the code: a stamp of the deployed source, templates and translations (a new release never
   serves a page its old templates built);
 - the language, the scheme, host and full path with its query string, the htmx header, and
   today's date (deadlines and "overdue" are counted in days, ``execution.clock``).
+
+Besides the tables its queries read, a page depends on the reader's account and access
+(``accounts_user``, memberships, portfolio: ``READER_TABLES`` and ``accounts.access``), which
+the middleware reads before the view runs.
 
 What differs per response is not cached: the CSRF tokens are cut out and a fresh masked token
 is put back on every hit (each response still carries its own mask, as Django's ``get_token``
