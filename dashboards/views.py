@@ -9,7 +9,7 @@ from django.shortcuts import render
 from targets.models import Target
 from workflow.pagecache import cached_page
 
-from . import board_rows, rows, selectors
+from . import rows, selectors
 
 ORDER = list(Target.State.values)
 
@@ -38,9 +38,9 @@ def leader_dashboard(request):
         "trend_green": [t["green"] for t in board.trend],
     }
     lists = {
-        "departments": board_rows.department_rows(board.departments),
-        "red": board_rows.red_rows(board.red_list),
-        "overdue": board_rows.not_reported_items(board.overdue_list),
+        "departments": rows.department_rows(board.departments),
+        "red": rows.red_rows(board.red_list),
+        "overdue": rows.not_reported_items(board.overdue_list),
     }
     return render(
         request,
@@ -67,9 +67,9 @@ def office_overview(request):
         for state, n in sorted(overview.by_state.items(), key=lambda kv: ORDER.index(kv[0]))
     ]
     lists = {
-        "review": board_rows.review_items(overview.review_queue),
-        "quarterly": board_rows.quarterly_items(overview.quarterly_to_forward),
-        "adjustments": board_rows.adjustment_items(overview.adjustments),
+        "review": rows.review_items(overview.review_queue),
+        "quarterly": rows.quarterly_items(overview.quarterly_to_forward),
+        "adjustments": rows.adjustment_items(overview.adjustments),
     }
     return render(
         request,

@@ -1,10 +1,12 @@
 """Reads: querysets already joined, filtered to what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.access import access_for
+from accounts.models import User
 from audit.models import AuditEvent
 
+from .extensions import rows_exist, section_probes
 from .models import PlanYear, Target, TargetComment, TargetDepartment
 from .permissions import EDITABLE_STATES
 from .services import CONTENT_FIELDS, YEAR_ACTIONS, plain_value
@@ -103,6 +105,49 @@ def target_detail_queryset(user) -> QuerySet[Target]:
             "cooperating_leaders",
         )
     )
+
+
+# The target page's lists most targets have none of (department targets seldom have cooperating
+# departments or leaders): ``{relation: (lookup, the rows' model)}``.
+_SOMETIMES_EMPTY = {
+    "departments": ("departments__department", TargetDepartment),
+    "cooperating_leaders": ("cooperating_leaders", User),
+}
+
+
+def target_page(user, pk) -> Target | None:
+    """The target as its page shows it, or None (absent or hidden alike). Whether it has
+    children, comments, cooperating departments and leaders and each later stage's records at
+    all comes as ``has_<name>`` / probe columns of its own query (``extensions.section_probes``),
+    so what it has none of costs no query (issue 20): an empty relation is given a ``none()``
+    prefetch, which Django answers without asking the database."""
+    target = (
+        target_detail_queryset(user)
+        .prefetch_related(None)
+        .annotate(
+            has_children=rows_exist(Target, "parent"),
+            has_comments=rows_exist(TargetComment, "target"),
+            has_departments=rows_exist(TargetDepartment, "target"),
+            has_cooperating_leaders=rows_exist(Target.cooperating_leaders.through, "target"),
+            **section_probes(),
+        )
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
+    if target is None:
+        return None
+    prefetch_related_objects(
+        [target],
+        "milestones",
+        *(
+            lookup
+            if getattr(target, f"has_{name}")
+            else Prefetch(name, queryset=model.objects.none())
+            for name, (lookup, model) in _SOMETIMES_EMPTY.items()
+        ),
+    )
+    return target
 
 
 def target_history(target: Target) -> QuerySet[AuditEvent]:

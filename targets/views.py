@@ -11,7 +11,6 @@ the action came from (``redirect_on_error``).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,15 +31,13 @@ from . import permissions as perms
 from . import selectors, services
 from .extensions import (
     annotate_target_columns,
-    rows_exist,
-    section_probes,
     target_columns,
     target_filters,
     target_list_actions,
     target_sections,
 )
 from .forms import CommentForm, TargetEditor, TargetFilterForm, TransitionForm
-from .models import Aspect, PlanYear, Target, TargetComment, TargetDepartment
+from .models import Aspect, PlanYear, Target
 from .rows import narrow, target_rows_html
 
 PAGE_SIZE = 50
@@ -425,53 +422,13 @@ def _thread_context(target, user, *, form=None, error=None, has_comments=True):
     }
 
 
-# The target page's lists most targets have none of (department targets seldom have cooperating
-# departments or leaders): ``{lookup: (model, field)}``, prefetched only when a row exists.
-_SOMETIMES_EMPTY = {
-    "departments__department": (TargetDepartment, "target"),
-    "cooperating_leaders": (Target.cooperating_leaders.through, "target"),
-}
-
-
-def _prefetch_present(target, lookups) -> None:
-    """Prefetch each of ``lookups`` the target has rows for (its ``has_<name>`` column); give the
-    others their empty result as a prefetch would, without a query."""
-    present = []
-    for lookup in lookups:
-        name = lookup.split("__")[0]
-        if getattr(target, f"has_{name}"):
-            present.append(lookup)
-            continue
-        empty = getattr(target, name).all()
-        empty._result_cache, empty._prefetch_done = [], True
-        target.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
-    prefetch_related_objects([target], *present)
-
-
 @login_required
 @cached_page
 def target_detail(request, pk):
     user = request.user
-    # Whether the target has children, comments, cooperating departments and leaders and each
-    # later stage's records at all, read as EXISTS columns of the target's own query: what it has
-    # none of costs no query (issue 20).
-    target = get_object_or_404(
-        # The selector's prefetches but the two above, which _prefetch_present does.
-        selectors.target_detail_queryset(user)
-        .prefetch_related(None)
-        .prefetch_related("milestones")
-        .annotate(
-            has_children=rows_exist(Target, "parent"),
-            has_comments=rows_exist(TargetComment, "target"),
-            **{
-                f"has_{lookup.split('__')[0]}": rows_exist(*probe)
-                for lookup, probe in _SOMETIMES_EMPTY.items()
-            },
-            **section_probes(),
-        ),
-        pk=pk,
-    )
-    _prefetch_present(target, _SOMETIMES_EMPTY)
+    target = selectors.target_page(user, pk)
+    if target is None:
+        raise Http404
     actions = [ACTIONS[name] for name in perms.allowed_transitions(target, user)]
     context = {
         "target": target,

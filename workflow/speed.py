@@ -122,7 +122,7 @@ _PK_MARK = 918273645
 def url_for_each(name: str):
     """``pk → the escaped address of the view`` ``name`` (one ``<int:…>`` argument): one
     ``reverse`` for a whole table of rows, not one per row (issue 20: the lists written in
-    Python, ``targets/rows.py``, ``dashboards/rows.py``, ``dashboards/board_rows.py``)."""
+    Python, ``targets/rows.py``, ``dashboards/rows.py``)."""
     from django.urls import reverse
     from django.utils.html import escape
 
