@@ -99,11 +99,20 @@ def display_value(model, name: str, value) -> list[str]:
     return [str(value)]
 
 
+def _stored_order(name) -> tuple:
+    """PostgreSQL's jsonb hands an object's keys back shortest first, then byte by byte; SQLite
+    keeps them as written. Rows follow the jsonb order on every database, so a timeline reads
+    the same under ``make run`` (SQLite) as in production."""
+    key = str(name).encode()
+    return len(key), key
+
+
 def present_changes(model, changes: dict) -> list[dict]:
     """``{field: [before, after]}`` (an event's changes, an adjustment's diff, two revisions'
-    difference) as rows ``{"name", "label", "before", "after"}``, values as lines."""
+    difference) as rows ``{"name", "label", "before", "after"}``, values as lines, in the order
+    PostgreSQL stores the keys (``_stored_order``)."""
     rows = []
-    for name, pair in (changes or {}).items():
+    for name, pair in sorted((changes or {}).items(), key=lambda item: _stored_order(item[0])):
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         rows.append(
             {

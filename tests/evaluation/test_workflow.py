@@ -156,7 +156,7 @@ def test_a_sheets_timeline_names_saving_submitting_and_locking(scoring, city, st
         "after": draft[1]["after"],
     }.items()
     # Each sheet's step shows on the scheme's timeline too.
-    assert AuditEvent.objects.for_timeline(scoring).filter(object_id=str(sheet.pk)).count() == 3
+    assert AuditEvent.objects.for_timeline(scoring).for_object(sheet).count() == 3
 
 
 # --- the feedback -----------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_open_plan_rectified_rejected_rectified_verified(
     assert kinds == ["plan", "report", "report"]
     steps = [
         (e.verb, e.to_state)
-        for e in AuditEvent.objects.for_timeline(executing).filter(object_id=str(finding.pk))
+        for e in AuditEvent.objects.for_timeline(executing).for_object(finding)
         if e.is_transition
     ]
     assert steps == [

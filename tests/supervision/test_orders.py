@@ -228,7 +228,7 @@ def test_overdue_is_computed_when_the_deadline_passes_without_reply(order, staff
 
 def test_every_step_is_on_the_targets_timeline(replied, supervisor, executing):
     services.order_close(order=replied, by=supervisor)
-    events = AuditEvent.objects.for_timeline(executing).filter(object_id=str(replied.pk))
+    events = AuditEvent.objects.for_timeline(executing).for_object(replied)
     assert [(e.action, e.is_transition) for e in events] == [
         ("supervision.supervisionorder.create", False),
         ("supervision.supervisionorder.reply", True),

@@ -231,7 +231,7 @@ def test_a_step_about_two_targets_is_on_both_timelines_and_once_on_the_order(
     rows = AuditEvent.objects.for_object(order)
     assert rows.count() == 6
     for target in (executing, second):
-        on_target = AuditEvent.objects.for_timeline(target).filter(object_id=str(order.pk))
+        on_target = AuditEvent.objects.for_timeline(target).for_object(order)
         assert [e.verb for e in on_target] == ["create", "reply", "close"]
     assert [item["event"].verb for item in record_timeline(order)] == ["create", "reply", "close"]
     assert [item["label"] for item in record_timeline(order)][1:] == ["答复", "办结"]

@@ -9,7 +9,7 @@ from django.db import transaction
 from audit.models import AuditEvent
 from targets.models import Target
 from workflow.errors import Conflict, NotPermitted
-from workflow.events import event_label
+from workflow.events import event_label, present_changes
 from workflow.transitions import (
     available_transitions,
     lock,
@@ -71,6 +71,22 @@ def test_values_are_recorded_before_and_after_stamps_are_saved_only(submitted, o
     stored = Target.objects.get(pk=submitted.pk)
     assert (stored.approval_reference, stored.confirmed_at) == ("市政府第8次常务会议", now)
     assert events_of(submitted)[-1].changes == {"approval_reference": ["", "市政府第8次常务会议"]}
+
+
+def test_changed_fields_read_in_the_same_order_on_every_database(submitted, office):
+    """PostgreSQL's jsonb gives keys back shortest first, then bytewise; SQLite (``make run``)
+    as written. The timeline shows them in the jsonb order on both."""
+    negotiated = transition_apply(submitted, "negotiate", by=office)
+    transition_apply(
+        negotiated,
+        "confirm",
+        by=office,
+        values={"approval_reference": "市政府第8次常务会议"},
+        changes={"title": ["甲", "乙"], "notes": ["", "备注"], "baseline": ["1", "2"]},
+    )
+    event = AuditEvent.objects.get(pk=events_of(submitted)[-1].pk)
+    shown = present_changes(Target, event.changes)
+    assert [row["name"] for row in shown] == ["notes", "title", "baseline", "approval_reference"]
 
 
 def test_the_system_acts_without_a_person(submitted):
