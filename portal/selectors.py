@@ -11,7 +11,14 @@ from accounts.models import Department
 from evaluation.models import EvaluationScheme, ScoreSheet
 from execution import clock
 
-from .models import PublicComment, PublicReport, PublicSummary, PublicTarget, PublicYear
+from .models import (
+    PublicComment,
+    PublicReport,
+    PublicSummary,
+    PublicTarget,
+    PublicYear,
+    Subscription,
+)
 
 
 def public_years() -> QuerySet[PublicYear]:
@@ -34,6 +41,12 @@ def public_target(target_id: int) -> PublicTarget:
     if row is None:
         raise Http404
     return row
+
+
+def subscription_for_token(token: str) -> Subscription | None:
+    """The subscription whose e-mailed link carries ``token`` (its reader is whoever holds the
+    link), or None for an unknown or deleted one. Reads only: opening a link changes nothing."""
+    return Subscription.objects.filter(token=token).first()
 
 
 def filter_targets(qs, *, q: str = "", aspect: str = "", department: str = "", status: str = ""):

@@ -1,9 +1,10 @@
 """The subscriber's pages: subscribe (from a target or department page), confirm by the link in
-the e-mail, unsubscribe with one click, delete one's data. Never cached: each answers one
-person's token."""
+the e-mail and its page's button, unsubscribe (the link's page, or a mail client's one click),
+delete one's data. Never cached: each answers one person's token."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,39 +56,100 @@ def subscribe(request):
         )
 
 
-# An unknown or deleted token is refused by the service; the link answers 404.
+def _masked(email: str) -> str:
+    """z***@example.com: the page names the address without spelling it out, since the link
+    that opens it may have been forwarded."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _invalid_link(request):
+    return _page(request, _("链接无效"), _("链接无效或订阅已删除。"), status=404)
+
+
+# Opening a link in a message (GET or HEAD) changes nothing: corporate mail scanners and link
+# previewers fetch every link in a message, and would confirm an address its owner never saw or
+# unsubscribe (and, unconfirmed, delete) one without asking. The link shows a page whose button
+# posts back to it. The token in the URL is the authorisation, not a session: the form carries a
+# CSRF token as every form does, but the view is exempt, as the unsubscribe link's must be for a
+# mail client's one-click post (RFC 8058), which comes without one.
+# An unknown or deleted token is refused by the service on POST; the link answers 404.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 @public_errors(_page, title=gettext_lazy("链接无效"), status=404)
 def confirm(request, token: str):
-    subscriptions.subscription_confirm(token=token)
-    return _page(
-        request,
-        _("订阅已确认"),
-        _(
-            "订阅已确认。您关注的目标有新动态时，我们每天最多给您发送一封摘要邮件；每封邮件都有一键退订链接。"
-        ),
-    )
+    with translation.override(chosen_language(request)):
+        if request.method == "POST":
+            subscriptions.subscription_confirm(token=token)
+        else:
+            subscription = selectors.subscription_for_token(token)
+            if subscription is None:
+                return _invalid_link(request)
+            if subscription.confirmed_at is None:
+                return _page(
+                    request,
+                    _("确认订阅"),
+                    _(
+                        "确认后，您关注的目标有新动态时，我们每天最多给 %(email)s 发送一封摘要邮件。"
+                        "如果不是您本人订阅，请不要确认，直接关闭本页即可。"
+                    )
+                    % {"email": _masked(subscription.email)},
+                    post_to=reverse("portal:confirm", args=[token]),
+                    post_label=_("确认订阅"),
+                )
+        return _page(
+            request,
+            _("订阅已确认"),
+            _(
+                "订阅已确认。您关注的目标有新动态时，我们每天最多给您发送一封摘要邮件；每封邮件都有一键退订链接。"
+            ),
+        )
 
 
-# One click (RFC 8058): a mail client posts to the link without a CSRF token.
+# GET / HEAD show the page with the button (see ``confirm``); the button's POST unsubscribes and
+# shows the outcome; a mail client's one-click POST (body ``List-Unsubscribe=One-Click``,
+# RFC 8058) unsubscribes and is answered 204.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
-    subscription = subscriptions.subscription_unsubscribe(token=token)
-    if subscription is None:
-        return _page(request, _("链接无效"), _("链接无效或订阅已删除。"), status=404)
-    if request.method == "POST" and "List-Unsubscribe" in request.POST:
-        return HttpResponse(status=204)
-    if subscription.pk is None:  # never confirmed: deleted with the unsubscribing
+    with translation.override(chosen_language(request)):
+        if request.method != "POST":
+            return _unsubscribe_page(request, token)
+        subscription = subscriptions.subscription_unsubscribe(token=token)
+        if subscription is None:
+            return _invalid_link(request)
+        if "List-Unsubscribe" in request.POST:
+            return HttpResponse(status=204)
+        if subscription.pk is None:  # never confirmed: deleted with the unsubscribing
+            return _page(
+                request,
+                _("已退订"),
+                _("您已退订，不会再收到任何邮件。您的订阅从未确认，我们已删除您的邮箱地址。"),
+            )
         return _page(
             request,
             _("已退订"),
-            _("您已退订，不会再收到任何邮件。您的订阅从未确认，我们已删除您的邮箱地址。"),
+            _("您已退订，不会再收到任何邮件。我们仍保存着您的邮箱地址，您可以在下面把它彻底删除。"),
+            delete_token=subscription.token,
         )
+
+
+def _unsubscribe_page(request, token: str):
+    subscription = selectors.subscription_for_token(token)
+    if subscription is None:
+        return _invalid_link(request)
+    if subscription.confirmed_at is None:
+        message = _(
+            "退订后，%(email)s 将不再收到任何邮件。这个地址的订阅从未确认，退订时我们会删除它。"
+        )
+    else:
+        message = _("退订后，%(email)s 将不再收到任何邮件。")
     return _page(
         request,
-        _("已退订"),
-        _("您已退订，不会再收到任何邮件。我们仍保存着您的邮箱地址，您可以在下面把它彻底删除。"),
-        delete_token=subscription.token,
+        _("退订"),
+        message % {"email": _masked(subscription.email)},
+        post_to=reverse("portal:unsubscribe", args=[token]),
+        post_label=_("退订"),
     )
 
 

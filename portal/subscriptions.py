@@ -45,7 +45,9 @@ def _link(name: str, token: str) -> str:
 
 
 def _footer(subscription: Subscription) -> str:
-    return _("退订（一键退订，并可删除您的全部数据）：%(url)s") % {
+    # The link opens a page whose button unsubscribes (opening it alone changes nothing, as mail
+    # scanners open every link); a mail client's own button is the one click (RFC 8058 header).
+    return _("退订（打开链接后点击“退订”，并可删除您的全部数据）：%(url)s") % {
         "url": _link("portal:unsubscribe", subscription.token)
     }
 
@@ -88,7 +90,7 @@ def subscription_request(
                         [
                             _("您（或他人使用您的邮箱）在政府工作目标公开网站订阅了“%(f)s”的动态。")
                             % {"f": followed},
-                            _("确认订阅请打开：%(url)s")
+                            _("确认订阅请打开以下链接，并点击“确认订阅”：%(url)s")
                             % {"url": _link("portal:confirm", subscription.token)},
                             _("如果不是您本人操作，请忽略本邮件，我们不会再给您发送任何邮件。"),
                             _footer(subscription),

@@ -1,7 +1,8 @@
 """The public portal in a real browser (issue 21, done means): the office publishes the year's
 list → an anonymous visitor finds a target, subscribes, confirms by the link in the e-mail (read
-from the outbox) → the office verifies a report → the visitor gets one notice → unsubscribes
-with one click. The public pages have no serious or critical axe-core violation (WCAG 2.1 AA),
+from the outbox) and its page's button → the office verifies a report → the visitor gets one
+notice → unsubscribes by its link's page (opening a link alone changes nothing: mail scanners
+open every link). The public pages have no serious or critical axe-core violation (WCAG 2.1 AA),
 fit a phone's width and load nothing from the internet."""
 
 import datetime
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 from execution import clock
 from execution.services import progress as reports
 from notifications.models import Notification
-from portal.models import Follow
+from portal.models import Follow, Subscription
 from targets.models import PlanYear
 from tests.execution.conftest import pdf, report_input
 
@@ -106,7 +107,12 @@ def test_portal_journey(browser, live_server, sign_in, on_5_april_2027, office):
     expect(visitor.locator("h1")).to_contain_text("请查收确认邮件")
     [confirmation] = mail_to_citizen()
     visitor.goto(link(confirmation, "confirm"))
+    expect(visitor.locator("#portal-message")).to_contain_text("c***@example.com")
+    assert Subscription.objects.get(email=CITIZEN).confirmed_at is None
+    assert axe.violations(visitor) == []
+    visitor.get_by_role("button", name="确认订阅").click()
     expect(visitor.locator("h1")).to_contain_text("订阅已确认")
+    assert Subscription.objects.get(email=CITIZEN).confirmed_at is not None
 
     # 4. The office verifies the report on its page.
     desk.goto(f"/execution/reports/{report.pk}/")
@@ -127,8 +133,11 @@ def test_portal_journey(browser, live_server, sign_in, on_5_april_2027, office):
     visitor.goto(f"/gongkai/targets/{target.pk}/")
     expect(visitor.locator("#periods-table")).to_contain_text("6.1")
 
-    # 6. One click unsubscribes; the visitor then deletes their data.
+    # 6. The link's page asks; its button unsubscribes; the visitor then deletes their data.
     visitor.goto(link(notice, "unsubscribe"))
+    expect(visitor.locator("#portal-message")).to_contain_text("c***@example.com")
+    assert Follow.objects.exists()
+    visitor.get_by_role("button", name="退订").click()
     expect(visitor.locator("#portal-message")).to_contain_text("您已退订")
     assert not Follow.objects.exists()
     visitor.get_by_role("button", name="删除我的全部数据").click()

@@ -1,5 +1,6 @@
 """Citizens follow a target or a department (issue 21 item 5): double opt-in, one-click
-unsubscribe in every message, a digest after a verified value / node target / completion, at most
+unsubscribe in every message (opening a link changes nothing: its page's button, or a mail
+client's RFC 8058 post, acts), a digest after a verified value / node target / completion, at most
 one a day, through the outbox after commit; only the address and what it follows is stored, and
 the subscriber deletes it (个人信息保护法)."""
 
@@ -8,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from execution.services import progress as reports
@@ -74,7 +76,8 @@ def test_the_whole_round_confirm_notice_unsubscribe_delete(
 ):
     subscribe(client, target, capture=django_capture_on_commit_callbacks)
     confirm = links(mail_to(mailoutbox)[0])["confirm"]
-    assert "订阅已确认" in client.get(confirm).content.decode()
+    assert "确认订阅" in client.get(confirm).content.decode()
+    assert "订阅已确认" in client.post(confirm).content.decode()
     verify(submitted_report, office, django_capture_on_commit_callbacks)
     assert len(mail_to(mailoutbox)) == 2
     notice = mail_to(mailoutbox)[1]
@@ -83,7 +86,8 @@ def test_the_whole_round_confirm_notice_unsubscribe_delete(
     assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = links(notice)["unsubscribe"]
     assert notice.extra_headers["List-Unsubscribe"].endswith(f"{unsubscribe}>")
-    page = client.get(unsubscribe).content.decode()
+    assert "c***@example.com" in client.get(unsubscribe).content.decode()
+    page = client.post(unsubscribe).content.decode()
     assert "您已退订" in page
     assert not Follow.objects.exists()
     token = Subscription.objects.get().token
@@ -185,8 +189,14 @@ def test_subscribing_is_rate_limited_per_address(client, settings, published, ta
 
 
 def test_an_unknown_token_answers_404(client):
-    assert client.get(reverse("portal:confirm", args=["nope"])).status_code == 404
-    assert client.get(reverse("portal:unsubscribe", args=["nope"])).status_code == 404
+    for name in ("portal:confirm", "portal:unsubscribe"):
+        url = reverse(name, args=["nope"])
+        assert client.get(url).status_code == 404
+        assert client.head(url).status_code == 404
+        assert client.post(url).status_code == 404
+        assert "链接无效或订阅已删除" in client.post(url).content.decode()
+    one_click = {"List-Unsubscribe": "One-Click"}
+    assert client.post(reverse("portal:unsubscribe", args=["nope"]), one_click).status_code == 404
 
 
 def test_the_messages_go_through_the_notification_outbox_and_reach_no_users_inbox(
@@ -199,7 +209,7 @@ def test_the_messages_go_through_the_notification_outbox_and_reach_no_users_inbo
     django_capture_on_commit_callbacks,
 ):
     subscribe(client, target, capture=django_capture_on_commit_callbacks)
-    client.get(links(mail_to(mailoutbox)[0])["confirm"])
+    client.post(links(mail_to(mailoutbox)[0])["confirm"])
     verify(submitted_report, office, django_capture_on_commit_callbacks)
     rows = Notification.objects.filter(recipient_email="citizen@example.com").order_by("id")
     today = datetime.date.today().isoformat()
@@ -222,7 +232,7 @@ def test_unsubscribing_drops_the_messages_not_sent_yet(client, published, target
     assert list(waiting.values_list("email_status", flat=True)) == ["pending"]
     token = Subscription.objects.get().token
     subscriptions.subscription_confirm(token=token)
-    page = client.get(reverse("portal:unsubscribe", args=[token])).content.decode()
+    page = client.post(reverse("portal:unsubscribe", args=[token])).content.decode()
     assert "您已退订" in page and "删除我的全部数据" in page
     assert not waiting.exists()
     # A confirmed address is kept until its owner deletes it (the button on the page).
@@ -236,7 +246,7 @@ def test_unsubscribing_an_unconfirmed_address_deletes_it_at_once(
     sent = Notification.objects.filter(recipient_email="citizen@example.com")
     assert list(sent.values_list("email_status", flat=True)) == ["sent"]
     unsubscribe = links(mail_to(mailoutbox)[0])["unsubscribe"]
-    response = client.get(unsubscribe)
+    response = client.post(unsubscribe)
     page = response.content.decode()
     assert response.status_code == 200
     assert "我们已删除您的邮箱地址" in page and "删除我的全部数据" not in page
@@ -244,7 +254,9 @@ def test_unsubscribing_an_unconfirmed_address_deletes_it_at_once(
     assert not sent.exists()  # the confirmation sent to it too
     # Its links are dead from now on.
     assert client.get(unsubscribe).status_code == 404
+    assert client.post(unsubscribe).status_code == 404
     assert client.get(links(mail_to(mailoutbox)[0])["confirm"]).status_code == 404
+    assert client.post(links(mail_to(mailoutbox)[0])["confirm"]).status_code == 404
 
 
 def test_one_click_on_an_unconfirmed_address_deletes_it(
@@ -300,3 +312,131 @@ def test_deleting_ones_data_leaves_other_subscribers_messages(client, published,
         "other@example.com"
     ]
     assert list(Subscription.objects.values_list("email", flat=True)) == ["other@example.com"]
+
+
+# Opening a link changes nothing. Corporate mail scanners and link previewers fetch every link in
+# a message (GET, sometimes HEAD): they must neither unsubscribe (nor delete an unconfirmed
+# address) nor confirm an address its owner never saw. The link's page asks; its button posts.
+
+
+def _form_posting_to(page: str, url: str) -> bool:
+    return re.search(rf'<form method="post" action="{re.escape(url)}">', page) is not None
+
+
+def test_opening_the_unsubscribe_link_of_a_confirmed_address_changes_nothing(
+    client, published, target, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    subscription = Subscription.objects.get()
+    subscriptions.subscription_confirm(token=subscription.token)
+    url = reverse("portal:unsubscribe", args=[subscription.token])
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == ["portal/message.html", "portal/base.html"]
+    # The address masked (the link may have been forwarded), and a button posting to the link.
+    assert "c***@example.com" in page and "citizen@example.com" not in page
+    assert _form_posting_to(page, url) and "csrfmiddlewaretoken" in page
+    assert "您已退订" not in page
+    assert client.head(url).status_code == 200
+    assert Follow.objects.filter(subscription=subscription).count() == 1
+    assert Subscription.objects.get().confirmed_at is not None
+
+
+def test_opening_the_unsubscribe_link_of_an_unconfirmed_address_keeps_it(
+    client, published, target, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    url = links(mail_to(mailoutbox)[0])["unsubscribe"]
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+        assert client.head(url).status_code == 200
+    page = client.get(url).content.decode()
+    assert "从未确认" in page and _form_posting_to(page, url)
+    assert Subscription.objects.filter(email="citizen@example.com", confirmed_at=None).exists()
+    assert Follow.objects.count() == 1
+    assert Notification.objects.filter(recipient_email="citizen@example.com").exists()
+
+
+def test_the_unsubscribe_pages_button_unsubscribes_and_one_click_still_answers_204(
+    published, target, django_capture_on_commit_callbacks
+):
+    """The page's form carries a CSRF token as usual; the view stays exempt for the mail
+    client's RFC 8058 post, which has none (a client enforcing CSRF checks shows both work)."""
+    client = Client(enforce_csrf_checks=True)
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    token = Subscription.objects.get().token
+    subscriptions.subscription_confirm(token=token)
+    url = reverse("portal:unsubscribe", args=[token])
+    page = client.get(url).content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(url, {"csrfmiddlewaretoken": csrf})
+    assert response.status_code == 200
+    assert "您已退订" in response.content.decode()
+    assert "删除我的全部数据" in response.content.decode()
+    assert not Follow.objects.exists() and Subscription.objects.filter(token=token).exists()
+    # Following again, then the mail client's one click: no token, no cookie, 204.
+    subscriptions.subscription_request(email="citizen@example.com", public_target=published)
+    one_click = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 204 and one_click.content == b""
+    assert not Follow.objects.exists()
+
+
+def test_opening_the_confirmation_link_changes_nothing(
+    client, published, target, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    url = links(mail_to(mailoutbox)[0])["confirm"]
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+        assert client.head(url).status_code == 200
+    page = client.get(url).content.decode()
+    assert "c***@example.com" in page and "citizen@example.com" not in page
+    assert _form_posting_to(page, url) and "csrfmiddlewaretoken" in page
+    assert "订阅已确认" not in page
+    assert Subscription.objects.get().confirmed_at is None
+
+
+def test_the_confirmation_pages_button_confirms(
+    client,
+    published,
+    target,
+    submitted_report,
+    office,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    url = links(mail_to(mailoutbox)[0])["confirm"]
+    response = client.post(url)
+    assert response.status_code == 200 and "订阅已确认" in response.content.decode()
+    assert Subscription.objects.get().confirmed_at is not None
+    # Opened again once confirmed, the link says so, with no button (and changes nothing).
+    page = client.get(url).content.decode()
+    assert "订阅已确认" in page and not _form_posting_to(page, url)
+    verify(submitted_report, office, django_capture_on_commit_callbacks)
+    assert any("新动态" in m.subject for m in mail_to(mailoutbox))
+
+
+def test_the_link_pages_keep_the_readers_language(
+    client, published, target, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    token = Subscription.objects.get().token
+    for name in ("portal:confirm", "portal:unsubscribe"):
+        url = reverse(name, args=[token]) + "?lang=en"
+        page = client.get(url).content.decode()
+        assert '<html lang="en">' in page and _form_posting_to(page, url)
+    response = client.post(reverse("portal:confirm", args=[token]) + "?lang=en")
+    assert "Subscription confirmed" in response.content.decode()
+    response = client.post(reverse("portal:unsubscribe", args=[token]) + "?lang=en")
+    assert "Unsubscribed" in response.content.decode()
+
+
+def test_the_emails_say_the_link_opens_a_page_with_a_button(
+    client, published, target, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, target, capture=django_capture_on_commit_callbacks)
+    body = mail_to(mailoutbox)[0].body
+    assert "点击“确认订阅”" in body and "点击“退订”" in body
+    assert "一键退订" not in body
