@@ -19,11 +19,12 @@ The database, server and client loop are ``benchmarks.server``'s (shared with
 BENCH_ONLY=substring limits the URLs (``/healthz`` is always measured).
 
 A deadline morning (BENCH_WRITE_EVERY=<seconds>, e.g. 1): while the URLs are loaded, this process
-commits a write every so many seconds (a department saving its report's draft: a plain ORM
-``UPDATE`` in a transaction, which moves the pages' generation as any write does), and the pages
-of departments and leaders are read by BENCH_READERS (default 20) different users in turn —
-department staff of as many departments, the eight vice-mayors — each with their own cached
-page, so after every write each reader's next visit builds again. Without it: one reader per
+saves a report's draft every so many seconds (through the service, as a department's staff do:
+the drafts of all 80 departments in turn), and the pages of departments and leaders are read by
+BENCH_READERS (default 20) different users in turn — department staff of as many departments,
+the eight vice-mayors — each with their own cached page. A save moves the generations of the
+tables it writes (reports, audit) and, for the reports, of the departments it concerns: the
+pages that read them build again on their reader's next visit. Without it: one reader per
 URL and no writes (the pages' steady state between writes).
 """
 
@@ -56,26 +57,43 @@ READERS = int(os.environ.get("BENCH_READERS", "20" if WRITE_EVERY else "1"))
 
 @contextmanager
 def writing(every: float):
-    """Commit a write every ``every`` seconds in a thread while the block runs: a draft's text
-    saved, through the ORM and a transaction like the services' (the generation moves on
-    commit). Yields a list whose length is the number of writes made."""
-    from django.db import connection, transaction
-    from django.utils import timezone
+    """Save a report's draft every ``every`` seconds in a thread while the block runs, as a
+    department does: through ``progress_report_update`` (the row locked, saved, audited; the
+    generations move on commit), by a staff member of the reporting department, the drafts of
+    all departments in turn. Yields a list whose length is the number of writes made."""
+    from django.db import connection
 
     from execution.models import ProgressReport
+    from execution.services import progress as services
 
     done: list[int] = []
     stop = threading.Event()
-    ids = list(ProgressReport.objects.order_by("pk").values_list("pk", flat=True)[:500])
+    drafts = list(
+        ProgressReport.objects.filter(state=ProgressReport.State.DRAFT)
+        .select_related("department")
+        .order_by("pk")[:500]
+    )
+    staff = {
+        r.department_id: r.department.memberships.filter(role="staff").first().user for r in drafts
+    }
 
     def writer():
         try:
             while not stop.wait(every):
-                pk = ids[len(done) % len(ids)]
-                with transaction.atomic():
-                    ProgressReport.objects.filter(pk=pk).update(
-                        problems=f"草稿第{len(done) + 1}次保存", updated_at=timezone.now()
-                    )
+                pk = drafts[len(done) % len(drafts)].pk
+                report = ProgressReport.objects.get(pk=pk)
+                services.progress_report_update(
+                    report=report,
+                    by=staff[report.department_id],
+                    # A draft as a department fills it in: the figures a valid report needs.
+                    data=services.ReportInput(
+                        narrative=report.narrative or "按计划推进",
+                        actual_value=report.actual_value or 1,
+                        percent_complete=report.percent_complete or 25,
+                        problems=f"草稿第{len(done) + 1}次保存",
+                        next_steps=report.next_steps,
+                    ),
+                )
                 done.append(pk)
         finally:
             connection.close()

@@ -24,9 +24,13 @@ from execution.models import (
 from execution.selectors.progress import owed_rows
 from supervision.selectors import findings_owed, orders_owed
 from targets.models import Milestone, Target, TargetDepartment
+from workflow.generations import partitioned
 
 EXECUTING, RETURNED = Target.State.EXECUTING, Target.State.RETURNED
 TARGET_FIELDS = ("code", "title", "state", "lead_department_id", "plan_year")
+# Both reads of the reports filter on the reporting department: the cached home depends on its
+# departments' partitions only, so another department's save leaves it cached (issue 20).
+REPORTS = ProgressReport._meta.db_table
 
 
 def targets_of(depts) -> list[Target]:
@@ -80,14 +84,15 @@ def todo(targets: list[Target], depts) -> list:
     if not executing:
         return []
     # One report per (target, department, period): no ordering needed, and none means no join.
-    reports = {
-        (target_id, dept_id, start): (pk, state)
-        for pk, target_id, dept_id, start, state in ProgressReport.objects.filter(
-            target__in=[t.pk for t in executing], department_id__in=depts
-        )
-        .order_by()
-        .values_list("pk", "target_id", "department_id", "period_start", "state")
-    }
+    with partitioned(REPORTS, depts):
+        reports = {
+            (target_id, dept_id, start): (pk, state)
+            for pk, target_id, dept_id, start, state in ProgressReport.objects.filter(
+                target__in=[t.pk for t in executing], department_id__in=depts
+            )
+            .order_by()
+            .values_list("pk", "target_id", "department_id", "period_start", "state")
+        }
     coop_by_target = {t.pk: t.coop_departments for t in executing if t.coop_departments}
     return owed_rows(executing, coop_by_target, reports, members=depts, today=clock.today())
 
@@ -124,12 +129,15 @@ def overdue_milestones(ours: list[Target]) -> list[Milestone]:
 
 
 def returned_reports(depts) -> list[ProgressReport]:
-    return list(
-        ProgressReport.objects.filter(department_id__in=depts, state=ProgressReport.State.RETURNED)
-        .select_related("target")
-        .only("due_date", "state", "target__code", "target__state")
-        .order_by("due_date", "pk")
-    )
+    with partitioned(REPORTS, depts):
+        return list(
+            ProgressReport.objects.filter(
+                department_id__in=depts, state=ProgressReport.State.RETURNED
+            )
+            .select_related("target")
+            .only("due_date", "state", "target__code", "target__state")
+            .order_by("due_date", "pk")
+        )
 
 
 def coordination(depts) -> list[CoordinationDuty]:

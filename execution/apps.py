@@ -22,6 +22,15 @@ class ExecutionConfig(AppConfig):
         from workflow.pagecache import set_today
 
         set_today(clock.today)
+        # A department's saves move only the cached pages of those who read them (its own, the
+        # target's lead department, and the office side once shown), not every department's
+        # home (issue 20).
+        from workflow import generations
+
+        from .models import ProgressReport as Report
+        from .selectors.progress import saved_report_partitions
+
+        generations.partition(Report, saved_report_partitions, fields=("department", "target"))
         from targets.extensions import (
             register_target_column,
             register_target_filter,

@@ -10,3 +10,14 @@ class NotificationsConfig(AppConfig):
         from . import kinds
 
         kinds.register_builtin_kinds()
+        # Each notification is one reader's (its bell, issue 20): a write placed by its
+        # recipients rebuilds only their pages' header counts.
+        from workflow import generations
+
+        from .models import Notification
+
+        generations.partition(
+            Notification,
+            lambda n, update_fields: {n.recipient_id},
+            fields=("recipient", "recipient_email"),
+        )

@@ -16,6 +16,8 @@ from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
 
+from workflow.generations import placing
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -47,12 +49,16 @@ def deliver_email(notification_id: int, *, respect_backoff: bool = False) -> boo
         waiting = waiting.filter(
             Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
         )
+    # Whose it is, read first: the claim and the outcome then rebuild only their pages' bell
+    # (issue 20), not every reader's.
+    recipient = waiting.values_list("recipient_id", flat=True).first()
     # The claim: of two workers running this at once, exactly one updates the row.
-    claimed = waiting.update(
-        email_status=Status.SENDING,
-        email_attempts=F("email_attempts") + 1,
-        email_next_attempt_at=now + LEASE,
-    )
+    with placing(Notification, {recipient}):
+        claimed = waiting.update(
+            email_status=Status.SENDING,
+            email_attempts=F("email_attempts") + 1,
+            email_next_attempt_at=now + LEASE,
+        )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -79,23 +85,25 @@ def deliver_email(notification_id: int, *, respect_backoff: bool = False) -> boo
         attempts = notification.email_attempts
         final = attempts >= MAX_ATTEMPTS
         retry_in = backoff_seconds(attempts)
-        Notification.objects.filter(pk=notification_id).update(
-            email_status=Status.FAILED if final else Status.PENDING,
-            email_next_attempt_at=None
-            if final
-            else timezone.now() + datetime.timedelta(seconds=retry_in),
-            email_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
+        with placing(Notification, {notification.recipient_id}):
+            Notification.objects.filter(pk=notification_id).update(
+                email_status=Status.FAILED if final else Status.PENDING,
+                email_next_attempt_at=None
+                if final
+                else timezone.now() + datetime.timedelta(seconds=retry_in),
+                email_error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
         logger.warning(
             "e-mail of notification %s failed (attempt %s): %s", notification_id, attempts, exc
         )
         raise DeliveryFailed(str(exc), retry_in=retry_in, final=final) from exc
-    Notification.objects.filter(pk=notification_id).update(
-        email_status=Status.SENT,
-        email_sent_at=timezone.now(),
-        email_next_attempt_at=None,
-        email_error="",
-    )
+    with placing(Notification, {notification.recipient_id}):
+        Notification.objects.filter(pk=notification_id).update(
+            email_status=Status.SENT,
+            email_sent_at=timezone.now(),
+            email_next_attempt_at=None,
+            email_error="",
+        )
     return True
 
 

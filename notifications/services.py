@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from workflow.generations import placing
 
 from . import kinds
 from .models import EmailPreference, Notification
@@ -101,12 +102,15 @@ def notify(
         )
         for user in users
     ]
+    # Only these readers' bells (and the pages showing them) are rebuilt (issue 20).
+    with placing(Notification, {u.pk for u in users}):
+        if key:
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        else:
+            created = Notification.objects.bulk_create(rows)
     if key:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
         # The rows this call wrote (not those of an earlier call with the same key).
         created = list(Notification.objects.filter(key=key, created_at=now))
-    else:
-        created = Notification.objects.bulk_create(rows)
     queue_email_delivery([n.pk for n in created if n.email_status == Status.PENDING])
     return created
 
@@ -163,7 +167,8 @@ def notify_each(*, kind: str, messages: Iterable[Message]) -> None:
         for m in messages
         if m.recipient_id in emails
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    with placing(Notification, {r.recipient_id for r in rows}):
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(r.email_status == Status.PENDING for r in rows):
         queue_email_delivery(None)
 
@@ -205,7 +210,8 @@ def email_addresses(*, kind: str, messages: Iterable[AddressMessage]) -> list[No
         )
         for m in messages
     ]
-    with transaction.atomic():
+    # Rows of no user: no bell counts them.
+    with transaction.atomic(), placing(Notification, {None}):
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         # The rows this call wrote (not those of an earlier call with the same key).
         created = list(
@@ -232,7 +238,8 @@ def address_forget(*, address: str, pending_only: bool = False) -> int:
     rows = Notification.objects.filter(recipient__isnull=True, recipient_email=address)
     if pending_only:
         rows = rows.filter(email_status=Status.PENDING)
-    deleted, _rows = rows.delete()
+    with placing(Notification, {None}):
+        deleted, _rows = rows.delete()
     return deleted
 
 
@@ -240,28 +247,40 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
     """The reader's own notification (``notifications.selectors`` found it for them)."""
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
-        )
+        with placing(Notification, {notification.recipient_id}):
+            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=notification.read_at
+            )
     return notification
 
 
 def notifications_settle(*, kind: str, obj) -> int:
     """Mark read every unread notification of ``kind`` about ``obj``: what they asked for is
     done (a report the head was told is ready has been submitted, issue 19 item 2), so nobody's
-    bell keeps counting it. One UPDATE."""
-    return Notification.objects.filter(
+    bell keeps counting it. Whose they are is read first (one query), so that only their bells
+    are rebuilt (issue 20); the UPDATE is limited to them."""
+    unread = Notification.objects.filter(
         kind=kind,
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         read_at__isnull=True,
-    ).update(read_at=timezone.now())
+    )
+    recipients = set(unread.values_list("recipient_id", flat=True))
+    if not recipients:
+        return 0
+    theirs = Q(recipient_id__in=recipients - {None})
+    if None in recipients:
+        theirs |= Q(recipient__isnull=True)
+    with placing(Notification, recipients):
+        # Limited to them: a notification written meanwhile is left for the next settling.
+        return unread.filter(theirs).update(read_at=timezone.now())
 
 
 def notification_mark_all_read(*, by) -> int:
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    with placing(Notification, {by.pk}):
+        return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from workflow.api import (
 )
 from workflow.api_speed import FormClassOnce
 from workflow.errors import NotFoundForUser, ValidationFailed
+from workflow.generations import partitioned
 from workflow.pagecache import cached_list
 
 from ..files import attachment_response
@@ -266,12 +267,14 @@ class ProgressReportViewSet(
         # Issue 20: sorted on the reports alone before the page's rows are read (the ORDER BY
         # over every report with its target and department was most of the list), of one year
         # unless asked otherwise (ReportFilter), and written from plain values in the
-        # serializer's format (report_rows: same JSON).
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(
-            NarrowFirst(queryset, rows=lambda qs: qs.values(*report_rows.COLUMNS))
-        )
-        return self.get_paginated_response(report_rows.report_rows(page, request.user))
+        # serializer's format (report_rows: same JSON). The list reads only its reader's
+        # partitions of the reports: a department's draft saved leaves it cached.
+        with partitioned(ProgressReport._meta.db_table, selectors.report_partitions(request.user)):
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(
+                NarrowFirst(queryset, rows=lambda qs: qs.values(*report_rows.COLUMNS))
+            )
+            return self.get_paginated_response(report_rows.report_rows(page, request.user))
 
     def _detail(self, report, code=status.HTTP_200_OK):
         fresh = selectors.report_detail_queryset(self.request.user).get(pk=report.pk)

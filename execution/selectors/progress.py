@@ -51,6 +51,45 @@ def visible_reports(user) -> QuerySet[ProgressReport]:
     return qs.filter(visible)
 
 
+# The partitions of the reports' generation (issue 20, ``workflow.generations.partition``),
+# after ``visible_reports``: a department's own reports and those filed on the targets it
+# leads, by department id; and every report shown beyond its department ("shown": what the
+# office, auditors and vice-mayors read).
+SHOWN = "shown"
+
+
+def saved_report_partitions(report: ProgressReport, update_fields) -> set:
+    """The partitions a saved report is read in: its department's, its target's lead
+    department's, and the shown reports' while it is shown or its state has just changed (it
+    may have left them). The services have the target at hand; else one narrow query."""
+    if "target" in report._state.fields_cache:
+        lead = report.target.lead_department_id
+    else:
+        lead = (
+            Target.objects.filter(pk=report.target_id)
+            .values_list("lead_department_id", flat=True)
+            .first()
+        )
+    partitions = {report.department_id, lead}
+    if report.state in SHOWN_STATES or (update_fields and "state" in update_fields):
+        partitions.add(SHOWN)
+    return partitions
+
+
+def report_partitions(user) -> set:
+    """The partitions holding every report ``visible_reports`` gives the user: their
+    departments' (drafts included), and the shown reports for those who read beyond their
+    departments (the office side, vice-mayors). A cached list depends on these only: a
+    department saving its draft leaves the others' lists and the office's cached."""
+    access = access_for(user)
+    if access.user_id is None:
+        return set()
+    partitions = set(access.member_departments)
+    if access.reads_everything or access.portfolio or access.is_leader:
+        partitions.add(SHOWN)
+    return partitions
+
+
 def report_detail_queryset(user) -> QuerySet[ProgressReport]:
     return (
         visible_reports(user)
