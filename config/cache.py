@@ -92,6 +92,18 @@ class FailSoftRedisCache(RedisCache):
             _warn("add", error)
             return False
 
+    def count_in_windows(self, key: str, previous: str, timeout: int) -> tuple[int, int]:
+        """Add one to the counter ``key`` (kept ``timeout`` seconds) and read the counter
+        ``previous``, in one round trip (``workflow.throttling``: the API's rate, on every API
+        request). Raises while Redis is unreachable, as ``incr`` does."""
+        key, previous = self.make_and_validate_key(key), self.make_and_validate_key(previous)
+        with self._cache.get_client(key, write=True).pipeline(transaction=False) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, timeout)
+            pipe.get(previous)
+            count, _expiry, before = pipe.execute()
+        return count, int(before or 0)
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().set(key, value, timeout, version)
