@@ -27,10 +27,11 @@ the departments that read them; the notifications, by recipient). A save through
 (``placing``: bulk inserts and ``UPDATE``s of notifications); when every write of the
 transaction to that table was so placed, only those partitions' generations move, besides the
 table's own; any other write (a bulk ``UPDATE`` not placed, a delete, a save of a row that may
-have moved partition) moves the generation of the whole table's partitions (``table@*``). A build that reads only some partitions says so
-(``partitioned``): inside that block its reads of the table depend on those partitions and on
-``table@*``, not on the table, and their generations are read as the block starts, before the
-rows. Readers who did not declare (the office's lists) depend on the table, as before.
+have moved partition) moves the generation of the whole table's partitions (``table@*``). A
+build that reads only some partitions says so (``partitioned``): inside that block its reads of
+the table depend on those partitions and on ``table@*``, not on the table, and their
+generations are read as the block starts, before the rows. Readers who did not declare (the
+office overview, the target page) depend on the table, as before.
 
 Why on commit: another process must not read the new generation before it can see the new rows
 (it would cache old rows under the new generation). A reader inside a transaction that has
@@ -188,10 +189,20 @@ def _pending(connection) -> "_Pending | None":
 _local = threading.local()
 
 
+_UPDATE_OR_DELETE = re.compile(r"^\s*(?:UPDATE|DELETE)\s", re.IGNORECASE)
+
+
 def _changed_nothing(sql: str, many: bool, cursor) -> bool:
-    """An ``INSERT``/``UPDATE``/``DELETE`` that reports no row changed (a sweep that found
-    nothing to do, an insert its conflict skipped): no page has anything new to show."""
-    return not many and cursor.rowcount == 0 and _WRITE_TABLE.match(sql) is not None
+    """An ``UPDATE``/``DELETE`` that reports no row changed (a sweep that found nothing to do,
+    a row marked read twice): no page has anything new to show. Not an ``INSERT``, nor a
+    statement with ``RETURNING``: SQLite reports their rows only once they are fetched (0 at
+    this point, for every insert Django makes there)."""
+    return (
+        not many
+        and cursor.rowcount == 0
+        and _UPDATE_OR_DELETE.match(sql) is not None
+        and " RETURNING " not in sql.upper()
+    )
 
 
 def _watch(execute, sql, params, many, context):

@@ -311,3 +311,28 @@ def test_a_declaration_speaks_for_its_own_reads_only(city, dept_a):
     with generations.recording() as read, generations.partitioned(table, {dept_a.pk}):
         list(ProgressReport.objects.filter(department=dept_a))
     assert table not in read
+
+
+def test_only_an_update_or_delete_of_no_row_counts_as_no_change():
+    """SQLite reports an ``INSERT … RETURNING``'s row only once fetched (rowcount 0 when the
+    statement returns): every insert Django makes there. Such a statement still moves the
+    generations; an UPDATE or DELETE that matched nothing does not."""
+
+    class Cursor:
+        rowcount = 0
+
+    nothing = generations._changed_nothing
+    assert nothing(
+        'UPDATE "execution_progressreport" SET "problems" = %s WHERE 1 = 0', False, Cursor
+    )
+    assert nothing('DELETE FROM "execution_progressreport" WHERE 1 = 0', False, Cursor)
+    insert = 'INSERT INTO "notifications_notification" ("title") VALUES (%s) RETURNING "id"'
+    assert not nothing(insert, False, Cursor)
+    assert not nothing(
+        'INSERT INTO "notifications_notification" ("title") VALUES (%s)', False, Cursor
+    )
+    assert not nothing('UPDATE "x" SET "y" = 1 RETURNING "id"', False, Cursor)
+    # executemany: the count is not one statement's.
+    assert not nothing('UPDATE "x" SET "y" = %s', True, Cursor)
+    Cursor.rowcount = 1
+    assert not nothing('UPDATE "x" SET "y" = 1', False, Cursor)
