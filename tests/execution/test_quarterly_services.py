@@ -147,9 +147,7 @@ def test_instruction_marks_read_and_the_department_answers(forwarded, vice_mayor
     q.quarterly_instruction_answer(instruction=instruction, by=staff_a, answer="已调整计划。")
     instruction.refresh_from_db()
     assert instruction.answer == "已调整计划。" and instruction.answered_by == staff_a
-    kinds = list(
-        AuditEvent.objects.filter(object_id=str(forwarded.pk)).values_list("changes", flat=True)
-    )
+    kinds = list(AuditEvent.objects.for_object(forwarded).values_list("changes", flat=True))
     assert any("instructions" in (c or {}) for c in kinds)
     assert any("instruction_answer" in (c or {}) for c in kinds)
 
