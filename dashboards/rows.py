@@ -32,6 +32,22 @@ def _safe(html: list[str]) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308 — every value in these rows is escaped
 
 
+def _code_title(target) -> str:
+    return f"{escape(target.code)} {escape(target.title)}"
+
+
+def _linked_items(url_name: str, rows, text, *, fragment: str = "", after=None) -> SafeString:
+    """``<li><a href="…">text</a>after</li>`` for each row, linking to ``url_name`` of the row's
+    ``pk`` (the boards' short lists)."""
+    link = _link(url_name)
+    return _safe(
+        [
+            f'<li><a href="{link(r.pk)}{fragment}">{text(r)}</a>{after(r) if after else ""}</li>'
+            for r in rows
+        ]
+    )
+
+
 # --- the leader dashboard ------------------------------------------------------------------------
 
 
@@ -68,7 +84,7 @@ def red_rows(red_list) -> SafeString:
     return _safe(
         [
             f'<tr><td data-label="{label_target}"><a href="{target(s.target_id)}">'
-            f"{escape(s.target.code)} {escape(s.target.title)}</a></td>"
+            f"{_code_title(s.target)}</a></td>"
             f'<td data-label="{label_department}">{escape(s.target.lead_department.name)}</td>'
             f'<td data-label="{label_reason}">{escape(s.reason or "—")}</td></tr>'
             for s in red_list
@@ -78,13 +94,11 @@ def red_rows(red_list) -> SafeString:
 
 def not_reported_items(targets) -> SafeString:
     """The ``<li>`` of the targets whose progress report is overdue (``boards.TargetRef``)."""
-    target = _link("targets:target_detail")
-    return _safe(
-        [
-            f'<li><a href="{target(t.pk)}">{escape(t.code)} {escape(t.title)}</a>'
-            f"（{escape(t.lead_department.name)}）</li>"
-            for t in targets
-        ]
+    return _linked_items(
+        "targets:target_detail",
+        targets,
+        _code_title,
+        after=lambda t: f"（{escape(t.lead_department.name)}）",
     )
 
 
@@ -125,38 +139,31 @@ def completion_rows(completion) -> SafeString:
 
 def review_items(queue) -> SafeString:
     """The ``<li>`` of the review queue (``boards.QueueRow``), each opening its verification."""
-    report = _link("execution:report_detail")
-    return _safe(
-        [
-            f'<li><a href="{report(r.pk)}#verify">{escape(r.target.code)} '
-            f"{escape(r.target.title)}</a> · {escape(r.department.name)} · "
-            f"{_day(r.submitted_at)}</li>"
-            for r in queue
-        ]
+    return _linked_items(
+        "execution:report_detail",
+        queue,
+        lambda r: _code_title(r.target),
+        fragment="#verify",
+        after=lambda r: f" · {escape(r.department.name)} · {_day(r.submitted_at)}",
     )
 
 
 def quarterly_items(reports) -> SafeString:
     """The ``<li>`` of the quarterly reports to forward (``boards.QuarterlyRow``)."""
-    report = _link("execution:quarterly_detail")
-    return _safe(
-        [
-            f'<li><a href="{report(r.pk)}">{escape(r.department.name)} {r.plan_year.year} '
-            f"Q{r.quarter}</a></li>"
-            for r in reports
-        ]
+    return _linked_items(
+        "execution:quarterly_detail",
+        reports,
+        lambda r: f"{escape(r.department.name)} {r.plan_year.year} Q{r.quarter}",
     )
 
 
 def adjustment_items(adjustments) -> SafeString:
     """The ``<li>`` of the pending adjustment requests (``boards.AdjustmentRow``)."""
-    adjustment = _link("execution:adjustment_detail")
-    return _safe(
-        [
-            f'<li><a href="{adjustment(a.pk)}">{escape(a.target.code)} '
-            f"{escape(a.get_kind_display())}</a> · {escape(a.department.name)}</li>"
-            for a in adjustments
-        ]
+    return _linked_items(
+        "execution:adjustment_detail",
+        adjustments,
+        lambda a: f"{escape(a.target.code)} {escape(a.get_kind_display())}",
+        after=lambda a: f" · {escape(a.department.name)}",
     )
 
 
@@ -193,7 +200,7 @@ def todo_rows(rows) -> SafeString:
             period = period_labels[row.period] = escape(row.period.label)
         name = names.get(row.target.pk)
         if name is None:
-            name = names[row.target.pk] = f"{escape(row.target.code)} {escape(row.target.title)}"
+            name = names[row.target.pk] = _code_title(row.target)
         state = states.get(row.report_state)
         if state is None:
             state = states[row.report_state] = escape(row.status_label)
@@ -205,7 +212,7 @@ def todo_rows(rows) -> SafeString:
             f'<td data-label="{label_due}">{row.due_date.isoformat()}{late if row.overdue else ""}</td>'
             f'<td data-label="{label_state}">{state}</td></tr>'
         )
-    return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+    return _safe(out)
 
 
 def overdue_milestone_items(milestones) -> SafeString:
@@ -214,12 +221,12 @@ def overdue_milestone_items(milestones) -> SafeString:
     due = escape(_("完成时限"))
     out = [
         f'<li data-overdue-milestone="{int(m.pk)}"><a href="{target(m.target_id)}#progress">'
-        f"{escape(m.target.code)} {escape(m.target.title)}</a> · Q{int(m.quarter)} · {due} "
+        f"{_code_title(m.target)}</a> · Q{int(m.quarter)} · {due} "
         f"{m.due_date.isoformat()} "
         f'<span class="badge badge--returned">{escape(m.get_status_display())}</span></li>'
         for m in milestones
     ]
-    return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+    return _safe(out)
 
 
 def target_rows(targets) -> SafeString:
@@ -235,8 +242,8 @@ def target_rows(targets) -> SafeString:
     none = '<span class="muted">—</span>\n'
     out = [
         f'<tr><td data-label="{label_target}"><a href="{target(t.pk)}">'
-        f"{escape(t.code)} {escape(t.title)}</a></td>"
+        f"{_code_title(t)}</a></td>"
         f'<td data-label="{label_level}">{levels.get(t.warning_level, none)}</td></tr>'
         for t in targets
     ]
-    return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+    return _safe(out)
