@@ -19,18 +19,10 @@ class ExecutionConfig(AppConfig):
 
         set_milestone_clock(clock.today)
         # Cached pages are kept per day of that clock (workflow/pagecache.py).
+        from workflow import generations
         from workflow.pagecache import set_today
 
         set_today(clock.today)
-        # A department's saves move only the cached pages of those who read them (its own, the
-        # target's lead department, and the office side once shown), not every department's
-        # home (issue 20).
-        from workflow import generations
-
-        from .models import ProgressReport as Report
-        from .selectors.progress import saved_report_partitions
-
-        generations.partition(Report, saved_report_partitions, fields=("department", "target"))
         from targets.extensions import (
             register_target_column,
             register_target_filter,
@@ -49,6 +41,15 @@ class ExecutionConfig(AppConfig):
         from .selectors import progress as progress_selectors
         from .views import changes
         from .views import progress as progress_views
+
+        # A department's saves move only the cached pages of those who read them (its own, the
+        # target's lead department, and the office side once shown), not every department's
+        # home (issue 20).
+        generations.partition(
+            ProgressReport,
+            progress_selectors.saved_report_partitions,
+            fields=("department", "target"),
+        )
 
         # Progress, node targets and early warning on the target page (issue 5 item 7).
         register_target_section(
